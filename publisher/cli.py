@@ -1,0 +1,111 @@
+"""The `publish` command: parse options, call one library function, map errors to exit codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from publisher import project
+from publisher.config import Config, load_config
+from publisher.errors import PublisherError
+
+app = typer.Typer(help="Write a news story once; publish it in every language.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+T = TypeVar("T")
+
+ProjectOption = Annotated[Path, typer.Option("--project", "-C", help="The project folder.")]
+LangOption = Annotated[list[str] | None, typer.Option("--lang", "-l", help="Only this language (repeatable).")]
+ArticleOption = Annotated[list[str] | None, typer.Option("--article", "-a", help="Only this article slug (repeatable).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a library call; bad input becomes a message and exit code 1, never a traceback."""
+    try:
+        return action()
+    except PublisherError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was left half-written")
+        raise typer.Exit(130) from None
+
+
+def _config(root: Path) -> Config:
+    return run(lambda: load_config(root))
+
+
+def _languages(config: Config, lang: list[str] | None) -> tuple[str, ...]:
+    unknown = sorted(set(lang or ()) - set(config.languages))
+    if unknown:
+        err.print(f"unknown language {', '.join(unknown)}; the project has {', '.join(config.languages)}")
+        raise typer.Exit(2)
+    return tuple(lang or config.languages)
+
+
+@app.command()
+def extract(root: ProjectOption = Path("."), article: ArticleOption = None) -> None:
+    """Write locales/templates/<slug>.pot for every article."""
+    config = _config(root)
+    written = run(lambda: project.extract(config, project.load_articles(config, tuple(article or ()))))
+    _report(written)
+
+
+@app.command()
+def update(root: ProjectOption = Path("."), lang: LangOption = None, article: ArticleOption = None) -> None:
+    """Extract, then create or merge every language's catalogue, keeping translators' work."""
+    config = _config(root)
+    languages = _languages(config, lang)
+    written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ())), languages))
+    _report(written)
+
+
+def _report(written: list[project.Written]) -> None:
+    for item in written:
+        if item.changed:
+            out.print(f"wrote {item.path}", markup=False)
+    unchanged = sum(not w.changed for w in written)
+    out.print(f"{len(written) - unchanged} written, {unchanged} unchanged", markup=False)
+
+
+@app.command()
+def status(root: ProjectOption = Path("."), lang: LangOption = None, article: ArticleOption = None,
+           as_json: JsonOption = False) -> None:
+    """Translated, fuzzy and untranslated units and words, per article and language."""
+    config = _config(root)
+    languages = _languages(config, lang)
+    rows = run(lambda: project.status(config, project.load_articles(config, tuple(article or ())), languages))
+    if as_json:
+        data = [{"article": r.article, "language": r.lang,
+                 **(asdict(r.stats) | {"percent": round(r.stats.percent, 1)} if r.stats else {"missing": True})}
+                for r in rows]
+        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+        return
+    table = Table("article", "lang", "translated", "fuzzy", "untranslated", "words", "%")
+    for r in rows:
+        s = r.stats
+        if s is None:
+            table.add_row(r.article, r.lang, "—", "—", "—", "—", "no catalogue: run publish update")
+            continue
+        table.add_row(r.article, r.lang, str(s.translated), str(s.fuzzy), str(s.untranslated),
+                      f"{s.words_translated}/{s.words}", f"{s.percent:.1f}")
+    out.print(table)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()

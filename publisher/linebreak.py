@@ -1,0 +1,74 @@
+"""Line-break opportunities as GNU gettext finds them (UAX #14, pair-table form).
+
+gettext wraps PO strings with libunistring, which implements the pair table of UAX #14
+(section 7.3) as of Unicode 13, with one change: it breaks between '.', ',', ':' or ';' and a
+following letter. Newer UAX #14 rules (as in uniseg's own segmenter) break elsewhere around
+quotation marks and numbers, and every such difference would re-wrap a translator's file.
+Line-break classes of characters come from uniseg's Unicode data.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from uniseg.linebreak import line_break
+
+# Columns and rows: the class before a break opportunity (row) and after it (column).
+CLASSES = "WJ GL B2 BA BB HY CL CP EX IN NS OP QU IS NU PO PR SY AL H2 H3 ID JL JV JT HL RI ZWJ EB EM".split()
+# D: direct break, I: break only after spaces, P: prohibited even after spaces.
+_TABLE = """
+PIIIIIPPPIIIIPIIIPIIIIIIIIIIII PIIIIIPPPIIIIPIIIPIIIIIIIIIIII PIPIDIPPPDIDIPDDDPDDDDDDDDDIDD
+PDDIDIPPPDIDIPDDDPDDDDDDDDDIDD PIIIIIPPPIIIIPIIIPIIIIIIIIIIII PDDIDIPPPDIDIPIDDPDDDDDDDDDIDD
+PIDIDIPPPDPDIPDIIPDDDDDDDDDIDD PIDIDIPPPDPDIPIIIPIDDDDDDIDIDD PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD
+PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD PIDIDIPPPDIDIPDDDPDDDDDDDDDIDD PPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
+PIIIIIPPPIIPIPIIIPIIIIIIIIIIII PIDIDIPPPDIDIPIDDPDDDDDDDDDIDD PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD
+PIDIDIPPPDIIIPIDDPIDDDDDDIDIDD PIDIDIPPPDIIIPIDDPIIIIIIIIDIII PIDIDIPPPDIDIPIDDPDDDDDDDIDIDD
+PIDIDIPPPIIIIPIDDPIDDDDDDIDIDD PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD
+PIDIDIPPPIIDIPDIDPDDDDDDDDDIDD PIDIDIPPPIIDIPDIDPDIIDIIDDDIDD PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD
+PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD PIDIDIPPPIIIIPIDDPIDDDDDDIDIDD PIDIDIPPPDIDIPDDDPDDDDDDIDIIDD
+PIDIDIPPPDIDIPDDDPDDDIDDIDIIII PIDIDIPPPIIDIPDIDPDDDDDDIDIIDI PIDIDIPPPIIDIPDIDPDDDDDDIDIIDD
+""".split()
+_COLUMN = {name: i for i, name in enumerate(CLASSES)}
+# Classes outside the table, resolved as UAX #14 rule LB1 and libunistring do.
+_RESOLVE = {"AI": "AL", "SA": "AL", "SG": "AL", "XX": "AL", "CJ": "NS", "CB": "B2", "NL": "BK", "CR": "BK",
+            "LF": "BK"}
+
+
+@lru_cache(maxsize=4096)
+def _class(char: str) -> str:
+    name = line_break(char).name
+    return _RESOLVE.get(name, name)
+
+
+def units(text: str) -> list[str]:
+    """Split `text` into pieces that may not be broken inside (a break may follow each piece)."""
+    pieces: list[str] = []
+    start, before, after_space = 0, None, False
+    for i, char in enumerate(text):
+        cls = _class(char)
+        if cls == "SP":
+            after_space = True
+            continue
+        if cls in ("CM", "ZWJ") and before is not None and not after_space:
+            continue  # a combining mark takes the class of its base
+        if cls == "CM":
+            cls = "AL"
+        if before == "BK" or before is not None and _may_break(before, cls, after_space):
+            pieces.append(text[start:i])
+            start = i
+        before, after_space = cls, False
+    pieces.append(text[start:])
+    return [p for p in pieces if p] or [""]
+
+
+def _may_break(before: str, after: str, after_space: bool) -> bool:
+    if after == "BK":
+        return False
+    if before == "ZW":
+        return True
+    if after == "ZW":
+        return False
+    if before not in _COLUMN or after not in _COLUMN:
+        return after_space
+    entry = _TABLE[_COLUMN[before]][_COLUMN[after]]
+    return entry == "D" or entry == "I" and after_space

@@ -1,0 +1,110 @@
+"""The values that flow through the publisher: frozen, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Block:
+    """A body block. `text` is the block's inline Markdown source (paragraph, heading, item)."""
+
+    kind: str  # paragraph | heading | quote | list | item | figure
+    text: str = ""
+    children: tuple[Block, ...] = ()
+    level: int = 0  # heading level
+    ordered: bool = False  # list
+    line: int = 0  # line in the source file, for messages only
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place: str
+    agency: str
+    date: date
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    path: str
+    id: str
+    language: str
+    headline: str
+    summary: str | None
+    published: datetime
+    dateline: Dateline
+    byline: str
+    credit: str
+    subjects: tuple[str, ...]
+    keywords: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    updated: datetime | None = None
+    embargoed: datetime | None = None
+    correction: str | None = None  # an editor's note on what was corrected
+    ednote: str | None = None
+    status: str = "usable"  # usable | canceled | withheld
+    genre: str = "genre:Current"
+    urgency: int = 5
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable string: its identity is (context, text)."""
+
+    text: str
+    role: str  # headline | summary | dateline.place | dateline.agency | byline | keyword | heading | body | quotation | list | caption
+    context: str | None = None
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.context, self.text)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of localized text, and the language it is really in (the source's when it fell back)."""
+
+    text: str
+    lang: str
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class LocalizedBlock:
+    kind: str
+    sentences: tuple[Text, ...] = ()
+    children: tuple[LocalizedBlock, ...] = ()
+    level: int = 0
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Completeness:
+    translated: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
+
+
+@dataclass(frozen=True)
+class LocalizedArticle:
+    article: Article
+    lang: str
+    babel_locale: str
+    headline: Text
+    summary: Text | None
+    dateline_place: Text
+    dateline_agency: Text
+    byline: Text
+    keywords: tuple[Text, ...]
+    blocks: tuple[LocalizedBlock, ...]
+    completeness: Completeness
+    languages: tuple[str, ...] = field(default=())  # every language this article is published in
+
+    @property
+    def slug(self) -> str:
+        return self.article.slug
