@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from publisher import project
+from publisher.build import build as build_outputs
+from publisher.exporters import FORMATS
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
 
@@ -101,6 +103,35 @@ def status(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
         table.add_row(r.article, r.lang, str(s.translated), str(s.fuzzy), str(s.untranslated),
                       f"{s.words_translated}/{s.words}", f"{s.percent:.1f}")
     out.print(table)
+
+
+@app.command()
+def build(
+    root: ProjectOption = Path("."),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Formats, comma-separated.")] = ",".join(FORMATS),
+    lang: LangOption = None,
+    article: ArticleOption = None,
+    fallback: Annotated[bool, typer.Option("--fallback/--no-fallback",
+                                           help="Show the source sentence where a translation is missing.")] = True,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any output is held back.")] = False,
+) -> None:
+    """Build HTML, XHTML, EPUB and NewsML-G2 outputs from the articles and their catalogues."""
+    config = _config(root)
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        err.print(f"unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    languages = _languages(config, lang)
+    report = run(lambda: build_outputs(config, formats, languages, tuple(article or ()), fallback))
+    for name in report.written:
+        out.print(f"wrote {name}", markup=False)
+    for held in report.held_back:
+        err.print(f"held back: {held.article} [{held.lang}] {held.format}: {held.reason}", markup=False)
+    out.print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
+              f"{len(report.held_back)} held back", markup=False)
+    if strict and report.held_back:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,0 +1,42 @@
+"""Output formats: one module per format, each exposing EXPORTER, behind one tiny protocol.
+
+An exporter renders files as bytes, keyed by their path under the output folder
+("html/ru/<slug>.html"); it never writes: the build writes everything once all is rendered.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Protocol
+
+from publisher.config import Config
+from publisher.model import LocalizedArticle
+
+# The registry: format name → module publisher.exporters.<name>.
+FORMATS = ("html", "xhtml", "epub", "newsml")
+
+Files = dict[str, bytes]
+# All language versions of one article that a format publishes (source language first).
+Versions = tuple[LocalizedArticle, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    config: Config
+
+
+class Exporter(Protocol):
+    name: str
+
+    def article(self, versions: Versions, ctx: Context) -> Files:
+        """Files for one article in every language it is published in."""
+
+    def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
+        """Files over all articles: indexes, editions, feeds. Articles come newest first."""
+
+
+def exporter(name: str) -> Exporter:
+    if name not in FORMATS:
+        raise KeyError(name)
+    return importlib.import_module(f"publisher.exporters.{name}").EXPORTER

@@ -1,0 +1,45 @@
+"""Locale facts: from Babel/CLDR where Babel has them, from one small table where it does not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+
+# CLDR's quotation marks (Babel does not carry them): (open, close, inner open, inner close).
+QUOTES = {
+    "en": ("“", "”", "‘", "’"),
+    "ru": ("«", "»", "„", "“"),
+    "be": ("«", "»", "„", "“"),
+    "kk": ("«", "»", "“", "”"),
+    "uk": ("«", "»", "„", "“"),
+    "de": ("„", "“", "‚", "‘"),
+    "fr": ("«", "»", "«", "»"),
+}
+# The dash a dateline ends with, as each press writes it.
+DATELINE_DASH = "–"
+
+
+def quotes(lang: str) -> tuple[str, str, str, str]:
+    return QUOTES.get(lang, QUOTES["en"])
+
+
+def language_name(lang: str) -> str:
+    """A language named in itself (English, русский, беларуская, қазақ тілі)."""
+    return Locale.parse(lang).get_display_name(lang) or lang
+
+
+def dateline_date(day: date, babel_locale: str) -> str:
+    """Day and month as the locale writes them in a dateline: 5 September, 5 сентября, 5 қыркүйек."""
+    return format_skeleton("dMMMM", day, locale=babel_locale)
+
+
+def dateline(place: str, agency: str, day: date, babel_locale: str) -> str:
+    """MINSK, 5 September (BelTA) –"""
+    return f"{place.upper()}, {dateline_date(day, babel_locale)} ({agency}) {DATELINE_DASH}"
+
+
+def long_date(day: date, babel_locale: str) -> str:
+    """5 September 2024, 5 сентября 2024 г., 2024 ж. 5 қыркүйек."""
+    return format_date(day, "long", locale=babel_locale)

@@ -1,0 +1,59 @@
+"""(Article, translations) → LocalizedArticle, with the fallback policy."""
+
+from __future__ import annotations
+
+from publisher.model import Article, Block, Completeness, LocalizedArticle, LocalizedBlock, Text
+from publisher.segment import normalise, sentences, units
+
+Translations = dict[tuple[str | None, str], str]
+
+
+class _Translator:
+    """Looks units up; a missing one falls back to the source text, marked with the source language."""
+
+    def __init__(self, translations: Translations, lang: str, source_lang: str):
+        self.translations, self.lang, self.source_lang = translations, lang, source_lang
+
+    def __call__(self, text: str, context: str | None = None) -> Text:
+        found = self.translations.get((context, text))
+        if found:
+            return Text(found, self.lang)
+        if self.lang == self.source_lang:
+            return Text(text, self.lang)
+        return Text(text, self.source_lang, fallback=True)
+
+
+def localize(article: Article, translations: Translations, lang: str, babel_locale: str,
+             mode: str = "sentence", languages: tuple[str, ...] = ()) -> LocalizedArticle:
+    t = _Translator(translations, lang, article.language)
+    blocks = tuple(_block(block, t, article.language, mode) for block in article.blocks)
+    return LocalizedArticle(
+        article=article,
+        lang=lang,
+        babel_locale=babel_locale,
+        headline=t(article.headline, "headline"),
+        summary=t(article.summary, "summary") if article.summary else None,
+        dateline_place=t(article.dateline.place, "dateline.place"),
+        dateline_agency=t(article.dateline.agency, "dateline.agency"),
+        byline=t(article.byline, "byline"),
+        keywords=tuple(t(k, "keyword") for k in article.keywords),
+        blocks=blocks,
+        completeness=completeness(article, translations, lang, mode),
+        languages=languages,
+    )
+
+
+def _block(block: Block, t: _Translator, source_lang: str, mode: str) -> LocalizedBlock:
+    children = tuple(_block(child, t, source_lang, mode) for child in block.children)
+    if block.kind == "heading":
+        texts = (t(normalise(block.text), "heading"),)
+    else:
+        texts = tuple(t(s) for s in sentences(block.text, source_lang, mode))
+    return LocalizedBlock(block.kind, texts, children, block.level, block.ordered)
+
+
+def completeness(article: Article, translations: Translations, lang: str, mode: str) -> Completeness:
+    every = units(article, mode)
+    if lang == article.language:
+        return Completeness(len(every), len(every))
+    return Completeness(sum(1 for u in every if translations.get(u.key)), len(every))
