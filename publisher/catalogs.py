@@ -42,8 +42,7 @@ def catalog_path(locales: Path, lang: str, slug: str) -> Path:
 def plural_forms(lang: str) -> str:
     if lang in GETTEXT_PLURAL_FORMS:
         return GETTEXT_PLURAL_FORMS[lang]
-    count, expression = get_plural(lang)
-    return f"nplurals={count}; plural=({expression});"
+    return get_plural(lang).plural_forms
 
 
 # --- Building -----------------------------------------------------------------------------------

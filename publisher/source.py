@@ -97,14 +97,14 @@ def _mapping(meta: str, name: str, body_line: int) -> dict[str, _Field]:
         key = key_node.value
         if key in fields:
             raise PublisherError(f"field '{key}' appears twice", name, key_node.start_mark.line + 2)
-        fields[key] = _Field(_plain(value_node), value_node.start_mark.line + 2)
+        fields[key] = _Field(_plain(value_node), key_node.start_mark.line + 2)
     return fields
 
 
 def _plain(node: yaml.Node) -> object:
     """YAML node → str / list / dict; scalars stay strings so that we parse dates ourselves."""
     if isinstance(node, yaml.MappingNode):
-        return {k.value: _Field(_plain(v), v.start_mark.line + 2) for k, v in node.value}
+        return {k.value: _Field(_plain(v), k.start_mark.line + 2) for k, v in node.value}
     if isinstance(node, yaml.SequenceNode):
         return [_plain(item) for item in node.value]
     return node.value

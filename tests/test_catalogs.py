@@ -1,0 +1,185 @@
+"""The catalogue lifecycle: extract, create, merge, fuzzy, obsolete; files as GNU gettext writes them."""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from publisher import catalogs
+from tests.helpers import ROOT, make_project, po_path, run_update, translate, write_article
+from tests.validators import gettext_tool
+
+LANGS = ("en", "ru", "be", "kk")
+
+
+def _snapshot(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted((root / "locales").rglob("*.po*"))}
+
+
+def _translated_project(root: Path) -> Path:
+    make_project(root)
+    for lang in ("ru", "be", "kk"):
+        translate(root, lang, default=f"[{lang}] {{msgid}}")
+    return root
+
+
+def test_update_writes_a_template_and_every_catalogue(tmp_path):
+    make_project(tmp_path)
+    assert (tmp_path / "locales" / "templates" / "test-story.pot").is_file()
+    for lang in LANGS:
+        po = polib.pofile(str(po_path(tmp_path, lang)))
+        assert po.metadata["Language"] == lang
+        assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+def test_plural_forms_as_gettext_and_cldr_give_them(tmp_path):
+    make_project(tmp_path)
+    forms = {lang: polib.pofile(str(po_path(tmp_path, lang))).metadata["Plural-Forms"] for lang in LANGS}
+    gnu = "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+    assert forms["ru"] == forms["be"] == gnu
+    assert forms["kk"] == "nplurals=2; plural=(n != 1);"
+    assert forms["en"] == "nplurals=2; plural=(n != 1);"
+
+
+def test_source_language_catalogue_holds_identity_translations(tmp_path):
+    make_project(tmp_path)
+    po = polib.pofile(str(po_path(tmp_path, "en")))
+    assert po.percent_translated() == 100
+    assert all(e.msgstr == e.msgid for e in po)
+
+
+def test_roles_go_to_msgctxt_and_comments_never_positions(tmp_path):
+    make_project(tmp_path)
+    po = polib.pofile(str(po_path(tmp_path, "ru")))
+    headline = po.find("Test headline", msgctxt="headline")
+    assert headline is not None and headline.comment == "headline"
+    body = po.find("Kazakhstan and Belarus are key partners.")
+    assert body.msgctxt is None and body.comment == "body"
+    assert all(e.occurrences == [("source/test-story.md", "")] for e in po)
+
+
+def test_catalogues_pass_msgfmt_check_and_survive_msgcat(tmp_path):
+    msgfmt, msgcat = gettext_tool("msgfmt"), gettext_tool("msgcat")
+    _translated_project(tmp_path)
+    for path in _snapshot(tmp_path):
+        if path.suffix == ".po":
+            check = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+            assert check.returncode == 0 and check.stderr == "", check.stderr
+        assert subprocess.run([msgcat, str(path)], capture_output=True).stdout == path.read_bytes(), path
+
+
+def test_the_bundled_catalogues_pass_msgfmt_check_and_survive_msgcat():
+    msgfmt, msgcat = gettext_tool("msgfmt"), gettext_tool("msgcat")
+    paths = sorted((ROOT / "locales").rglob("*.po")) + sorted((ROOT / "locales").rglob("*.pot"))
+    assert len(paths) == 5
+    for path in paths:
+        if path.suffix == ".po":
+            subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], check=True)
+        assert subprocess.run([msgcat, str(path)], capture_output=True).stdout == path.read_bytes(), path
+
+
+def test_update_twice_changes_no_byte(tmp_path):
+    _translated_project(tmp_path)
+    before = _snapshot(tmp_path)
+    run_update(tmp_path)
+    assert _snapshot(tmp_path) == before
+
+
+def test_editing_one_sentence_makes_exactly_that_unit_fuzzy(tmp_path):
+    _translated_project(tmp_path)
+    old = "The projects are worth more than $200 million."
+    new = "The projects are worth more than $250 million."
+    body = (tmp_path / "source" / "test-story.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    write_article(tmp_path, "test-story", body.replace(old, new))
+    run_update(tmp_path)
+    po = polib.pofile(str(po_path(tmp_path, "ru")))
+    fuzzy = [e for e in po if "fuzzy" in e.flags]
+    assert [(e.msgid, e.previous_msgid, e.msgstr) for e in fuzzy] == [(new, old, f"[ru] {old}")]
+    assert "#| msgid \"The projects are worth more than $200 million.\"" in po_path(tmp_path, "ru").read_text()
+    assert not po.obsolete_entries()
+    assert all(e.msgstr == e.msgid for e in polib.pofile(str(po_path(tmp_path, "en"))))
+
+
+def test_inserting_a_paragraph_adds_entries_and_changes_nothing_else(tmp_path):
+    _translated_project(tmp_path)
+    before = _snapshot(tmp_path)
+    body = (tmp_path / "source" / "test-story.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    added = "A brand-new paragraph arrives. It has two sentences."
+    write_article(tmp_path, "test-story", added + "\n\n" + body)
+    run_update(tmp_path)
+    for path, old in before.items():
+        diff = [line for line in difflib.unified_diff(old.decode().splitlines(), path.read_text().splitlines(),
+                                                     lineterm="", n=0) if line[:1] in "+-"
+                and not line.startswith(("+++", "---"))]
+        assert all(line.startswith("+") for line in diff), (path, diff)
+        added_ids = [line for line in diff if line.startswith("+msgid")]
+        assert added_ids == ['+msgid "A brand-new paragraph arrives."', '+msgid "It has two sentences."']
+    po = polib.pofile(str(po_path(tmp_path, "ru")))
+    assert not [e for e in po if "fuzzy" in e.flags]
+
+
+def test_moving_a_paragraph_makes_nothing_fuzzy(tmp_path):
+    _translated_project(tmp_path)
+    body = (tmp_path / "source" / "test-story.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    write_article(tmp_path, "test-story", "\n\n".join(paragraphs[::-1]) + "\n")
+    run_update(tmp_path)
+    po = polib.pofile(str(po_path(tmp_path, "kk")))
+    assert po.percent_translated() == 100 and not po.fuzzy_entries()
+
+
+def test_removed_unit_becomes_obsolete_and_comes_back(tmp_path):
+    _translated_project(tmp_path)
+    path = tmp_path / "source" / "test-story.md"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace(" The projects are worth more than $200 million.", ""), encoding="utf-8")
+    run_update(tmp_path)
+    po = polib.pofile(str(po_path(tmp_path, "be")))
+    assert [e.msgid for e in po.obsolete_entries()] == ["The projects are worth more than $200 million."]
+    assert "#~ msgid" in po_path(tmp_path, "be").read_text()
+    path.write_text(original, encoding="utf-8")
+    run_update(tmp_path)
+    po = polib.pofile(str(po_path(tmp_path, "be")))
+    assert not po.obsolete_entries() and po.percent_translated() == 100
+
+
+def test_a_brand_new_sentence_is_never_handed_an_unrelated_translation(tmp_path):
+    _translated_project(tmp_path)
+    path = tmp_path / "source" / "test-story.md"
+    text = path.read_text(encoding="utf-8")
+    # Shares many words with an old sentence, but says something else.
+    path.write_text(text.replace("The projects are worth more than $200 million.",
+                                 "Belarus and Kazakhstan signed key documents on energy."), encoding="utf-8")
+    run_update(tmp_path)
+    po = polib.pofile(str(po_path(tmp_path, "ru")))
+    new = po.find("Belarus and Kazakhstan signed key documents on energy.")
+    assert new.msgstr == "" and "fuzzy" not in new.flags
+
+
+def test_translator_comments_and_flags_survive(tmp_path):
+    _translated_project(tmp_path)
+    path = po_path(tmp_path, "ru")
+    po = polib.pofile(str(path))
+    entry = po.find("Kazakhstan and Belarus are key partners.")
+    entry.tcomment = "Checked with the desk."
+    entry.flags.append("no-check-length")
+    po.save(str(path))
+    run_update(tmp_path)
+    entry = polib.pofile(str(path)).find("Kazakhstan and Belarus are key partners.")
+    assert entry.tcomment == "Checked with the desk." and entry.flags == ["no-check-length"]
+
+
+def test_a_broken_catalogue_is_reported_with_its_line_and_nothing_is_written(tmp_path):
+    _translated_project(tmp_path)
+    path = po_path(tmp_path, "kk")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[20] = 'msgstr "unterminated\n'
+    path.write_text("".join(lines), encoding="utf-8")
+    before = _snapshot(tmp_path)
+    with pytest.raises(catalogs.PublisherError, match=r"kk/LC_MESSAGES/test-story.po:21: not a valid PO file"):
+        run_update(tmp_path)
+    assert _snapshot(tmp_path) == before
