@@ -41,6 +41,8 @@ class Config:
     segmentation: str = "sentence"
     babel_locales: dict[str, str] = field(default_factory=dict)
     templates_dir: str | None = None
+    # Where output/html is served (https://news.example/): makes canonical, hreflang and og:url absolute.
+    base_url: str = ""
     provider: str = "publisher"
     copyright_holder: str = ""
     copyright_notice: str = ""
