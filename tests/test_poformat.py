@@ -1,0 +1,52 @@
+"""Our PO writer against GNU gettext's own: msgcat must leave what we write unchanged."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from publisher.poformat import string_lines
+from tests.helpers import ROOT
+from tests.validators import gettext_tool
+
+HEADER = ['msgid ""', 'msgstr "Content-Type: text/plain; charset=UTF-8\\n"', ""]
+NEWS_ALPHABET = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                 "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+                 "іўІЎәғқңөұүһӘҒҚҢӨҰҮҺ0123456789"
+                 " \u00a0\u202f.,;:!?«»“”„‘’—–-()[]/%$*_'\"\\\t\n&<>#@+=")
+
+
+def _msgcat_roundtrip(values: list[str], tmp_path) -> tuple[str, str]:
+    lines = list(HEADER)
+    for i, value in enumerate(values):
+        lines += string_lines("msgctxt", str(i)) + string_lines("msgid", value) + string_lines("msgstr", value) + [""]
+    ours = "\n".join(lines)
+    path = tmp_path / "t.po"
+    path.write_text(ours, encoding="utf-8")
+    theirs = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True, text=True, check=True).stdout
+    return ours, theirs
+
+
+def test_news_sentences_wrap_as_gettext_wraps_them(tmp_path):
+    words = (ROOT / "source" / "kazakhstan-belarus-allies.md").read_text(encoding="utf-8").split()
+    words += "«Казахстан и Беларусь — ключевые союзники», – сказал он. 1 500 200 млн Қасым-Жомарт Тоқаев".split()
+    rng = random.Random(7)
+    values = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 70))) for _ in range(400)]
+    ours, theirs = _msgcat_roundtrip(values, tmp_path)
+    assert ours == theirs
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=NEWS_ALPHABET, min_size=1, max_size=240), min_size=1, max_size=8, unique=True))
+def test_arbitrary_news_text_wraps_as_gettext_wraps_it(tmp_path_factory, values):
+    ours, theirs = _msgcat_roundtrip(values, tmp_path_factory.mktemp("po"))
+    assert ours == theirs
+
+
+def test_short_strings_stay_on_one_line_and_newlines_split():
+    assert string_lines("msgid", "Short") == ['msgid "Short"']
+    assert string_lines("msgstr", "a\nb") == ['msgstr ""', '"a\\n"', '"b"']
+    assert string_lines("msgid", 'say "hi"\\') == ['msgid "say \\"hi\\"\\\\"']
