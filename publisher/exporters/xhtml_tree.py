@@ -1,0 +1,152 @@
+"""An article as an EPUB 3 XHTML content document, built as an lxml tree.
+
+Shared by the standalone content documents (xhtml.py) and the books (epub.py). Translations are
+data: their inline Markdown becomes elements through `parse_inline`, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from publisher.config import Config
+from publisher.inline import Inline, parse_inline, plain_text
+from publisher.localedata import DATELINE_DASH, dateline_date
+from publisher.model import LocalizedArticle, LocalizedBlock, Text
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+# A relative link would point at nothing inside a book: only these keep their <a>.
+LINK_SCHEMES = ("http", "https", "mailto")
+
+
+def element(parent: etree._Element | None, tag: str, **attributes: str) -> etree._Element:
+    """An XHTML element; `epub_type` becomes epub:type, `class_` becomes class."""
+    attrs = {_attribute_name(k): v for k, v in attributes.items()}
+    if parent is None:
+        return etree.Element(f"{{{XHTML_NS}}}{tag}", attrs, nsmap={None: XHTML_NS, "epub": EPUB_NS})
+    return etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}", attrs)
+
+
+def _attribute_name(name: str) -> str:
+    return {"epub_type": EPUB_TYPE, "class_": "class"}.get(name, name)
+
+
+def set_lang(node: etree._Element, lang: str) -> None:
+    node.set(XML_LANG, lang)
+    node.set("lang", lang)
+
+
+def document(lang: str, title: Text, stylesheet: str | None = None) -> tuple[etree._Element, etree._Element]:
+    """An empty XHTML document: (html, body)."""
+    html = element(None, "html")
+    set_lang(html, lang)
+    head = element(html, "head")
+    title_node = element(head, "title")
+    title_node.text = plain_text(title.text)
+    if title.lang != lang:
+        set_lang(title_node, title.lang)
+    if stylesheet:
+        element(head, "link", rel="stylesheet", type="text/css", href=stylesheet)
+    return html, element(html, "body")
+
+
+def serialize(html: etree._Element) -> bytes:
+    return etree.tostring(html, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>",
+                          pretty_print=True)
+
+
+def content_document(version: LocalizedArticle, config: Config, stylesheet: str | None = None) -> bytes:
+    html, body = document(version.lang, version.headline, stylesheet)
+    body.set(EPUB_TYPE, "bodymatter")
+    append_article(body, version, config)
+    return serialize(html)
+
+
+def append_article(parent: etree._Element, version: LocalizedArticle, config: Config) -> None:
+    article = element(parent, "article")
+    header = element(article, "header")
+    append_text(element(header, "h1", epub_type="title"), version.headline)
+    if version.summary:
+        append_text(element(header, "p", class_="summary"), version.summary)
+    append_dateline(element(header, "p", class_="dateline"), version)
+    append_text(element(header, "p", class_="byline"), version.byline)
+    for block in version.blocks:
+        append_block(article, block)
+    if config.copyright_notice:
+        _append_rights(element(article, "footer"), version.lang, config)
+
+
+def _append_rights(parent: etree._Element, lang: str, config: Config) -> None:
+    """The copyright notice, written in the project's source language."""
+    rights = element(parent, "p", class_="rights")
+    rights.text = config.copyright_notice
+    if config.source_language != lang:
+        set_lang(rights, config.source_language)
+
+
+def append_dateline(parent: etree._Element, version: LocalizedArticle) -> None:
+    """PLACE, 5 September (AGENCY) –, as localedata.dateline writes it, each part in its own language."""
+    place = version.dateline_place
+    append_text(parent, Text(place.text.upper(), place.lang, place.fallback))
+    _append_string(parent, ", ")
+    day = version.article.dateline.date
+    time = element(parent, "time", datetime=day.isoformat())
+    time.text = dateline_date(day, version.babel_locale)
+    _append_string(parent, " (")
+    append_text(parent, version.dateline_agency)
+    _append_string(parent, f") {DATELINE_DASH}")
+
+
+def append_block(parent: etree._Element, block: LocalizedBlock) -> None:
+    if block.kind == "heading":
+        node = element(parent, f"h{min(max(block.level, 2), 6)}")
+    elif block.kind == "quote":
+        node = element(parent, "blockquote")
+    elif block.kind == "list":
+        node = element(parent, "ol" if block.ordered else "ul")
+    elif block.kind == "item":
+        node = element(parent, "li")
+    else:
+        node = element(parent, "p")
+    for i, sentence in enumerate(block.sentences):
+        if i:
+            _append_string(node, " ")
+        append_text(node, sentence)
+    for child in block.children:
+        append_block(node, child)
+
+
+def append_text(parent: etree._Element, text: Text) -> None:
+    """The text's inline markup as elements; a source-language fallback in a span marked with its language."""
+    if text.fallback:
+        parent = element(parent, "span", class_="fallback")
+        set_lang(parent, text.lang)
+    for node in parse_inline(text.text):
+        _append_inline(parent, node)
+
+
+def _append_inline(parent: etree._Element, node: Inline) -> None:
+    if node.kind == "text":
+        _append_string(parent, node.text)
+        return
+    if node.kind == "code":
+        element(parent, "code").text = node.text
+        return
+    if node.kind == "link" and urlsplit(node.href).scheme not in LINK_SCHEMES:
+        target = parent
+    else:
+        target = element(parent, "a", href=node.href) if node.kind == "link" else element(parent, node.kind)
+    for child in node.children:
+        _append_inline(target, child)
+
+
+def _append_string(parent: etree._Element, text: str) -> None:
+    """Text after the parent's last child (its tail), or the parent's own text."""
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
