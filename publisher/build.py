@@ -43,6 +43,7 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
         all_versions = [_localize_all(config, article, languages) for article in articles]
         all_versions.sort(key=lambda vs: vs[0].article.published, reverse=True)
         files: Files = {}
+        state: Files = {}  # project files an exporter keeps between builds, such as a version ledger
         ctx = Context(config)
         for fmt in formats:
             chosen = tuple(_gate(config, fmt, versions, fallback, report) for versions in all_versions)
@@ -51,7 +52,9 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
             for versions in chosen:
                 files.update(ex.article(versions, ctx))
             files.update(ex.collection(chosen, ctx))
+            state.update(_state_files(ex, chosen, ctx))
         _write_all(config, files, report)
+        _write_all(config, state, report, config.root)
     return report
 
 
@@ -90,13 +93,21 @@ def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], fall
     return tuple(replace(v, languages=languages) for v in passed)
 
 
-def _write_all(config: Config, files: Files, report: BuildReport) -> None:
-    out = config.output_path.resolve()
+def _state_files(ex, chosen: tuple[tuple[LocalizedArticle, ...], ...], ctx: Context) -> Files:
+    """An exporter may keep state in the project (an optional `state_files` method returning
+    {project-relative path: bytes}); it is rendered with everything else and written last."""
+    state_files = getattr(ex, "state_files", None)
+    return state_files(chosen, ctx) if state_files else {}
+
+
+def _write_all(config: Config, files: Files, report: BuildReport, folder: Path | None = None) -> None:
+    folder = folder or config.output_path
+    out = folder.resolve()
     for relative, data in sorted(files.items()):
         target = (out / relative).resolve()
         if not target.is_relative_to(out):
-            raise PublisherError(f"refusing to write outside the output folder: {relative}")
-        name = display_path(config, config.output_path / relative)
+            raise PublisherError(f"refusing to write outside {display_path(config, folder)}: {relative}")
+        name = display_path(config, folder / relative)
         if write_atomic(target, data):
             report.written.append(name)
         else:
