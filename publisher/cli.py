@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from publisher import project
+from publisher import project, validate as validation
 from publisher.build import build as build_outputs
 from publisher.exporters import FORMATS
 from publisher.config import Config, load_config
@@ -132,6 +132,28 @@ def build(
               f"{len(report.held_back)} held back", markup=False)
     if strict and report.held_back:
         raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None,
+                     typer.Argument(help="Files or folders; default: the project's output folder.")] = None,
+    root: ProjectOption = Path("."),
+) -> None:
+    """Check NewsML-G2 files against the IPTC 2.35 schema (offline), EPUB and XHTML with EPUBCheck,
+    HTML with the W3C Nu checker. Exit 1 if any file is invalid, 2 if a needed validator is missing."""
+    targets = paths or [_config(root).output_path]
+    report = run(lambda: validation.validate(targets))
+    for finding in report.invalid:
+        out.print(str(finding), markup=False)
+    for finding in report.not_checked:
+        err.print(str(finding), markup=False)
+    out.print(f"{len(report.checked)} checked, {len({f.path for f in report.invalid})} with errors, "
+              f"{len(report.not_checked)} not checked", markup=False)
+    if report.invalid:
+        raise typer.Exit(1)
+    if report.not_checked:
+        raise typer.Exit(2)
 
 
 def main() -> None:

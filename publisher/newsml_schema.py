@@ -30,6 +30,14 @@ def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA_FILE), parser()))
 
 
+def root_namespace(data: bytes) -> str | None:
+    """The namespace of the document's root element; None when it is not well-formed XML."""
+    try:
+        return etree.QName(etree.fromstring(data, parser())).namespace
+    except etree.XMLSyntaxError:
+        return None
+
+
 def problems(data: bytes) -> list[Problem]:
     """Every reason why `data` is not a valid NewsML-G2 document; empty when it is valid."""
     try:
