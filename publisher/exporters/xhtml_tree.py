@@ -21,6 +21,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 # A relative link would point at nothing inside a book: only these keep their <a>.
 LINK_SCHEMES = ("http", "https", "mailto")
+BLOCKS = {"html", "head", "title", "link", "body", "article", "header", "footer", "nav", "h1", "h2", "h3", "h4",
+          "h5", "h6", "p", "blockquote", "ul", "ol", "li"}
 
 
 def element(parent: etree._Element | None, tag: str, **attributes: str) -> etree._Element:
@@ -55,8 +57,27 @@ def document(lang: str, title: Text, stylesheet: str | None = None) -> tuple[etr
 
 
 def serialize(html: etree._Element) -> bytes:
-    return etree.tostring(html, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>",
-                          pretty_print=True)
+    _indent(html)
+    return etree.tostring(html, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
+
+
+def _indent(node: etree._Element, depth: int = 0) -> None:
+    """Indent block structure for people who read the file. Unlike lxml's pretty_print, which also
+    puts line breaks between inline siblings (a visible space between <em>a</em><b>b</b>), this only
+    indents elements that hold nothing but blocks."""
+    children = list(node)
+    if not children or (node.text or "").strip() or any(_local(c) not in BLOCKS or (c.tail or "").strip()
+                                                          for c in children):
+        return
+    node.text = "\n" + "  " * (depth + 1)
+    for child in children:
+        child.tail = node.text
+        _indent(child, depth + 1)
+    children[-1].tail = "\n" + "  " * depth
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname
 
 
 def content_document(version: LocalizedArticle, config: Config, stylesheet: str | None = None) -> bytes:
