@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,3 +47,43 @@ def project_lock(root: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+class Staging:
+    """Two-phase writing: stage files beside their targets, then commit them all or none.
+
+    Staged files hold the new bytes in temporary files, so memory stays flat however many files
+    a build writes; until commit() nothing a reader can see has changed, and abort() removes
+    every temporary file.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def stage(self, path: Path, data: bytes) -> bool:
+        """Stage `data` for `path`; False (nothing staged) if the file already holds exactly it."""
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self._staged.append((Path(tmp), path))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return True
+
+    def commit(self, last: Iterable[Path] = ()) -> None:
+        """Move every staged file into place; the paths in `last` (e.g. a feed) go last."""
+        final = set(last)
+        ordered = [pair for pair in self._staged if pair[1] not in final]
+        ordered += [pair for pair in self._staged if pair[1] in final]
+        for tmp, path in ordered:
+            os.replace(tmp, path)
+        self._staged = []
+
+    def abort(self) -> None:
+        for tmp, _ in self._staged:
+            tmp.unlink(missing_ok=True)
+        self._staged = []
