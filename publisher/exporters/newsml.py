@@ -45,7 +45,9 @@ class NewsMLExporter:
             return {}
         config = ctx.config
         documents = [doc for versions in articles for doc in _documents(versions, config)]
-        sent = ledger.source_date_epoch() or max(doc.stamp.version_created for doc in documents)
+        # The message is sent after its newest item was created: SOURCE_DATE_EPOCH can only move it later.
+        latest = max(doc.stamp.version_created for doc in documents)
+        sent = max(latest, ledger.source_date_epoch() or latest)
         sent_versions = "\n".join(f"{doc.tree.get('guid')} {doc.stamp.version}" for doc in documents)
         transmit_id = hashlib.sha256(sent_versions.encode("utf-8")).hexdigest()[:20]
         priority = min(versions[0].article.urgency for versions in articles)
