@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -87,3 +88,13 @@ def translate(root: Path, lang: str, translations: dict[str, str] | None = None,
             entry.msgstr = default.format(msgid=entry.msgid)
     po.save(str(path))
     run_update(root)
+
+
+def copy_bundled_project(dest: Path) -> Path:
+    """The repository's own newsroom (articles, catalogues, settings) copied to `dest`, so a test
+    can build it without touching output/ or waiting for the repository's lock."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for folder in ("source", "locales"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    return dest

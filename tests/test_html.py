@@ -1,0 +1,285 @@
+"""The HTML exporter: pages, links, fallback marking, metadata, the toolkit's own words, and the Nu checker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import lxml.html
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from publisher import catalogs, i18n
+from publisher.build import build
+from publisher.config import load_config
+from publisher.localedata import dateline
+from tests.helpers import ROOT, copy_bundled_project, make_project, translate
+from tests.validators import gettext_tool, java, vnu_jar
+
+BODY = """\
+Kazakhstan and Belarus are *key* partners. The projects are worth more than $200 million.
+
+## Energy
+
+> “We will have to get to grips with it,” he said.
+
+Fields for cooperation:
+
+- nuclear power
+- [education](https://www.belta.by/)
+
+A referendum is scheduled for 6 October 2024.
+"""
+MISSING = "The projects are worth more than $200 million."
+NAMES = {"Minsk": "Минск", "BelTA": "БЕЛТА"}
+LANGUAGES = ("en", "ru", "be", "kk")
+SLUG = "kazakhstan-belarus-allies"
+
+
+def build_html(root: Path, **options) -> Path:
+    report = build(load_config(root), ("html",), **options)
+    assert not report.held_back, report.held_back
+    return root / "output" / "html"
+
+
+def page(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(path.read_bytes())
+
+
+def json_ld(doc: lxml.html.HtmlElement) -> dict:
+    (script,) = doc.xpath('//script[@type="application/ld+json"]')
+    return json.loads(script.text)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """A test story in four languages; Kazakh lacks one sentence, so it falls back to English."""
+    root = make_project(tmp_path_factory.mktemp("story"), body=BODY)
+    translate(root, "ru", NAMES, default="RU {msgid}")
+    translate(root, "be", NAMES, default="BE {msgid}")
+    translate(root, "kk", {**NAMES, MISSING: ""}, default="ҚК {msgid}")
+    return build_html(root)
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory) -> Path:
+    """The repository's own article, built with the README's command into a copy of the project."""
+    root = copy_bundled_project(tmp_path_factory.mktemp("bundled"))
+    subprocess.run(["publish", "build", "--format", "html", "-C", str(root)], check=True, capture_output=True)
+    return root
+
+
+# --- Pages ---------------------------------------------------------------------------------------------
+
+
+def test_the_bundled_article_gives_four_pages_and_five_indexes(bundled):
+    html = bundled / "output" / "html"
+    pages = sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html"))
+    assert pages == sorted([f"{lang}/{SLUG}.html" for lang in LANGUAGES]
+                           + [f"{lang}/index.html" for lang in LANGUAGES] + ["index.html"])
+
+
+def test_the_kazakh_dateline_is_the_catalogue_place_and_babels_kk_date(bundled):
+    kk = catalogs.translations(catalogs.read(catalogs.catalog_path(bundled / "locales", "kk", SLUG)))
+    expected = dateline(kk[("dateline.place", "Minsk")], kk[("dateline.agency", "BelTA")], date(2024, 9, 5), "kk")
+    doc = page(bundled / "output" / "html" / "kk" / f"{SLUG}.html")
+    assert doc.find_class("dateline")[0].text_content() == expected
+    assert "5 қыркүйек" in expected
+
+
+def test_each_page_declares_its_language_and_shows_the_article(site):
+    for lang in LANGUAGES:
+        doc = page(site / lang / "test-story.html")
+        assert doc.get("lang") == lang
+        body = doc.find("body").text_content()
+        prefix = {"en": "", "ru": "RU ", "be": "BE ", "kk": "ҚК "}[lang]
+        assert f"{prefix}Test headline" in doc.findtext(".//h1")
+        assert doc.xpath("//h2")[0].text_content() == f"{prefix}Energy"
+        assert doc.xpath("//blockquote/p")[0].text_content() == f"{prefix}“We will have to get to grips with it,” he said."
+        assert [li.text_content() for li in doc.xpath("//main//ul/li")] == [f"{prefix}nuclear power", f"{prefix}education"]
+        assert doc.xpath("//main//ul//a/@href") == ["https://www.belta.by/"]
+        assert doc.xpath("//em")[0].text == "key"
+        assert "6 October 2024" in body
+
+
+def test_the_english_dateline_reads_as_the_wire_writes_it(site):
+    doc = page(site / "en" / "test-story.html")
+    assert doc.find_class("dateline")[0].text_content() == "MINSK, 5 September (BelTA) –"
+
+
+def test_a_missing_translation_shows_the_english_sentence_marked_en(site):
+    doc = page(site / "kk" / "test-story.html")
+    (fallback,) = doc.find_class("fallback")
+    assert (fallback.tag, fallback.get("lang"), fallback.text_content()) == ("span", "en", MISSING)
+    assert doc.find_class("completeness")[0].text_content().startswith("Мақаланың 92% бөлігі аударылған.")
+    assert not page(site / "ru" / "test-story.html").find_class("completeness")
+
+
+def test_no_fallback_leaves_the_incomplete_language_out(tmp_path):
+    root = make_project(tmp_path, body=BODY)
+    translate(root, "ru", default="RU {msgid}")
+    translate(root, "kk", {MISSING: ""}, default="ҚК {msgid}")
+    report = build(load_config(root), ("html",), fallback=False)
+    html = root / "output" / "html"
+    assert {(h.lang, h.format) for h in report.held_back} == {("kk", "html"), ("be", "html")}
+    assert not (html / "kk").exists()
+    switcher = page(html / "ru" / "test-story.html").xpath('//nav[@class="languages"]//a/@hreflang')
+    assert switcher == ["en"]
+
+
+def test_a_msgstr_with_markup_is_shown_as_text(tmp_path):
+    root = make_project(tmp_path, body=BODY)
+    attack = "<script>alert(1)</script></script><!-- <b>bold</b>"
+    translate(root, "ru", {"Test headline": attack}, default="RU {msgid}")
+    path = build_html(root, languages=("en", "ru")) / "ru" / "test-story.html"
+    doc = page(path)
+    assert doc.findtext(".//h1") == attack
+    assert len(doc.xpath("//script")) == 1 and not doc.xpath("//b")
+    assert json_ld(doc)["headline"] == attack
+    raw = path.read_text(encoding="utf-8")
+    assert "<script>alert" not in raw and "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+
+
+def test_the_reading_time_uses_each_languages_plural_forms(site):
+    ru = i18n.translations("ru")
+    forms = [ru.ngettext("Reading time: %(num)d minute", "Reading time: %(num)d minutes", n) % {"num": n}
+             for n in (1, 3, 5, 11, 21, 22)]
+    assert forms == ["Время чтения: 1 минута", "Время чтения: 3 минуты", "Время чтения: 5 минут",
+                     "Время чтения: 11 минут", "Время чтения: 21 минута", "Время чтения: 22 минуты"]
+    expected = {"en": "Reading time: 1 minute", "ru": "Время чтения: 1 минута", "be": "Час чытання: 1 хвіліна",
+                "kk": "Оқу уақыты: 1 минут"}
+    for lang, words in expected.items():
+        assert words in page(site / lang / "test-story.html").find_class("meta")[0].text_content()
+
+
+def test_the_language_index_lists_headline_summary_and_localized_date(site):
+    doc = page(site / "ru" / "index.html")
+    assert doc.findtext(".//h1") == "Новости"
+    (item,) = doc.xpath('//ol[@class="articles"]/li')
+    assert item.xpath(".//h2/a/@href") == ["test-story.html"]
+    assert item.findtext(".//time") == "5 сентября 2024\u202fг."
+    assert item.find_class("summary")[0].text_content() == "RU A short summary of the test story."
+
+
+def test_the_chooser_names_each_language_in_itself(site):
+    doc = page(site / "index.html")
+    links = [(a.get("href"), a.get("lang"), a.text) for a in doc.xpath("//main//a")]
+    assert links == [("en/index.html", "en", "English"), ("ru/index.html", "ru", "русский"),
+                     ("be/index.html", "be", "беларуская"), ("kk/index.html", "kk", "қазақ тілі")]
+
+
+# --- Links and metadata ------------------------------------------------------------------------------------
+
+
+def test_every_link_is_relative_and_reaches_a_built_file(site):
+    for path in site.rglob("*.html"):
+        doc = page(path)
+        for href in doc.xpath("//link/@href | //a/@href"):
+            if href == "https://www.belta.by/":  # the article's own link
+                continue
+            assert "://" not in href and not href.startswith("/"), (path, href)
+            assert (path.parent / href).resolve().is_file(), (path, href)
+
+
+def test_switcher_alternates_and_og_locales_cover_every_language(site):
+    doc = page(site / "be" / "test-story.html")
+    switcher = doc.xpath('//nav[@class="languages"]//a')
+    assert [(a.get("href"), a.text) for a in switcher] == [
+        ("../en/test-story.html", "English"), ("../ru/test-story.html", "русский"),
+        ("../kk/test-story.html", "қазақ тілі")]
+    alternates = dict(zip(doc.xpath('//link[@rel="alternate"]/@hreflang'), doc.xpath('//link[@rel="alternate"]/@href')))
+    assert alternates == {"en": "../en/test-story.html", "ru": "../ru/test-story.html", "be": "test-story.html",
+                          "kk": "../kk/test-story.html", "x-default": "../en/test-story.html"}
+    assert doc.xpath('//link[@rel="canonical"]/@href') == ["test-story.html"]
+    assert doc.xpath('//meta[@property="og:locale"]/@content') == ["be_BY"]
+    assert doc.xpath('//meta[@property="og:locale:alternate"]/@content') == ["en_GB", "ru_RU", "kk_KZ"]
+    assert not doc.xpath('//meta[@property="og:url"]')
+
+
+def test_json_ld_is_a_news_article_linked_to_its_translations(site):
+    for lang in LANGUAGES:
+        path = site / lang / "test-story.html"
+        data = json_ld(page(path))
+        assert (data["@context"], data["@type"], data["inLanguage"]) == ("https://schema.org", "NewsArticle", lang)
+        assert data["datePublished"] == "2024-09-05T12:00:00+03:00"
+        assert data["headline"].endswith("Test headline")
+        links = data["workTranslation"] if lang == "en" else [data["translationOfWork"]]
+        assert [link["inLanguage"] for link in links] == (["ru", "be", "kk"] if lang == "en" else ["en"])
+        for link in links:
+            assert (path.parent / link["@id"]).resolve() == site / link["inLanguage"] / "test-story.html"
+
+
+def test_base_url_makes_canonical_addresses_absolute_and_keeps_navigation_relative(tmp_path):
+    root = make_project(tmp_path, body=BODY, extra_settings='base_url = "https://news.example/world/"')
+    translate(root, "ru", default="RU {msgid}")
+    doc = page(build_html(root, languages=("en", "ru")) / "ru" / "test-story.html")
+    assert doc.xpath('//link[@rel="canonical"]/@href') == ["https://news.example/world/ru/test-story.html"]
+    assert doc.xpath('//meta[@property="og:url"]/@content') == ["https://news.example/world/ru/test-story.html"]
+    assert doc.xpath('//link[@hreflang="x-default"]/@href') == ["https://news.example/world/en/test-story.html"]
+    assert json_ld(doc)["translationOfWork"]["@id"] == "https://news.example/world/en/test-story.html"
+    assert doc.xpath('//nav[@class="languages"]//a/@href') == ["../en/test-story.html"]
+
+
+# --- Theme ---------------------------------------------------------------------------------------------------
+
+
+def test_a_project_template_folder_replaces_theme_files(tmp_path):
+    root = make_project(tmp_path, body=BODY, extra_settings='templates_dir = "theme"')
+    (root / "theme").mkdir()
+    (root / "theme" / "style.css").write_text("body { color: teal; }\n", encoding="utf-8")
+    html = build_html(root, languages=("en",))
+    assert (html / "style.css").read_text(encoding="utf-8") == "body { color: teal; }\n"
+    assert page(html / "en" / "test-story.html").find_class("dateline")  # the rest is still the package theme
+
+
+def test_the_same_input_gives_the_same_bytes(tmp_path):
+    root = make_project(tmp_path, body=BODY)
+    translate(root, "kk", {MISSING: ""}, default="ҚК {msgid}")
+    first = {p: p.read_bytes() for p in build_html(root, languages=("en", "kk")).rglob("*") if p.is_file()}
+    build(replace(load_config(root), output_dir="again"), ("html",), languages=("en", "kk"))
+    again = root / "again" / "html"
+    assert {p: p.read_bytes() for p in again.rglob("*") if p.is_file()} == {
+        again / p.relative_to(root / "output" / "html"): data for p, data in first.items()}
+
+
+# --- The toolkit's own words -----------------------------------------------------------------------------------
+
+
+def test_the_ui_template_holds_every_string_of_the_theme():
+    extracted = {msg[2] if isinstance(msg[2], str) else msg[2][0]
+                 for msg in extract_from_dir(ROOT, method_map=[("publisher/templates/**.html", "jinja2")])}
+    with open(ROOT / "publisher" / "locale" / "publisher.pot", "rb") as handle:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    assert extracted == template
+
+
+@pytest.mark.parametrize("lang", ["ru", "be", "kk"])
+def test_every_ui_string_is_translated_with_all_plural_forms(lang):
+    with open(ROOT / "publisher" / "locale" / lang / "LC_MESSAGES" / "publisher.po", "rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    assert catalog.num_plurals == {"ru": 3, "be": 3, "kk": 2}[lang]
+    for message in catalog:
+        if message.id:
+            strings = message.string if message.pluralizable else (message.string,)
+            assert len(strings) == (catalog.num_plurals if message.pluralizable else 1)
+            assert all(strings) and not message.fuzzy, message.id
+    msgfmt = gettext_tool("msgfmt")
+    subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(ROOT / "publisher" / "locale" / lang / "LC_MESSAGES"
+                                                       / "publisher.po")], check=True)
+
+
+# --- The W3C Nu checker ------------------------------------------------------------------------------------------
+
+
+def test_every_page_passes_the_nu_checker(site, bundled):
+    jar = vnu_jar()
+    pages = sorted(site.rglob("*.html")) + sorted((bundled / "output" / "html").rglob("*.html"))
+    result = subprocess.run([java(), "-jar", str(jar), "--errors-only", "--format", "json", *map(str, pages)],
+                            capture_output=True, text=True)
+    messages = json.loads(result.stderr)["messages"]
+    assert messages == [], json.dumps(messages, ensure_ascii=False, indent=2)
+    assert len(pages) == 18
