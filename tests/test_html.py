@@ -99,8 +99,10 @@ def test_each_page_declares_its_language_and_shows_the_article(site):
         prefix = {"en": "", "ru": "RU ", "be": "BE ", "kk": "ҚК "}[lang]
         assert f"{prefix}Test headline" in doc.findtext(".//h1")
         assert doc.xpath("//h2")[0].text_content() == f"{prefix}Energy"
-        assert doc.xpath("//blockquote/p")[0].text_content() == f"{prefix}“We will have to get to grips with it,” he said."
-        assert [li.text_content() for li in doc.xpath("//main//ul/li")] == [f"{prefix}nuclear power", f"{prefix}education"]
+        quote = doc.xpath("//blockquote/p")[0].text_content()
+        assert quote == f"{prefix}“We will have to get to grips with it,” he said."
+        items = [li.text_content() for li in doc.xpath("//main//ul/li")]
+        assert items == [f"{prefix}nuclear power", f"{prefix}education"]
         assert doc.xpath("//main//ul//a/@href") == ["https://www.belta.by/"]
         assert doc.xpath("//em")[0].text == "key"
         assert "6 October 2024" in body

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -29,6 +30,7 @@ from publisher.model import LocalizedArticle, LocalizedBlock, Text
 
 WORDS_PER_MINUTE = 200
 STYLESHEET = "style.css"
+PathOf = Callable[[str], str]  # language → a page's path under the output folder
 
 
 @dataclass(frozen=True)
@@ -82,14 +84,18 @@ EXPORTER = HtmlExporter()
 
 def _render_article(page: LocalizedArticle, config: Config) -> bytes:
     here = page.lang
+
+    def path(lang: str) -> str:
+        return _article_path(lang, page.slug)
+
     return _render("article.html", page.lang, config, here,
                    page=page,
-                   canonical=_address(config, _article_path(page.lang, page.slug), here),
-                   og_url=_absolute(config, _article_path(page.lang, page.slug)),
+                   canonical=_address(config, path(here), here),
+                   og_url=_absolute(config, path(here)),
                    og_locale=_og_locale(page.babel_locale),
                    og_alternates=[_og_locale(config.babel_locale(lang)) for lang in page.languages if lang != here],
-                   alternates=_alternates(config, page.languages, here, lambda lang: _article_path(lang, page.slug)),
-                   switcher=_switcher(page.languages, here, lambda lang: _article_path(lang, page.slug)),
+                   alternates=_alternates(config, page.languages, here, path),
+                   switcher=_switcher(page.languages, here, path),
                    dateline=_dateline(page),
                    published=long_date(page.article.published.date(), page.babel_locale),
                    updated=long_date(page.article.updated.date(), page.babel_locale) if page.article.updated else None,
@@ -99,13 +105,17 @@ def _render_article(page: LocalizedArticle, config: Config) -> bytes:
 
 
 def _render_index(lang: str, articles: tuple[Versions, ...], languages: tuple[str, ...], config: Config) -> bytes:
-    pages = [v for vs in articles for v in vs if v.lang == lang]
-    entries = [Entry(p, _relative(_article_path(lang, p.slug), lang), long_date(p.article.published.date(),
-                     p.babel_locale), p.article.published.isoformat()) for p in pages]
+    entries = [_entry(v) for vs in articles for v in vs if v.lang == lang]
     return _render("index.html", lang, config, lang,
                    entries=entries,
                    alternates=_alternates(config, languages, lang, _index_path, x_default="html/index.html"),
                    switcher=_switcher(languages, lang, _index_path))
+
+
+def _entry(page: LocalizedArticle) -> Entry:
+    published = page.article.published
+    return Entry(page, _relative(_article_path(page.lang, page.slug), page.lang),
+                 long_date(published.date(), page.babel_locale), published.isoformat())
 
 
 def _render_chooser(languages: tuple[str, ...], config: Config) -> bytes:
@@ -160,13 +170,14 @@ def _address(config: Config, target: str, here: str) -> str:
     return _absolute(config, target) or _relative(target, here)
 
 
-def _alternates(config: Config, languages: tuple[str, ...], here: str, path, x_default: str | None = None) -> list[Link]:
+def _alternates(config: Config, languages: tuple[str, ...], here: str, path: PathOf,
+                x_default: str | None = None) -> list[Link]:
     links = [Link(lang, language_name(lang), _address(config, path(lang), here)) for lang in languages]
     default = x_default or path(config.source_language if config.source_language in languages else languages[0])
     return links + [Link("x-default", "", _address(config, default, here))]
 
 
-def _switcher(languages: tuple[str, ...], here: str, path) -> list[Link]:
+def _switcher(languages: tuple[str, ...], here: str, path: PathOf) -> list[Link]:
     return [Link(lang, language_name(lang), _relative(path(lang), here)) for lang in languages if lang != here]
 
 
