@@ -297,8 +297,9 @@ def test_only_complete_catalogues_without_fuzzy_entries_go_on_the_wire(project):
 
 
 def copy_newsroom(dest: Path) -> Path:
-    """The repository's articles, catalogues, settings and version ledger, built away from output/."""
-    for folder in ("source", "locales", "ledger"):
+    """The repository's newsroom (articles, catalogues, glossary, settings, version ledger), so that
+    it builds here as in the repository, without touching output/."""
+    for folder in ("source", "locales", "glossary", "ledger"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, dest / folder)
     shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from lxml import etree
 
@@ -43,16 +44,11 @@ class NewsMLExporter:
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         if not articles:
             return {}
-        config = ctx.config
-        documents = [doc for versions in articles for doc in _documents(versions, config)]
-        # The message is sent after its newest item was created: SOURCE_DATE_EPOCH can only move it later.
-        latest = max(doc.stamp.version_created for doc in documents)
-        sent = max(latest, ledger.source_date_epoch() or latest)
-        sent_versions = "\n".join(f"{doc.tree.get('guid')} {doc.stamp.version}" for doc in documents)
-        transmit_id = hashlib.sha256(sent_versions.encode("utf-8")).hexdigest()[:20]
+        documents = [doc for versions in articles for doc in _documents(versions, ctx.config)]
+        sent = ledger.format_time(_sent(documents))
         priority = min(versions[0].article.urgency for versions in articles)
-        feed = news_message([doc.tree for doc in documents], ledger.format_time(sent), config.provider,
-                            transmit_id, priority)
+        feed = news_message([doc.tree for doc in documents], sent, ctx.config.provider,
+                            _transmit_id(sent, documents), priority)
         return {"newsml/feed.xml": serialize(feed)}
 
     def state_files(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
@@ -80,6 +76,18 @@ def _documents(versions: Versions, config: Config) -> list[Document]:
     package = package_item(versions, config, book.package)
     documents.append(Document(f"newsml/{article.slug}.xml", package, book.package))
     return documents
+
+
+def _sent(documents: list[Document]) -> datetime:
+    """After the newest item was created: SOURCE_DATE_EPOCH may move it later, never earlier."""
+    latest = max(doc.stamp.version_created for doc in documents)
+    return max(latest, ledger.source_date_epoch() or latest)
+
+
+def _transmit_id(sent: str, documents: list[Document]) -> str:
+    """The same items sent at the same time make the same message; anything else gets another id."""
+    lines = [sent] + [f"{doc.tree.get('guid')} {doc.stamp.version}" for doc in documents]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:20]
 
 
 def _ledger(versions: Versions, config: Config) -> Ledger:
