@@ -1,0 +1,96 @@
+"""What every check sees: one catalogue entry, the catalogue's context, and the text it reads."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from babel import Locale
+from babel.core import get_global
+
+from publisher.inline import Inline, parse_inline
+
+if TYPE_CHECKING:
+    from publisher.glossary import Glossary
+
+# Links and e-mail addresses written as plain text: not prose, never language.
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A word: letters only (digits, underscores, hyphens and apostrophes separate words).
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One unit of a catalogue: the source text (msgid) and its translation (msgstr)."""
+
+    source: str
+    target: str
+    context: str | None = None
+    fuzzy: bool = False
+
+    @property
+    def translated(self) -> bool:
+        return bool(self.target) and not self.fuzzy
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts about the catalogue being checked, shared by all its entries."""
+
+    lang: str
+    source_lang: str
+    babel_locale: str
+    source_babel_locale: str
+    glossary: Glossary
+    allowed_latin: frozenset[str] = frozenset()  # the source's names and the glossary's Latin forms
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check on one entry: it yields one message per problem it finds."""
+
+    name: str
+    severity: str  # error | warning
+    run: Callable[[Entry, Context], Iterable[str]]
+
+
+def prose(text: str) -> str:
+    """A unit's words as a reader sees them: markup, code spans and URLs left out."""
+    return _URL.sub(" ", "".join(_prose(node) for node in parse_inline(text)))
+
+
+def _prose(node: Inline) -> str:
+    if node.kind == "code":
+        return " "
+    return node.text if node.kind == "text" else "".join(_prose(child) for child in node.children)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def script_of(char: str) -> str:
+    """LATIN, CYRILLIC, GREEK…: the first word of the character's Unicode name."""
+    return unicodedata.name(char, "UNKNOWN").split(" ")[0]
+
+
+@lru_cache(maxsize=None)
+def language_script(lang: str) -> str:
+    """The ISO 15924 script a language is written in by default (CLDR likely subtags): Cyrl, Latn…"""
+    likely = get_global("likely_subtags").get(lang, "")
+    parts = likely.split("_")
+    return parts[1] if len(parts) > 2 else ""
+
+
+@lru_cache(maxsize=None)
+def english_name(lang: str) -> str:
+    """Russian, Belarusian, Kazakh: messages are in English."""
+    return Locale.parse(lang).english_name or lang
+
+
+def quoted(items: Iterable[str]) -> str:
+    return ", ".join(f"“{item}”" for item in items)

@@ -1,0 +1,121 @@
+"""Figures: the same numbers in source and translation, however each language writes them.
+
+"1,500" / "1 500" / "1500", "2.5" / "2,5", "$200 million" / "200 млн долларов" / "200 млн доллардан",
+"5%" / "5 %" all compare as values. Dates compare by their numbers: "6 October 2024",
+"6 октября 2024 года" and "2024 жылғы 6 қазан" all hold 6 and 2024. A figure written as a word on
+one side ("five years" / "5 лет") is accepted; two number words are not compared (ordinals and
+inflections make that guesswork), so "five" → "шесть" goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import lru_cache
+
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from publisher.checks.base import Context, Entry, prose
+
+# Spaces that group digits: space, no-break space (CLDR's ru/be/kk), narrow no-break and thin space.
+_SPACES = " \u00a0\u202f\u2009"
+# Scale words after a figure, matched by their beginning so that inflected and suffixed forms
+# count too (миллиона, мільёнаў, млрд-қа).
+_SCALES = (
+    (Decimal(10) ** 3, ("thousand", "тыс", "мың")),
+    (Decimal(10) ** 6, ("million", "mln", "млн", "миллион", "мільён")),
+    (Decimal(10) ** 9, ("billion", "bn", "млрд", "миллиард", "мільярд")),
+    (Decimal(10) ** 12, ("trillion", "трлн", "триллион", "трыльён")),
+)
+_SCALE_WORD = re.compile(f"[{_SPACES}]*([^\\W\\d_]+)")
+# Numbers written as words, in the forms news copy uses; only ever used to excuse a figure.
+_NUMBER_WORDS = {
+    "en": {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+           9: "nine", 10: "ten", 11: "eleven", 12: "twelve"},
+    "ru": {1: "один одна одно одного одной одному одним одном одну", 2: "два две двух двум двумя",
+           3: "три трех трёх трем трём тремя", 4: "четыре четырех четырёх четырем четырём четырьмя",
+           5: "пять пяти пятью", 6: "шесть шести шестью", 7: "семь семи семью", 8: "восемь восьми восемью",
+           9: "девять девяти девятью", 10: "десять десяти десятью"},
+    "be": {1: "адзін адна адно аднаго адной аднаму адным адну", 2: "два дзве двух двум двума",
+           3: "тры трох тром трыма", 4: "чатыры чатырох чатыром чатырма", 5: "пяць пяці пяццю",
+           6: "шэсць шасці шасцю", 7: "сем сямі сямю", 8: "восем васьмі васьмю", 9: "дзевяць дзевяці",
+           10: "дзесяць дзесяці"},
+    "kk": {1: "бір", 2: "екі екеу екеуі", 3: "үш үшеу үшеуі", 4: "төрт төртеу", 5: "бес бесеу", 6: "алты",
+           7: "жеті", 8: "сегіз", 9: "тоғыз", 10: "он"},
+}
+
+
+def figures(entry: Entry, ctx: Context) -> Iterator[str]:
+    source = _figures(entry.source, ctx.source_babel_locale)
+    target = _figures(entry.target, ctx.babel_locale)
+    source_values, target_values = Counter(v for v, _ in source), Counter(v for v, _ in target)
+    missing = source_values - target_values - _worded(entry.target, ctx.lang)
+    extra = target_values - source_values - _worded(entry.source, ctx.source_lang)
+    parts = []
+    if missing:
+        parts.append(f"{_shown(source, missing)} missing")
+    if extra:
+        parts.append(f"{_shown(target, extra)} not in the source")
+    if parts:
+        yield "; ".join(parts)
+
+
+def _shown(found: list[tuple[Decimal, str]], values: Counter) -> str:
+    return ", ".join(dict.fromkeys(text for value, text in found if values[value]))
+
+
+def _figures(text: str, babel_locale: str) -> list[tuple[Decimal, str]]:
+    """(value, as written) for each figure in the unit's prose, its scale word applied."""
+    plain = prose(text)
+    found = []
+    for match in _number_pattern(babel_locale).finditer(plain):
+        scale, end = _scale_after(plain, match.end())
+        value = Decimal(_digits(match.group(), babel_locale)) * scale
+        found.append((value.normalize(), plain[match.start():end]))
+    return found
+
+
+@lru_cache(maxsize=None)
+def _number_pattern(babel_locale: str) -> re.Pattern[str]:
+    """Digits with the locale's group separators (or spaces) and a decimal comma or point."""
+    group = re.escape(_SPACES + get_group_symbol(babel_locale))
+    decimal = re.escape("".join({get_decimal_symbol(babel_locale), "."} - {get_group_symbol(babel_locale)}))
+    return re.compile(rf"(?<!\d)(?:\d{{1,3}}(?:[{group}]\d{{3}})+(?!\d)|\d+)(?:[{decimal}]\d+)?")
+
+
+def _digits(number: str, babel_locale: str) -> str:
+    """The figure as Decimal reads it: no group separators, a decimal point."""
+    group = get_group_symbol(babel_locale)
+    kept = "".join(c for c in number if c not in _SPACES and c != group)
+    return kept.replace(",", ".")
+
+
+def _scale_after(text: str, position: int) -> tuple[Decimal, int]:
+    match = _SCALE_WORD.match(text, position)
+    if match:
+        word = match.group(1).lower()
+        for scale, stems in _SCALES:
+            if word.startswith(stems):
+                return scale, match.end()
+    return Decimal(1), position
+
+
+def _worded(text: str, lang: str) -> Counter:
+    """Values the text writes as number words (with their scale: "two million")."""
+    table = _word_values(lang)
+    plain = prose(text)
+    values: Counter = Counter()
+    for match in re.finditer(r"[^\W\d_]+", plain):
+        number = table.get(match.group().lower())
+        if number is not None:
+            scale, _ = _scale_after(plain, match.end())
+            values[(number * scale).normalize()] += 1
+    return values
+
+
+@lru_cache(maxsize=None)
+def _word_values(lang: str) -> dict[str, Decimal]:
+    return {form: Decimal(value) for value, forms in _NUMBER_WORDS.get(lang, {}).items() for form in forms.split()}
+

@@ -1,0 +1,177 @@
+"""Run the checks over an article's catalogues: which check applies, silencing, line numbers."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from publisher import catalogs
+from publisher.checks.base import Check, Context, Entry, words
+from publisher.checks.content import fuzzy, identical, terminology, untranslated
+from publisher.checks.figures import figures
+from publisher.checks.form import length, markup, punctuation, whitespace
+from publisher.checks.marks import balance, quotes
+from publisher.checks.script import foreign_letters, latin_words, mixed_script, own_letters, source_names
+from publisher.config import Config
+from publisher.glossary import Glossary, load_glossary
+from publisher.model import Article
+from publisher.project import display_path
+from publisher.segment import units
+
+# On every unit: is there a usable translation?
+STATE_CHECKS = (
+    Check("untranslated", "error", untranslated),
+    Check("fuzzy", "error", fuzzy),
+)
+# On every translated, non-fuzzy unit.
+TRANSLATION_CHECKS = (
+    Check("identical", "error", identical),
+    Check("figures", "error", figures),
+    Check("terminology", "error", terminology),
+    Check("markup", "error", markup),
+    Check("mixed-script", "error", mixed_script),
+    Check("letters", "error", foreign_letters),
+    Check("balance", "error", balance),
+    Check("latin", "warning", latin_words),
+    Check("quotes", "warning", quotes),
+    Check("whitespace", "warning", whitespace),
+    Check("punctuation", "warning", punctuation),
+    Check("length", "warning", length),
+)
+# On a whole catalogue, reported at its first line.
+CATALOGUE_CHECKS = (Check("own-letters", "warning", own_letters),)
+CHECK_NAMES = tuple(c.name for c in STATE_CHECKS + TRANSLATION_CHECKS + CATALOGUE_CHECKS)
+
+# Silencing one check on one unit: the flag `#, no-check-figures`, or a translator comment line
+# `# no-check: figures, length (why)`; the comment survives msgcat and msgmerge, which drop
+# flags they do not know.
+_NO_CHECK_FLAG = "no-check-"
+_NO_CHECK_COMMENT = re.compile(r"^\s*no-check:\s*([\w-]+(?:\s*,\s*[\w-]+)*)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int  # where the entry starts in the PO file (its first comment line); 0: not in the file
+    check: str
+    severity: str  # error | warning
+    message: str
+    lang: str
+    msgid: str | None = None
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        return f"{self.location}: [{self.check}] {self.message}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    silenced: int = 0
+    catalogues: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    def extend(self, other: Report) -> None:
+        self.problems += other.problems
+        self.silenced += other.silenced
+        self.catalogues += other.catalogues
+
+
+def check_articles(config: Config, articles: Iterable[Article], languages: tuple[str, ...] = ()) -> Report:
+    """Every check on every catalogue of the articles (all the project's languages unless named)."""
+    glossary = load_glossary(config.glossary_path)
+    report = Report()
+    for article in articles:
+        for lang in config.languages:
+            if not languages or lang in languages:
+                report.extend(check_catalogue(config, article, lang, glossary))
+    return report
+
+
+def errors_by_language(config: Config, article: Article) -> dict[str, int]:
+    """Check errors per language of one article: what the build's gates ask."""
+    counts = Counter(p.lang for p in check_articles(config, [article]).problems if p.severity == "error")
+    return {lang: counts[lang] for lang in config.languages}
+
+
+def check_catalogue(config: Config, article: Article, lang: str, glossary: Glossary) -> Report:
+    path = catalogs.catalog_path(config.locales_path, lang, article.slug)
+    place = _Place(display_path(config, path), 0, lang)
+    is_source = lang == article.language
+    if not path.exists():
+        missing = place.problem("untranslated", "error", f"no catalogue: run publish update --lang {lang}")
+        return Report() if is_source else Report([missing])
+    po = catalogs.read(path, place.path)
+    wanted = [unit.key for unit in units(article, config.segmentation)]
+    present = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete and e.msgid}
+    found = [present[key] for key in wanted if key in present]
+    entries = [_entry(e) for e in found]
+    ctx = _context(config, article, lang, glossary, [e.source for e in entries])
+    report = Report(catalogues=1)
+    _record(report, CATALOGUE_CHECKS, entries, ctx, _silenced(po.header), replace(place, line=1))
+    for po_entry, entry in zip(found, entries):
+        checks = STATE_CHECKS + TRANSLATION_CHECKS if entry.translated else STATE_CHECKS
+        _record(report, checks, entry, ctx, _silenced(po_entry.tcomment, po_entry.flags),
+                replace(place, line=po_entry.linenum, msgid=entry.source))
+    if not is_source:
+        for _, msgid in (key for key in wanted if key not in present):
+            message = f"“{msgid}” is not in the catalogue: run publish update --lang {lang}"
+            report.problems.append(replace(place, msgid=msgid).problem("untranslated", "error", message))
+    return report
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where findings are reported: a catalogue, and the line where an entry starts."""
+
+    path: str
+    line: int
+    lang: str
+    msgid: str | None = None
+
+    def problem(self, check: str, severity: str, message: str) -> Problem:
+        return Problem(self.path, self.line, check, severity, message, self.lang, self.msgid)
+
+
+def _entry(po_entry) -> Entry:
+    return Entry(po_entry.msgid, po_entry.msgstr, po_entry.msgctxt, "fuzzy" in po_entry.flags)
+
+
+def _context(config: Config, article: Article, lang: str, glossary: Glossary, sources: list[str]) -> Context:
+    glossary_words = {w for term in glossary.terms for form in term.forms.get(lang, ()) for w in words(form)}
+    return Context(lang=lang, source_lang=article.language, babel_locale=config.babel_locale(lang),
+                   source_babel_locale=config.babel_locale(article.language), glossary=glossary,
+                   allowed_latin=source_names(sources) | glossary_words)
+
+
+def _silenced(comment: str | None, flags: Iterable[str] = ()) -> set[str]:
+    names = {flag.removeprefix(_NO_CHECK_FLAG) for flag in flags if flag.startswith(_NO_CHECK_FLAG)}
+    for match in _NO_CHECK_COMMENT.finditer(comment or ""):
+        names.update(name.strip() for name in match.group(1).split(","))
+    return names
+
+
+def _record(report: Report, checks: tuple[Check, ...], subject, ctx: Context, silenced: set[str],
+            place: _Place) -> None:
+    """Run the checks on one entry (or a whole catalogue); a silenced finding is only counted."""
+    for name in sorted(silenced - set(CHECK_NAMES)):
+        message = f"unknown check “{name}” silenced; the checks are {', '.join(CHECK_NAMES)}"
+        report.problems.append(place.problem("no-check", "warning", message))
+    for check in checks:
+        for message in check.run(subject, ctx):
+            if check.name in silenced:
+                report.silenced += 1
+            else:
+                report.problems.append(place.problem(check.name, check.severity, message))
