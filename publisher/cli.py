@@ -13,9 +13,11 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from publisher import project, validate as validation
 from publisher.build import build as build_outputs
+from publisher.checks import Problem, check_articles
 from publisher.exporters import FORMATS
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
@@ -103,6 +105,40 @@ def status(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
         table.add_row(r.article, r.lang, str(s.translated), str(s.fuzzy), str(s.untranslated),
                       f"{s.words_translated}/{s.words}", f"{s.percent:.1f}")
     out.print(table)
+
+
+@app.command()
+def check(root: ProjectOption = Path("."), lang: LangOption = None, article: ArticleOption = None,
+          as_json: JsonOption = False,
+          strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False) -> None:
+    """Check translations: figures, names, scripts, quotation marks, markup, completeness.
+    Exit 1 when there are errors (or, with --strict, warnings)."""
+    config = _config(root)
+    languages = _languages(config, lang)
+    report = run(lambda: check_articles(config, project.load_articles(config, tuple(article or ())), languages))
+    summary = {"errors": report.errors, "warnings": report.warnings, "silenced": report.silenced,
+               "catalogues": report.catalogues}
+    if as_json:
+        data = {"problems": [asdict(p) for p in report.problems], "summary": summary}
+        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+    else:
+        _print_problems(report.problems)
+        out.print(f"{report.errors} errors, {report.warnings} warnings, {report.silenced} silenced "
+                  f"in {report.catalogues} catalogues", markup=False)
+    if report.errors or strict and report.warnings:
+        raise typer.Exit(1)
+
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    """One line per problem, a blank line between catalogues; coloured on a terminal only."""
+    for i, problem in enumerate(problems):
+        if i and problem.path != problems[i - 1].path:
+            out.print()
+        out.print(Text.assemble((problem.location, "bold"), ": ",
+                                (f"[{problem.check}]", _SEVERITY_STYLE[problem.severity]), f" {problem.message}"))
 
 
 @app.command()
