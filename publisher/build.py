@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from publisher import catalogs
+from publisher.checks import errors_by_language
 from publisher.config import Config
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
@@ -77,6 +78,7 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...]) 
 def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], fallback: bool,
           report: BuildReport) -> tuple[LocalizedArticle, ...]:
     gate = config.gates[fmt]
+    errors = errors_by_language(config, versions[0].article) if versions and not gate.allow_check_errors else {}
     passed = []
     for version in versions:
         percent = version.completeness.percent
@@ -85,6 +87,8 @@ def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], fall
             reason = f"{percent:.0f}% translated, {fmt} needs {gate.min_translated:.0f}%"
         elif percent < 100 and not (fallback and gate.allow_fallback):
             reason = f"{percent:.0f}% translated and {fmt} publishes no source-language fallback"
+        elif errors.get(version.lang):
+            reason = f"{errors[version.lang]} check error(s); see publish check --lang {version.lang}"
         if reason:
             report.held_back.append(HeldBack(version.slug, version.lang, fmt, reason))
         else:
