@@ -15,7 +15,7 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from publisher import poformat
+from publisher import po_input, poformat
 from publisher.errors import PublisherError
 from publisher.model import Article, Unit
 
@@ -184,20 +184,15 @@ def _obsolete(entry: polib.POEntry) -> polib.POEntry:
 
 
 def read(path: Path, display: str | None = None) -> polib.POFile:
-    """Parse a PO/POT file; a syntax error is reported with its line."""
+    """Parse a PO/POT file; bad input (see publisher.po_input) is reported with its line."""
     name = display or str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise PublisherError(f"cannot read: {exc.strerror}", name) from None
+    text = po_input.checked_text(raw, name, po_input.folder_language(path))
     try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise PublisherError("not valid UTF-8; save the catalogue as UTF-8 (and say charset=UTF-8 in its header)",
-                             name, line) from None
-    try:
-        return polib.pofile(text.replace("\r\n", "\n"), wrapwidth=0)
+        return polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise PublisherError(f"not a valid PO file: {_reason(exc)}; fix it in a PO editor or restore it from git",

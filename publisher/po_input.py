@@ -1,0 +1,294 @@
+"""A PO file's bytes, checked before polib reads them.
+
+polib accepts some broken files silently (an unterminated string swallows what follows), reports
+others without a line, and does not look at duplicates, plural counts, the charset or the
+language. So the text is scanned here line by line, as gettext reads it, and every problem is
+reported as `path:line: what is wrong, and what to do`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publisher.errors import Problems, PublisherError
+from publisher.textchars import describe, forbidden, printable
+
+MAX_REPORTED = 10  # a binary file saved as .po would otherwise give thousands of messages
+GETTEXT_DEFAULT_NPLURALS = 2  # what gettext assumes when the header has no Plural-Forms
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?(?=[\s\"]|$)\s*(.*)")
+_STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f"}
+_RAW_CHARSET = re.compile(rb"charset=([\w.:-]*)")
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+_FIX = "fix it in a PO editor (or restore the file from git)"
+
+
+def folder_language(path: Path) -> str | None:
+    """The language a catalogue's folder says: locales/<lang>/LC_MESSAGES/<slug>.po."""
+    return path.parent.parent.name if path.parent.name == "LC_MESSAGES" else None
+
+
+def checked_text(raw: bytes, name: str, lang: str | None) -> str:
+    """The text of a PO file (BOM and CR dropped), or PublisherError naming every problem found."""
+    text = _decode(raw, name)
+    char = forbidden(text)
+    if char:
+        raise PublisherError(_unusable(char.group(0)), name, text.count("\n", 0, char.start()) + 1)
+    scan = _Scan(name)
+    scan.run(text)
+    errors = scan.errors or _header_errors(scan, name, lang) + _entry_errors(scan, name)
+    if errors:
+        shown = errors[:MAX_REPORTED]
+        if len(errors) > MAX_REPORTED:
+            shown.append(PublisherError(f"… and {len(errors) - MAX_REPORTED} more problems", name))
+        raise shown[0] if len(shown) == 1 else Problems(shown)
+    return text
+
+
+def _decode(raw: bytes, name: str) -> str:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if not raw.strip():
+        raise PublisherError("the catalogue is empty; delete it and run `publish update` to create it again, "
+                             "or restore it from git", name, 1)
+    declared = _RAW_CHARSET.search(re.split(rb"\r?\n\s*\r?\n", raw, maxsplit=1)[0])  # in the header
+    if declared and not _is_utf8(declared.group(1).decode("ascii")):
+        line = raw[: declared.start()].count(b"\n") + 1
+        raise PublisherError(_convert_advice(declared.group(1).decode("ascii"), name), name, line)
+    try:
+        return raw.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PublisherError("not valid UTF-8; save the catalogue as UTF-8 in your PO editor "
+                             "(and say charset=UTF-8 in its header)", name, line) from None
+
+
+def _is_utf8(charset: str) -> bool:
+    return charset.lower().replace("-", "") == "utf8"
+
+
+def _convert_advice(charset: str, name: str) -> str:
+    return (f"the catalogue is in charset {charset or '(none)'}, and only UTF-8 is read; convert it with "
+            f"`msgconv --to-code=UTF-8 {name} -o {name}`, or save it as UTF-8 in your PO editor")
+
+
+# --- Scanning -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    line: int
+    obsolete: bool
+    keys: list[str] = field(default_factory=list)  # msgctxt, msgid, msgid_plural, msgstr, msgstr[0]…
+    values: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # key → (line, piece)…
+
+    def text(self, key: str) -> str | None:
+        return "".join(piece for _, piece in self.values[key]) if key in self.values else None
+
+    @property
+    def complete(self) -> bool:
+        return any(k.startswith("msgstr") for k in self.keys)
+
+
+@dataclass
+class _Stream:
+    """Live entries and obsolete (#~) ones are two interleaved streams, each read on its own."""
+
+    obsolete: bool
+    entry: _Entry | None = None
+    skipping: bool = False  # after an error, until the next blank line: one error per mistake
+
+
+class _Scan:
+    def __init__(self, name: str):
+        self.name = name
+        self.entries: list[_Entry] = []
+        self.errors: list[PublisherError] = []
+        self.streams = (_Stream(False), _Stream(True))
+
+    def run(self, text: str) -> None:
+        for number, line in enumerate(text.split("\n"), start=1):
+            self.line(number, line)
+        for stream in self.streams:
+            self.finish(stream)
+
+    def line(self, number: int, line: str) -> None:
+        stripped = line.strip()
+        if not stripped:
+            for stream in self.streams:
+                stream.skipping = False
+        elif stripped.startswith("#~") and not stripped.startswith("#~|"):
+            if stripped[2:].strip():
+                self.token(self.streams[1], number, stripped[2:].strip())
+        elif not stripped.startswith("#"):
+            self.token(self.streams[0], number, stripped)
+
+    def error(self, number: int, message: str) -> None:
+        self.errors.append(PublisherError(f"not a valid PO file: {message}", self.name, number))
+
+    def fail(self, stream: _Stream, number: int, message: str) -> None:
+        self.error(number, message)
+        stream.skipping = True
+        stream.entry = None
+
+    def token(self, stream: _Stream, number: int, text: str) -> None:
+        if stream.skipping:
+            return
+        keyword = _KEYWORD.fullmatch(text)
+        if keyword:
+            key = keyword.group(1) + (f"[{keyword.group(2)}]" if keyword.group(2) is not None else "")
+            self.keyword(stream, number, key, keyword.group(3))
+        elif text.startswith('"'):
+            self.continuation(stream, number, text)
+        else:
+            self.fail(stream, number, f"unexpected text “{printable(text[:40])}”: a PO file holds only comments (#), "
+                                      f"msgctxt/msgid/msgid_plural/msgstr lines and quoted strings; {_FIX}")
+
+    def keyword(self, stream: _Stream, number: int, key: str, rest: str) -> None:
+        entry = stream.entry
+        if key in ("msgctxt", "msgid") and entry and not (entry.keys == ["msgctxt"] and key == "msgid"):
+            self.finish(stream)  # a new entry begins; the one before may lack its msgstr
+        elif key not in ("msgctxt", "msgid"):
+            problem = self.order_problem(entry, key)
+            if problem:
+                self.fail(stream, number, f"{problem}; {_FIX}")
+                return
+        if stream.entry is None:
+            stream.entry = _Entry(number, stream.obsolete)
+        stream.entry.keys.append(key)
+        stream.entry.values[key] = []
+        self.piece(stream, number, rest)
+
+    @staticmethod
+    def order_problem(entry: _Entry | None, key: str) -> str | None:
+        """Why msgid_plural or a msgstr cannot come next in `entry`, if it cannot (gettext's order)."""
+        last = entry.keys[-1] if entry and entry.keys else None
+        plural = entry is not None and "msgid_plural" in entry.keys
+        if entry is None or entry.complete and not key.startswith("msgstr["):
+            return f"{key} without a msgid before it; an entry is [msgctxt] msgid … msgstr …"
+        if key == "msgid_plural":
+            return None if last == "msgid" else "msgid_plural must come right after msgid"
+        if key == "msgstr":
+            return "this entry has msgid_plural, so its translations are msgstr[0], msgstr[1] …" if plural else (
+                None if last == "msgid" else "msgstr must come right after msgid")
+        if not plural:
+            return f"{key} in an entry without msgid_plural; write msgstr \"…\""
+        return None if last == "msgid_plural" or last.startswith("msgstr[") else "msgstr[…] must follow msgid_plural"
+
+    def continuation(self, stream: _Stream, number: int, text: str) -> None:
+        if stream.entry is None or not stream.entry.keys:
+            self.fail(stream, number, f"a string with no msgid or msgstr before it; {_FIX}")
+            return
+        self.piece(stream, number, text)
+
+    def piece(self, stream: _Stream, number: int, text: str) -> None:
+        value, problem = _literal(text)
+        if problem:
+            self.fail(stream, number, problem)
+            return
+        stream.entry.values[stream.entry.keys[-1]].append((number, value))
+
+    def finish(self, stream: _Stream) -> None:
+        entry = stream.entry
+        if entry is not None and not entry.complete:
+            self.error(entry.line, 'this entry has no msgstr; add msgstr "" after its msgid')
+        elif entry is not None:
+            self.entries.append(entry)
+        stream.entry = None
+
+
+def _literal(text: str) -> tuple[str | None, str | None]:
+    """A quoted PO string → (its value, None), or (None, what is wrong with it)."""
+    match = _STRING.match(text)
+    if not text.startswith('"'):
+        return None, f"expected a quoted string, found “{printable(text[:40])}”; {_FIX}"
+    if match is None:
+        return None, 'unterminated string: add the closing " at the end of the line'
+    if text[match.end():].strip():
+        return None, (f"unexpected text after the closing quote: “{printable(text[match.end():][:40])}”; "
+                      'write a quote inside a string as \\"')
+    value = match.group(1)
+    if "\\" in value:
+        bad = next((m.group(0) for m in _ESCAPE.finditer(value) if m.group(1) not in _ESCAPES), None)
+        if bad:
+            return None, f"unknown escape {printable(bad)}; write a backslash as \\\\"
+        value = _ESCAPE.sub(lambda m: _ESCAPES[m.group(1)], value)
+        char = forbidden(value)  # \b, \f and \v write control characters
+        if char:
+            return None, _unusable(char.group(0))
+    return value, None
+
+
+def _unusable(char: str) -> str:
+    return f"the text contains {describe(char)}, which no output can carry; delete it"
+
+
+# --- What the entries say ---------------------------------------------------------------------------
+
+
+def _header(scan: _Scan) -> _Entry | None:
+    return next((e for e in scan.entries if not e.obsolete and e.text("msgctxt") is None and e.text("msgid") == ""),
+                None)
+
+
+def _header_fields(header: _Entry) -> dict[str, tuple[str, int]]:
+    """Header field (lower case) → its value and the line it starts on; a field may span strings."""
+    fields: dict[str, tuple[str, int]] = {}
+    pending, start = "", header.line
+    for number, piece in header.values.get("msgstr", []):
+        start = start if pending else number
+        pending += piece
+        while "\n" in pending:
+            part, pending = pending.split("\n", 1)
+            key, _, value = part.partition(":")
+            fields.setdefault(key.strip().lower(), (value.strip(), start))
+            start = number
+    return fields
+
+
+def _header_errors(scan: _Scan, name: str, lang: str | None) -> list[PublisherError]:
+    header = _header(scan)
+    if header is None:
+        return [PublisherError('no header entry (msgid "" with the Content-Type); run `publish update` on a copy '
+                               "to see the header it needs, or restore the file from git", name, 1)]
+    errors = []
+    fields = _header_fields(header)
+    content_type, line = fields.get("content-type", ("", header.line))
+    charset = re.search(r"charset=(\S*)", content_type)
+    if not charset or not _is_utf8(charset.group(1)):
+        errors.append(PublisherError(_convert_advice(charset.group(1), name) if charset else
+                                     'the header says no charset; add "Content-Type: text/plain; charset=UTF-8\\n"',
+                                     name, line))
+    declared, line = fields.get("language", ("", header.line))
+    if lang and declared and _primary(declared) != _primary(lang):
+        errors.append(PublisherError(f"the header says Language: {printable(declared)}, but the file is in the "
+                                     f"folder for '{lang}'; move the file to locales/{printable(declared)}/ "
+                                     f"or correct the header", name, line))
+    return errors
+
+
+def _primary(language: str) -> str:
+    return re.split(r"[_\-@.]", language.strip(), maxsplit=1)[0].lower()
+
+
+def _entry_errors(scan: _Scan, name: str) -> list[PublisherError]:
+    errors = []
+    header = _header(scan)
+    plural_forms = _header_fields(header).get("plural-forms", ("", 0))[0] if header else ""
+    nplurals_match = _NPLURALS.search(plural_forms)
+    nplurals = int(nplurals_match.group(1)) if nplurals_match else GETTEXT_DEFAULT_NPLURALS
+    seen: dict[tuple[str | None, str | None], int] = {}
+    for entry in (e for e in scan.entries if not e.obsolete):
+        key = (entry.text("msgctxt"), entry.text("msgid"))
+        if key in seen:
+            errors.append(PublisherError(f"this entry repeats the one at line {seen[key]}; delete one of them "
+                                         f"(`msguniq --use-first {name} -o {name}` keeps the first)", name, entry.line))
+        seen.setdefault(key, entry.line)
+        forms = [k for k in entry.keys if k.startswith("msgstr[")]
+        if "msgid_plural" in entry.keys and forms != [f"msgstr[{i}]" for i in range(nplurals)]:
+            errors.append(PublisherError(f"this plural entry has {', '.join(forms)}, but the header's Plural-Forms "
+                                         f"says nplurals={nplurals}; give exactly msgstr[0] … msgstr[{nplurals - 1}]",
+                                         name, entry.line))
+    return errors
