@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from publisher.errors import PublisherError, Problems
 from publisher.model import Article, Block, Dateline
+from publisher.textchars import describe, forbidden, printable
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 ID_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$")
@@ -47,7 +48,7 @@ def find_articles(source_dir: Path) -> list[Path]:
 
 def read_article(path: Path, display: str | None = None) -> Article:
     """Parse and validate one article; every problem found is reported together."""
-    name = display or str(path)
+    name = printable(display or str(path))  # a file name could carry terminal escapes
     text = _read_text(path, name)
     meta, body, body_line = _split_front_matter(text, name)
     fields = _mapping(meta, name, body_line)
@@ -69,7 +70,12 @@ def _read_text(path: Path, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PublisherError("not valid UTF-8; save the file as UTF-8", name, line) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    char = forbidden(text)
+    if char:
+        raise PublisherError(f"the text contains {describe(char.group(0))}, which no output can carry; delete it",
+                             name, text.count("\n", 0, char.start()) + 1)
+    return text
 
 
 def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
@@ -123,11 +129,16 @@ def _build(path, name, fields, body, body_line, errors) -> Article | None:
     if errors:
         return None
     slug = path.stem
-    if not SLUG_RE.fullmatch(slug) or slug in RESERVED_NAMES:
-        fail(f"file name '{slug}' is not a usable slug; use lower-case letters, digits and hyphens", 1)
+    if not SLUG_RE.fullmatch(slug):
+        fail(f"file name '{printable(slug)}' is not a usable slug; use lower-case letters, digits and hyphens", 1)
+    elif slug in RESERVED_NAMES:
+        fail(f"file name '{slug}' is a reserved name (a device on Windows or a page of the output); rename the file", 1)
     ident = _string(fields, "id", fail)
-    if ident is not None and (not ID_RE.fullmatch(ident) or ".." in ident or ident.lower() in RESERVED_NAMES):
+    if ident is not None and (not ID_RE.fullmatch(ident) or ".." in ident):
         fail("id must be letters, digits, '.', '_' or '-', without '..'", fields["id"].line)
+    elif ident is not None and ident.lower() in RESERVED_NAMES:
+        fail(f"id '{ident}' is a reserved name (a device on Windows or a page of the output); choose another",
+             fields["id"].line)
     language = _language(fields, fail)
     published = _datetime(fields, "published", fail)
     dateline = _dateline(fields, published, fail)
