@@ -8,9 +8,9 @@ Versions come from the ledger (publisher/ledger.py): each document is hashed as 
 its version stamp, and only a new hash makes a new version. The ledger is project state, not
 output: the build writes it from `state_files` once everything is rendered.
 
-Which languages arrive here is the build's gate: Config.gates["newsml"] takes only a catalogue
-that is 100% translated with nothing fuzzy, and never falls back to the source. The gate's
-check-error condition (Gate.allow_check_errors) is the build's to apply with the checks module.
+Which languages arrive here is the build's gate (Config.gates["newsml"], applied in build.py):
+only a catalogue that is 100% translated, with nothing fuzzy and no check error; the wire never
+falls back to the source.
 """
 
 from __future__ import annotations
