@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,9 +21,10 @@ def write_atomic(path: Path, data: bytes) -> bool:
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
+            _keep_permissions(path, handle.fileno())
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -31,6 +33,24 @@ def write_atomic(path: Path, data: bytes) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """A new file beside `path` with the permissions any new file gets (mkstemp's would be 0600,
+    unreadable to a web server or to the translator's group)."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+def _keep_permissions(path: Path, fd: int) -> None:
+    try:
+        os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
+    except FileNotFoundError:
+        pass
 
 
 @contextmanager
@@ -68,9 +88,10 @@ class Staging:
         except OSError:
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        self._staged.append((Path(tmp), path))
+        fd, tmp = _create_temporary(path)
+        self._staged.append((tmp, path))
         with os.fdopen(fd, "wb") as handle:
+            _keep_permissions(path, handle.fileno())
             handle.write(data)
         return True
 

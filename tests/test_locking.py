@@ -1,0 +1,112 @@
+"""The project lock and atomic catalogue writes: commands never interleave, a failure never truncates."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from publisher.fsutil import project_lock, write_atomic
+from tests.helpers import make_project, po_path, run_update, translate
+
+LOCKED = "another publish command is working in this project; wait for it to finish and run this one again"
+
+
+def publish(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "publisher", *args, "-C", str(root)], capture_output=True, text=True,
+                          timeout=300)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under locales/ and output/ (temporary files included), by path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in ("locales", "output") for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def edit_article(root: Path) -> None:
+    """A changed sentence, so that `publish update` has every catalogue to rewrite."""
+    path = root / "source" / "test-story.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("key partners", "key allies"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [("update",), ("update", "--lang", "ru"), ("build",), ("build", "-f", "html")])
+def test_a_second_command_refuses_while_the_first_holds_the_lock(tmp_path, command):
+    make_project(tmp_path)
+    edit_article(tmp_path)
+    before = snapshot(tmp_path)
+    with project_lock(tmp_path):
+        refused = publish(tmp_path, *command)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == f"{tmp_path / '.publisher.lock'}: {LOCKED}"
+    assert refused.stdout == ""
+    assert snapshot(tmp_path) == before
+    assert publish(tmp_path, *command).returncode == 0  # the lock is free again
+    assert snapshot(tmp_path) != before
+
+
+def test_the_lock_is_released_when_a_command_fails(tmp_path):
+    make_project(tmp_path)
+    po_path(tmp_path, "ru").write_text("", encoding="utf-8")
+    assert publish(tmp_path, "update").returncode == 1
+    with project_lock(tmp_path):
+        pass  # would raise if the failed command had kept it
+
+
+def _new_catalogues(tmp_path: Path) -> dict[str, bytes]:
+    """What a successful update after edit_article writes, computed on a copy of the project."""
+    copy = tmp_path / "copy"
+    shutil.copytree(tmp_path / "project", copy)
+    edit_article(copy)
+    run_update(copy)
+    return snapshot(copy)
+
+
+@pytest.mark.parametrize("failure", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()])
+def test_an_update_failing_midway_leaves_each_catalogue_old_or_new_and_no_temporary_file(tmp_path, monkeypatch,
+                                                                                           failure):
+    root = make_project(tmp_path / "project")
+    translate(root, "ru", default="RU {msgid}")
+    old, new = snapshot(root), _new_catalogues(tmp_path)
+    edit_article(root)
+    real_replace, replaced = os.replace, []
+
+    def replace_once_then_fail(src, dst):  # fault injection: the disk fills after the first file
+        if replaced:
+            raise failure
+        replaced.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_once_then_fail)
+    with pytest.raises(type(failure)):
+        run_update(root)
+    monkeypatch.undo()
+    now = snapshot(root)
+    assert set(now) == set(old)  # no temporary file left beside any catalogue
+    assert all(now[path] in (old[path], new[path]) for path in now)
+    assert sum(now[path] != old[path] for path in now) == 1
+    assert not list(root.rglob("*.tmp"))
+    run_update(root)  # the next run completes the job
+    assert snapshot(root) == new
+
+
+def test_an_atomic_rewrite_keeps_the_files_permissions(tmp_path):
+    make_project(tmp_path)
+    path = po_path(tmp_path, "ru")
+    path.chmod(0o664)  # group-writable, as a shared newsroom checkout has it
+    edit_article(tmp_path)
+    run_update(tmp_path)
+    assert "key allies" in path.read_text(encoding="utf-8")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+def test_a_new_file_gets_the_permissions_of_any_new_file(tmp_path):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    write_atomic(tmp_path / "page.html", b"<p>x</p>")  # not 0600: a web server must be able to read it
+    assert stat.S_IMODE((tmp_path / "page.html").stat().st_mode) == 0o666 & ~umask
