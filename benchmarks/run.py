@@ -1,0 +1,219 @@
+"""Run the benchmark: our CLI and the tools it replaces, on the same generated corpus.
+
+    python -m benchmarks.run                      # N = 100 and 1,000
+    python -m benchmarks.run --sizes 100          # any sizes
+    python -m benchmarks.run --large              # adds N = 10,000
+
+Prints Markdown tables and writes benchmarks/results/results.json. The corpora stay in
+benchmarks/corpus/ for a look afterwards. Only the CLI is run, never the library's internals,
+so any version of the build engine can be measured; options it lacks are reported as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from benchmarks import reference
+from benchmarks.corpus import generate
+from benchmarks.edits import edit_sources, score
+from benchmarks.measure import Measurement, measure
+from publisher import catalogs
+
+HERE = Path(__file__).resolve().parent
+PUBLISH = [sys.executable, "-m", "publisher"]
+TARGET_LANGUAGES = ("ru", "be", "kk")
+
+# (what is compared, ours, reference, the issue's target for ours ÷ reference in wall time)
+COMPARISONS = (
+    ("full build, 4 formats ÷ po2html, HTML", "full build", "po2html", 1 / 3),
+    ("HTML-only build ÷ po2html", "HTML-only build", "po2html", 1 / 10),
+    ("no-op rebuild ÷ full build", "no-op rebuild", "full build", 0.02),
+    ("one catalogue changed ÷ full build", "one catalogue changed", "full build", 0.05),
+    ("publish update ÷ msgmerge --previous", "publish update", "msgmerge", 1.0),
+    ("publish check ÷ pofilter", "publish check", "pofilter", 1.0),
+    ("full build ÷ full build --jobs 1", "full build", "full build --jobs 1", 1 / 1.7),
+)
+
+
+@dataclass(frozen=True)
+class Features:
+    """What this version of the CLI offers."""
+
+    jobs: bool
+    force: bool
+    check: bool
+
+
+def features(cwd: Path) -> Features:
+    build_help = subprocess.run(PUBLISH + ["build", "--help"], cwd=cwd, capture_output=True, text=True).stdout
+    check = subprocess.run(PUBLISH + ["check", "--help"], cwd=cwd, capture_output=True).returncode == 0
+    return Features(jobs="--jobs" in build_help, force="--force" in build_help, check=check)
+
+
+def run_size(n: int, work: Path, seed: int) -> dict:
+    base = work / f"n{n}"
+    shutil.rmtree(base, ignore_errors=True)
+    corpus = base / "corpus"
+    print(f"N={n}: generating the corpus in {corpus}", file=sys.stderr)
+    generate(corpus, n, seed)
+    found = features(corpus)
+    force = ["--force"] if found.force else []
+    results: dict[str, Measurement | None] = {}
+
+    def ours(name: str, *args: str, cwd: Path = corpus, fresh: bool = False) -> None:
+        if fresh:
+            shutil.rmtree(cwd / "output", ignore_errors=True)
+        print(f"N={n}: {name}", file=sys.stderr)
+        results[name] = measure([PUBLISH + list(args)], cwd)
+
+    measure([PUBLISH + ["--help"]], corpus)  # warm the caches (bytecode, files) before the first timing
+    ours("full build", "build", *force, fresh=True)
+    ours("no-op rebuild", "build")
+    edit_one_catalogue(corpus)
+    ours("one catalogue changed", "build")
+    ours("HTML-only build", "build", "--format", "html", *force, fresh=True)
+    results["full build --jobs 1"] = None
+    if found.jobs:
+        ours("full build --jobs 1", "build", "--jobs", "1", *force, fresh=True)
+    results["publish check"] = None
+    if found.check:
+        ours("publish check", "check")
+    print(f"N={n}: po2html, pofilter", file=sys.stderr)
+    templates = reference.write_html_templates(corpus, base / "po2html-templates")
+    results["po2html"] = measure(reference.po2html(corpus, templates, base / "po2html"), base)
+    results["pofilter"] = measure(reference.pofilter(corpus, base / "pofilter"), base)
+
+    updated = copy_project(corpus, base / "update-publish")
+    changes = edit_sources(updated, seed=seed)
+    merged = copy_project(updated, base / "update-msgmerge")
+    ours("publish update", "update", cwd=updated)
+    subprocess.run(PUBLISH + ["extract"], cwd=merged, check=True, capture_output=True)  # msgmerge needs the POTs
+    print(f"N={n}: msgmerge", file=sys.stderr)
+    results["msgmerge"] = measure(reference.msgmerge(merged), merged)
+    return {
+        "articles": n,
+        "article_languages": n * len(reference.LANGUAGES),
+        "cli": asdict(found),
+        "measurements": {name: m.as_dict() if m else None for name, m in results.items()},
+        "source_changes": dict(Counter(c.kind for c in changes)),
+        "fuzzy_matches": {"publish update": score(corpus, updated, changes, TARGET_LANGUAGES),
+                          "msgmerge --previous": score(corpus, merged, changes, TARGET_LANGUAGES)},
+    }
+
+
+def edit_one_catalogue(corpus: Path) -> None:
+    """A translator's correction: one Russian unit of one article."""
+    path = sorted((corpus / "locales" / "ru" / "LC_MESSAGES").glob("*.po"))[0]
+    po = catalogs.read(path)
+    entry = next(e for e in po if " и " in e.msgstr)
+    entry.msgstr = entry.msgstr.replace(" и ", " а также ", 1)
+    path.write_text(catalogs.render(po), encoding="utf-8")
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """The project's inputs only: settings, sources and catalogues."""
+    target.mkdir(parents=True)
+    shutil.copy2(source / "pyproject.toml", target)
+    for folder in ("source", "locales"):
+        shutil.copytree(source / folder, target / folder)
+    return target
+
+
+# --- Report -------------------------------------------------------------------------------------------
+
+
+def comparisons(size: dict) -> list[dict]:
+    rows = []
+    for label, ours, theirs, target in COMPARISONS:
+        a, b = size["measurements"].get(ours), size["measurements"].get(theirs)
+        ok = a and b and a["returncode"] == 0 and b["returncode"] == 0
+        ratio = a["seconds"] / b["seconds"] if ok else None
+        rows.append({"comparison": label, "ours": a, "reference": b, "ratio": ratio, "target": target,
+                     "met": None if ratio is None else ratio <= target})
+    return rows
+
+
+def memory_rows(sizes: list[dict]) -> list[dict]:
+    """Peak memory of the full build at each size against the size before it (target: flat, ≤ 1.3×)."""
+    rows = []
+    for small, large in zip(sizes, sizes[1:]):
+        a, b = large["measurements"]["full build"], small["measurements"]["full build"]
+        ratio = a["peak_rss_mb"] / b["peak_rss_mb"]
+        rows.append({"comparison": f"full build peak RSS, N={large['articles']} ÷ N={small['articles']}",
+                     "ratio": ratio, "target": 1.3, "met": ratio <= 1.3})
+    return rows
+
+
+def markdown(sizes: list[dict]) -> str:
+    lines = ["| N | measurement | wall s | peak RSS MB | processes | last line |", "|---:|---|---:|---:|---:|---|"]
+    for size in sizes:
+        for name, m in size["measurements"].items():
+            if m is None:
+                lines.append(f"| {size['articles']} | {name} | — | — | — | not offered by this CLI |")
+            else:
+                status = m["summary"] if m["returncode"] == 0 else f"FAILED ({m['returncode']}): {m['summary']}"
+                lines.append(f"| {size['articles']} | {name} | {m['seconds']:.2f} | {m['peak_rss_mb']:.0f} "
+                             f"| {m['processes']} | {status[:70]} |")
+    lines += ["", "| N | ours ÷ reference (wall time) | ratio | target | met |", "|---:|---|---:|---:|---|"]
+    for size in sizes:
+        for row in size["comparisons"]:
+            ratio = "—" if row["ratio"] is None else f"{row['ratio']:.3f}"
+            met = {None: "not measured", True: "yes", False: "**no**"}[row["met"]]
+            lines.append(f"| {size['articles']} | {row['comparison']} | {ratio} | ≤ {row['target']:.3f} | {met} |")
+    for row in memory_rows(sizes):
+        lines.append(f"| | {row['comparison']} | {row['ratio']:.3f} | ≤ 1.300 | {'yes' if row['met'] else '**no**'} |")
+    lines += ["", "| N | tool | edited wording: previous translation offered | edited figure: previous "
+              "translation offered | brand-new: a (wrong) translation offered |", "|---:|---|---:|---:|---:|"]
+    for size in sizes:
+        for tool, kinds in size["fuzzy_matches"].items():
+            cells = [_fraction(kinds.get(k), "previous translation") for k in ("wording", "figure")]
+            cells.append(_fraction(kinds.get("new"), "offered"))
+            lines.append(f"| {size['articles']} | {tool} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _fraction(tally: dict | None, key: str) -> str:
+    return "—" if not tally else f"{tally.get(key, 0)} / {tally['units']}"
+
+
+def machine() -> dict:
+    msgmerge = subprocess.run(["msgmerge", "--version"], capture_output=True, text=True).stdout.splitlines()
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": len(os.sched_getaffinity(0)),
+            "publisher": version("publisher"), "translate-toolkit": version("translate-toolkit"),
+            "msgmerge": msgmerge[0] if msgmerge else None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the publish CLI against po2html, msgmerge and pofilter.")
+    parser.add_argument("--sizes", default="100,1000", help="article counts, comma-separated (default 100,1000)")
+    parser.add_argument("--large", action="store_true", help="add N = 10,000")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=HERE / "corpus", help="where the corpora are generated")
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="where results.json is written")
+    args = parser.parse_args()
+    counts = sorted({int(s) for s in args.sizes.split(",")} | ({10_000} if args.large else set()))
+    sizes = []
+    for n in counts:
+        size = run_size(n, args.work, args.seed)
+        size["comparisons"] = comparisons(size)
+        sizes.append(size)
+    args.out.mkdir(parents=True, exist_ok=True)
+    result = {"command": " ".join(["python -m benchmarks.run", *sys.argv[1:]]), "machine": machine(),
+              "sizes": sizes, "memory": memory_rows(sizes)}
+    (args.out / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(markdown(sizes))
+    print(f"\nwritten: {args.out / 'results.json'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
