@@ -25,7 +25,7 @@ from publisher.checks.script import foreign_letters, latin_words, mixed_script, 
 from publisher.config import load_config
 from publisher.glossary import Glossary, Term
 from publisher.project import load_articles
-from tests.helpers import ROOT, make_project, po_path, run_update, translate
+from tests.helpers import BODY, ROOT, make_project, po_path, run_update, translate, write_article
 from tests.validators import gettext_tool
 
 SEEDED = Path(__file__).parent / "data" / "checks"
@@ -292,6 +292,20 @@ def test_a_whole_catalogue_check_is_reported_at_the_first_line(tmp_path):
     config = load_config(tmp_path)
     report = check_articles(config, load_articles(config), ("kk",))
     assert [(p.line, p.check) for p in report.problems] == [(1, "own-letters")]
+
+
+def test_units_missing_from_the_catalogue_and_missing_catalogues_are_errors(tmp_path):
+    make_project(tmp_path)
+    translate(tmp_path, "ru", RUSSIAN)
+    write_article(tmp_path, "test-story", BODY + "\nA new sentence arrived.\n")
+    po_path(tmp_path, "kk").unlink()
+    config = load_config(tmp_path)
+    report = check_articles(config, load_articles(config), ("ru", "kk"))
+    assert [str(p) for p in report.problems] == [
+        "locales/ru/LC_MESSAGES/test-story.po: [untranslated] “A new sentence arrived.” is not in the catalogue: "
+        "run publish update --lang ru",
+        "locales/kk/LC_MESSAGES/test-story.po: [untranslated] no catalogue: run publish update --lang kk"]
+    assert report.catalogues == 1
 
 
 # --- Silencing ------------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ class Entry:
 
     source: str
     target: str
-    context: str | None = None
     fuzzy: bool = False
 
     @property
@@ -51,11 +50,11 @@ class Context:
 
 @dataclass(frozen=True)
 class Check:
-    """A check on one entry: it yields one message per problem it finds."""
+    """A check on one entry (or, for a catalogue check, on all of them): one message per problem."""
 
     name: str
     severity: str  # error | warning
-    run: Callable[[Entry, Context], Iterable[str]]
+    run: Callable[[Entry, Context], Iterable[str]] | Callable[[list[Entry], Context], Iterable[str]]
 
 
 def prose(text: str) -> str:

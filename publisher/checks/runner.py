@@ -115,8 +115,9 @@ def check_catalogue(config: Config, article: Article, lang: str, glossary: Gloss
         return Report() if is_source else Report([missing])
     po = catalogs.read(path, place.path)
     wanted = [unit.key for unit in units(article, config.segmentation)]
-    present = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete and e.msgid}
-    found = [present[key] for key in wanted if key in present]
+    # The units the article publishes, in the file's order; obsolete and stale entries are not read.
+    published = set(wanted)
+    found = [e for e in po if not e.obsolete and (e.msgctxt, e.msgid) in published]
     entries = [_entry(e) for e in found]
     ctx = _context(config, article, lang, glossary, [e.source for e in entries])
     report = Report(catalogues=1)
@@ -126,10 +127,15 @@ def check_catalogue(config: Config, article: Article, lang: str, glossary: Gloss
         _record(report, checks, entry, ctx, _silenced(po_entry.tcomment, po_entry.flags),
                 replace(place, line=po_entry.linenum, msgid=entry.source))
     if not is_source:
-        for _, msgid in (key for key in wanted if key not in present):
-            message = f"“{msgid}” is not in the catalogue: run publish update --lang {lang}"
-            report.problems.append(replace(place, msgid=msgid).problem("untranslated", "error", message))
+        present = {(e.msgctxt, e.msgid) for e in found}
+        report.problems += [_not_in_catalogue(place, msgid) for context, msgid in wanted
+                            if (context, msgid) not in present]
     return report
+
+
+def _not_in_catalogue(place: _Place, msgid: str) -> Problem:
+    message = f"“{msgid}” is not in the catalogue: run publish update --lang {place.lang}"
+    return replace(place, msgid=msgid).problem("untranslated", "error", message)
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ class _Place:
 
 
 def _entry(po_entry) -> Entry:
-    return Entry(po_entry.msgid, po_entry.msgstr, po_entry.msgctxt, "fuzzy" in po_entry.flags)
+    return Entry(po_entry.msgid, po_entry.msgstr, "fuzzy" in po_entry.flags)
 
 
 def _context(config: Config, article: Article, lang: str, glossary: Glossary, sources: list[str]) -> Context:
