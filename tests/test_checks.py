@@ -97,6 +97,8 @@ def test_identical_translation_is_an_error_unless_it_holds_no_words():
     ("ru", "within 5 years", "за пять лет"),
     ("kk", "within 5 years", "бес жыл ішінде"),
     ("ru", "two million", "2 млн"),
+    ("ru", "in the 21st century", "в XXI веке"),
+    ("be", "in the 19th century", "у XIX стагоддзі"),
     ("ru", "See [the 2023 report](https://belta.by/2024/09)", "См. [доклад за 2023 год](https://belta.by/2024/09)"),
 ])
 def test_figures_written_the_target_languages_way_are_the_same(lang, source, target):
@@ -110,6 +112,9 @@ def test_figures_written_the_target_languages_way_are_the_same(lang, source, tar
     ("projects", "17 проектов", "17 not in the source"),
     ("1.5 billion", "15 млрд", "1.5 billion missing; 15 млрд not in the source"),
     ("on 6 October 2024", "6 октября 2025 года", "2024 missing; 2025 not in the source"),
+    ("in the 21st century", "в XX веке", "21 missing"),
+    ("over 1,500 jobs", "более 1,500 рабочих мест", "1,500 missing; 1,500 not in the source; the same digits "
+                                                    "mean another number in Russian: mind its group and decimal separators"),
 ])
 def test_a_changed_lost_or_added_figure_is_reported(source, target, message):
     assert found(figures, source, target) == [message]

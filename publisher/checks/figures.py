@@ -3,7 +3,7 @@
 "1,500" / "1 500" / "1500", "2.5" / "2,5", "$200 million" / "200 млн долларов" / "200 млн доллардан",
 "5%" / "5 %" all compare as values. Dates compare by their numbers: "6 October 2024",
 "6 октября 2024 года" and "2024 жылғы 6 қазан" all hold 6 and 2024. A figure written as a word on
-one side ("five years" / "5 лет") is accepted; two number words are not compared (ordinals and
+one side ("five years" / "5 лет", "21st century" / "XXI век") is accepted; two number words are not compared (ordinals and
 inflections make that guesswork), so "five" → "шесть" goes unnoticed.
 """
 
@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from publisher.checks.base import Context, Entry, prose
+from publisher.checks.base import Context, Entry, english_name, prose
 
 # Spaces that group digits: space, no-break space (CLDR's ru/be/kk), narrow no-break and thin space.
 _SPACES = " \u00a0\u202f\u2009"
@@ -29,6 +29,8 @@ _SCALES = (
     (Decimal(10) ** 9, ("billion", "bn", "млрд", "миллиард", "мільярд")),
     (Decimal(10) ** 12, ("trillion", "трлн", "триллион", "трыльён")),
 )
+_ROMAN = re.compile(r"(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _SCALE_WORD = re.compile(f"[{_SPACES}]*([^\\W\\d_]+)")
 # Numbers written as words, in the forms news copy uses; only ever used to excuse a figure.
 _NUMBER_WORDS = {
@@ -53,17 +55,21 @@ def figures(entry: Entry, ctx: Context) -> Iterator[str]:
     source_values, target_values = Counter(v for v, _ in source), Counter(v for v, _ in target)
     missing = source_values - target_values - _worded(entry.target, ctx.lang)
     extra = target_values - source_values - _worded(entry.source, ctx.source_lang)
+    lost, added = _shown(source, missing), _shown(target, extra)
     parts = []
-    if missing:
-        parts.append(f"{_shown(source, missing)} missing")
-    if extra:
-        parts.append(f"{_shown(target, extra)} not in the source")
+    if lost:
+        parts.append(f"{', '.join(lost)} missing")
+    if added:
+        parts.append(f"{', '.join(added)} not in the source")
+    if set(lost) & set(added):
+        parts.append(f"the same digits mean another number in {english_name(ctx.lang)}: mind its group and "
+                     "decimal separators")
     if parts:
         yield "; ".join(parts)
 
 
-def _shown(found: list[tuple[Decimal, str]], values: Counter) -> str:
-    return ", ".join(dict.fromkeys(text for value, text in found if values[value]))
+def _shown(found: list[tuple[Decimal, str]], values: Counter) -> list[str]:
+    return list(dict.fromkeys(text for value, text in found if values[value]))
 
 
 def _figures(text: str, babel_locale: str) -> list[tuple[Decimal, str]]:
@@ -103,16 +109,24 @@ def _scale_after(text: str, position: int) -> tuple[Decimal, int]:
 
 
 def _worded(text: str, lang: str) -> Counter:
-    """Values the text writes as number words (with their scale: "two million")."""
+    """Values the text writes in words (with their scale: "two million") or Roman numerals (XXI век)."""
     table = _word_values(lang)
     plain = prose(text)
     values: Counter = Counter()
     for match in re.finditer(r"[^\W\d_]+", plain):
-        number = table.get(match.group().lower())
+        number = table.get(match.group().lower()) or _roman(match.group())
         if number is not None:
             scale, _ = _scale_after(plain, match.end())
             values[(number * scale).normalize()] += 1
     return values
+
+
+def _roman(word: str) -> Decimal | None:
+    if not _ROMAN.fullmatch(word):
+        return None
+    values = [_ROMAN_DIGITS[c] for c in word]
+    # A digit before a larger one is subtracted: XIV = 10 - 1 + 5.
+    return Decimal(sum(-v if v < after else v for v, after in zip(values, values[1:] + [0])))
 
 
 @lru_cache(maxsize=None)
