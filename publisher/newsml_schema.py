@@ -45,6 +45,10 @@ def problems(data: bytes) -> list[Problem]:
     except etree.XMLSyntaxError as exc:
         return [Problem(exc.lineno or 1, f"not well-formed XML: {exc.msg}")]
     root = document.getroot()
+    entity = next(root.iter(etree.Entity), None)
+    if entity is not None:  # left unexpanded by the parser, and the schema validator cannot handle it
+        return [Problem(entity.sourceline or 1, f"entity reference {entity.text} is not allowed in NewsML-G2; "
+                                                "write the characters themselves")]
     if etree.QName(root).namespace != NAR:
         return [Problem(root.sourceline or 1,
                         f"not a NewsML-G2 document: the root element is not in the namespace {NAR}")]
