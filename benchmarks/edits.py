@@ -28,27 +28,25 @@ SYNONYMS = {
 _SYNONYM = re.compile(r"\b(" + "|".join(SYNONYMS) + r")\b")
 _FIGURE = re.compile(r"\b\d+\b")
 
-# Brand-new copy: news-like, but none of it was ever translated.
+# Brand-new copy on the same story, in its vocabulary, saying something never translated before;
+# the last two are built like sentences of the story but report other facts.
 NEW_SENTENCES = (
-    "{person} will lead a delegation to {city} in {month} to sign agreements on {topic}.",
-    "Exports of {product} to {country} grew by {n}% in the first half of the year, the ministry reported.",
-    "A new {facility} is due to open near {city} before the end of {year}.",
-    "The government announced a tender for {n} new {vehicles} for the regions.",
-    "Talks on {topic} will continue in {city} next week, the press service said.",
-    "Some {n} farmers took part in a seminar on {topic} held in {city}.",
+    "The ambassador also noted that Kazakhstan and Belarus plan to hold a business forum in {city} in {month}.",
+    "According to the ambassador, trade between the two countries grew by {n}% last year.",
+    "Belarusian partners are also interested in joint projects in {sector}, the diplomat said.",
+    "The roundtable session was attended by representatives of {n} Belarusian companies.",
+    "Kazakhstan intends to raise the share of the processing industry in its economy to {n}%.",
+    "The two countries are also discussing cooperation in the field of {sector}.",
+    "A delegation of {n} Kazakh businessmen will visit {city} in {month}.",
+    "The head of the diplomatic mission invited Belarusian universities to open branches in {city}.",
+    "The first forum of governors of Belarus and Kazakhstan will be held in {city} in {month}.",
+    "Plans are in place to build {n} new schools in the regions of Kazakhstan.",
 )
 SLOTS = {
-    "person": ("Deputy Prime Minister Aibek Dzhaksybekov", "Trade Minister Arman Shakkaliyev",
-               "Industry Minister Alexander Yefimov", "Governor Nurlan Urankhayev"),
     "city": ("Pavlodar", "Aktobe", "Orsha", "Pinsk", "Kostanay", "Lida", "Bobruisk", "Atyrau"),
     "month": ("January", "March", "April", "June", "November", "December"),
-    "topic": ("grain logistics", "customs procedures", "veterinary control", "railway tariffs",
-              "water resources", "tourism routes", "pharmaceutical standards"),
-    "product": ("dairy products", "tractors", "potash fertilisers", "furniture", "buses", "flax"),
-    "country": ("China", "Uzbekistan", "Azerbaijan", "Mongolia", "Turkey", "Vietnam"),
-    "facility": ("logistics hub", "grain terminal", "bus assembly plant", "dairy farm", "wind farm"),
-    "year": ("2025", "2026", "2027"),
-    "vehicles": ("trams", "school buses", "fire engines", "combine harvesters"),
+    "sector": ("agriculture and food processing", "pharmaceuticals", "logistics and transit",
+               "tourism", "water management", "space research", "the chemical industry"),
     "n": tuple(str(n) for n in range(12, 97)),
 }
 
