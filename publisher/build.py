@@ -1,22 +1,43 @@
-"""Languages × formats → output/: localize once, gate, render everything, then write atomically."""
+"""Languages × formats → output/: deterministic, incremental, parallel, gated, all-or-nothing.
+
+Each article whose inputs changed is localized once and rendered for every format in a worker
+process; its files are staged beside their targets. Collections (indexes, editions, the feed)
+are rendered last from every article's versions (cached per article from earlier builds). Only
+when everything has rendered are the staged files moved into place, the feed last; a failure
+anywhere removes the staged files and leaves output/ as it was.
+
+A build narrowed with --article, --lang or --format renders what it is asked for, removes
+nothing and leaves the manifest alone; an --article build leaves the collections (indexes,
+editions, feed) alone too. A --lang build sends the wire a package of just those languages.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 from pathlib import Path
 
-from publisher import catalogs
+from publisher import catalogs, ledger
 from publisher.checks import errors_by_language
 from publisher.config import Config
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
-from publisher.fsutil import project_lock, write_atomic
+from publisher.fsutil import Staging, project_lock, write_atomic
 from publisher.localize import localize
+from publisher.manifest import MANIFEST_NAME, Manifest, article_hash, build_hash
 from publisher.model import Article, LocalizedArticle
 from publisher.project import display_path, load_articles
+from publisher.source import find_articles
 
 log = logging.getLogger(__name__)
+CACHE_DIR = ".build"  # inside the output folder: the manifest and each article's localized versions
+FEED = "newsml/feed.xml"  # moved into place last: partners poll it
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -33,36 +54,187 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     held_back: list[HeldBack] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)  # articles rendered (the others were up to date)
+
+
+@dataclass(frozen=True)
+class Options:
+    formats: tuple[str, ...]
+    languages: tuple[str, ...]
+    fallback: bool
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """What one article contributed to a build; cached (without its files) for the next build."""
+
+    slug: str
+    published: dict[str, tuple[LocalizedArticle, ...]]  # format → gated versions
+    held_back: tuple[HeldBack, ...]
+    files: dict[str, bytes]  # output-relative path → bytes
+    state: dict[str, bytes]  # project-relative path → bytes (the version ledger)
 
 
 def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[str, ...] = (),
-          only: tuple[str, ...] = (), fallback: bool = True) -> BuildReport:
-    languages = languages or config.languages
-    report = BuildReport()
+          only: tuple[str, ...] = (), fallback: bool = True, jobs: int | None = None, force: bool = False,
+          progress: Progress | None = None) -> BuildReport:
+    wanted = tuple(lang for lang in config.languages if lang in (languages or config.languages))
+    formats = tuple(f for f in FORMATS if f in formats)
     with project_lock(config.root):
-        articles = load_articles(config, only)
-        all_versions = [_localize_all(config, article, languages) for article in articles]
-        all_versions.sort(key=lambda vs: vs[0].article.published, reverse=True)
-        files: Files = {}
-        state: Files = {}  # project files an exporter keeps between builds, such as a version ledger
-        ctx = Context(config)
-        for fmt in formats:
-            chosen = tuple(_gate(config, fmt, versions, fallback, report) for versions in all_versions)
-            chosen = tuple(vs for vs in chosen if vs)
+        return _Build(config, Options(formats, wanted, fallback), only, force).run(jobs or os.cpu_count() or 1,
+                                                                                   progress)
+
+
+class _Build:
+    def __init__(self, config: Config, options: Options, only: tuple[str, ...], force: bool):
+        self.config, self.options, self.only = config, options, only
+        self.out = config.output_path
+        self.partial = bool(only) or options.formats != FORMATS or options.languages != config.languages
+        self.manifest = Manifest() if self.partial else Manifest.load(self.out / CACHE_DIR)
+        self.build_hash = build_hash(config, repr(options))
+        self.force = force or self.manifest.build_hash != self.build_hash
+        self.report = BuildReport()
+        self.staging = Staging()
+
+    def run(self, jobs: int, progress: Progress | None) -> BuildReport:
+        hashes = self._input_hashes()
+        self.gone = [] if self.partial else sorted(set(self.manifest.articles) - set(hashes))
+        if not self.force and not self.gone and all(self.manifest.articles.get(s) == h for s, h in hashes.items()):
+            return self._nothing_to_do(hashes)
+        self.articles = load_articles(self.config, self.only)
+        self.dirty = [a for a in self.articles if self.force or self.manifest.articles.get(a.slug) != hashes[a.slug]
+                      or self.manifest.ids.get(a.slug) != a.id or not _cache_path(self.out, a.slug).exists()]
+        try:
+            results = self._render_articles(jobs, progress)
+            self.collection_files = [] if self.only else self._render_collections(results)
+            self._commit(results)
+        except BaseException:
+            self.staging.abort()
+            raise
+        return self.report
+
+    def _input_hashes(self) -> dict[str, str]:
+        """Each article's input hash from file bytes alone: a no-op build parses nothing."""
+        slugs = [p.stem for p in find_articles(self.config.source_path) if not self.only or p.stem in self.only]
+        return {slug: _input_hash(self.config, slug, self.manifest.ids.get(slug, ""), self.options.languages)
+                for slug in slugs}
+
+    def _nothing_to_do(self, hashes: dict[str, str]) -> BuildReport:
+        names = {f for slug in [*hashes, "*"] for f in self.manifest.files.get(slug, ())}
+        self.report.unchanged = sorted(self._name(f) for f in names)
+        self.report.held_back = [HeldBack(slug, *h) for slug in hashes for h in self.manifest.held_back.get(slug, ())]
+        return self.report
+
+    def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
+        results: dict[str, ArticleResult] = {}
+        work = [(self.config, self.options, a) for a in self.dirty]
+        for done, result in enumerate(_map(_render_article, work, jobs), start=1):
+            results[result.slug] = result
+            self._stage_files(result.files)
+            if progress:
+                progress(done, len(work))
+        self.report.rebuilt = sorted(results)
+        return results
+
+    def _render_collections(self, results: dict[str, ArticleResult]) -> list[str]:
+        cached = {a.slug: results.get(a.slug) or _load_cache(self.out, a.slug) for a in self.articles}
+        newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
+        window = {a.slug for a in newest[: self.config.collection_size]}
+        ctx = Context(self.config)
+        names: list[str] = []
+        for fmt in self.options.formats:
+            chosen = tuple(_summary(cached[a.slug].published.get(fmt, ()), a.slug in window) for a in newest)
+            files = exporter(fmt).collection(tuple(vs for vs in chosen if vs), ctx)
+            self._stage_files(files)
+            names += files
+        for article in self.articles:
+            self.report.held_back += cached[article.slug].held_back
+        return names
+
+    def _stage_files(self, files: Files) -> None:
+        root = self.out.resolve()
+        for relative, data in sorted(files.items()):
+            target = (root / relative).resolve()
+            if not target.is_relative_to(root):
+                raise PublisherError(f"refusing to write outside {display_path(self.config, self.out)}: {relative}")
+            name = self._name(relative)
+            (self.report.written if self.staging.stage(target, data) else self.report.unchanged).append(name)
+
+    def _commit(self, results: dict[str, ArticleResult]) -> None:
+        """Outputs first (the feed last of them), then project state, then the manifest vouching for both."""
+        if not self.partial:
+            for result in results.values():
+                self.staging.stage(_cache_path(self.out, result.slug), _dump_cache(result))
+        self.staging.commit(last=[(self.out / FEED).resolve()])
+        for result in results.values():
+            for relative, data in sorted(result.state.items()):
+                if write_atomic(self.config.root / relative, data):
+                    self.report.written.append(relative)
+        if not self.partial:
+            manifest = self._next_manifest(results)
+            self._remove_stale(manifest)
+            write_atomic(self.out / CACHE_DIR / MANIFEST_NAME, manifest.dumps())
+
+    def _next_manifest(self, results: dict[str, ArticleResult]) -> Manifest:
+        old = self.manifest
+        keep = [slug for slug in old.articles if slug not in self.gone and slug not in results]
+        manifest = Manifest(self.build_hash, {s: old.articles[s] for s in keep}, {s: old.ids[s] for s in keep},
+                            {s: old.files[s] for s in keep}, {s: old.held_back[s] for s in keep})
+        for article in self.dirty:
+            result = results[article.slug]
+            # Hashed after the build wrote its state (the ledger), so the next build finds nothing to do.
+            manifest.articles[article.slug] = _input_hash(self.config, article.slug, article.id, self.options.languages)
+            manifest.ids[article.slug] = article.id
+            # A language now held back keeps its earlier files (never silently deleted): they stay listed.
+            manifest.files[article.slug] = sorted(set(old.files.get(article.slug, ())) | set(result.files))
+            manifest.held_back[article.slug] = [[h.lang, h.format, h.reason] for h in result.held_back]
+        manifest.files["*"] = sorted(self.collection_files)
+        return manifest
+
+    def _remove_stale(self, manifest: Manifest) -> None:
+        """Outputs of articles whose source is gone, and collection files no longer produced."""
+        stale = {f for slug in self.gone for f in self.manifest.files.get(slug, ())}
+        stale |= set(self.manifest.files.get("*", ())) - set(manifest.files["*"])
+        for relative in sorted(stale):
+            (self.out / relative).unlink(missing_ok=True)
+            self.report.removed.append(self._name(relative))
+        for slug in self.gone:
+            _cache_path(self.out, slug).unlink(missing_ok=True)
+
+    def _name(self, relative: str) -> str:
+        return display_path(self.config, self.out / relative)
+
+
+def _map(function, work: list, jobs: int) -> Iterator:
+    """Serial for one job or one item; otherwise a process pool, results in submission order."""
+    if jobs <= 1 or len(work) <= 1:
+        yield from map(function, work)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        yield from pool.map(function, work, chunksize=max(1, len(work) // (jobs * 8)))
+
+
+def _render_article(job: tuple[Config, Options, Article]) -> ArticleResult:
+    config, options, article = job
+    versions = _localize_all(config, article, options.languages)
+    ctx = Context(config)
+    published, held_back, files, state = {}, [], {}, {}
+    errors = None
+    for fmt in options.formats:
+        if not config.gates[fmt].allow_check_errors and errors is None:
+            errors = errors_by_language(config, article)
+        chosen = _gate(config, fmt, versions, options.fallback, errors or {}, held_back)
+        published[fmt] = chosen
+        if chosen:
             ex = exporter(fmt)
-            for versions in chosen:
-                files.update(ex.article(versions, ctx))
-            files.update(ex.collection(chosen, ctx))
+            files.update(ex.article(chosen, ctx))
             state.update(_state_files(ex, chosen, ctx))
-        _write_all(config, files, report)
-        _write_all(config, state, report, config.root)
-    return report
+    return ArticleResult(article.slug, published, tuple(held_back), files, state)
 
 
 def _localize_all(config: Config, article: Article, languages: tuple[str, ...]) -> tuple[LocalizedArticle, ...]:
-    available = tuple(lang for lang in config.languages if lang in languages)
     versions = []
-    for lang in available:
+    for lang in languages:
         path = catalogs.catalog_path(config.locales_path, lang, article.slug)
         if path.exists():
             translations = catalogs.translations(catalogs.read(path, display_path(config, path)))
@@ -71,14 +243,13 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...]) 
         else:
             continue
         versions.append(localize(article, translations, lang, config.babel_locale(lang), config.segmentation,
-                                 available))
+                                 languages))
     return tuple(versions)
 
 
 def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], fallback: bool,
-          report: BuildReport) -> tuple[LocalizedArticle, ...]:
+          errors: dict[str, int], held_back: list[HeldBack]) -> tuple[LocalizedArticle, ...]:
     gate = config.gates[fmt]
-    errors = errors_by_language(config, versions[0].article) if versions and not gate.allow_check_errors else {}
     passed = []
     for version in versions:
         percent = version.completeness.percent
@@ -87,32 +258,42 @@ def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], fall
             reason = f"{percent:.0f}% translated, {fmt} needs {gate.min_translated:.0f}%"
         elif percent < 100 and not (fallback and gate.allow_fallback):
             reason = f"{percent:.0f}% translated and {fmt} publishes no source-language fallback"
-        elif errors.get(version.lang):
+        elif not gate.allow_check_errors and errors.get(version.lang):
             reason = f"{errors[version.lang]} check error(s); see publish check --lang {version.lang}"
         if reason:
-            report.held_back.append(HeldBack(version.slug, version.lang, fmt, reason))
+            held_back.append(HeldBack(version.slug, version.lang, fmt, reason))
         else:
             passed.append(version)
     languages = tuple(v.lang for v in passed)
     return tuple(replace(v, languages=languages) for v in passed)
 
 
-def _state_files(ex, chosen: tuple[tuple[LocalizedArticle, ...], ...], ctx: Context) -> Files:
+def _state_files(ex, chosen: tuple[LocalizedArticle, ...], ctx: Context) -> Files:
     """An exporter may keep state in the project (an optional `state_files` method returning
-    {project-relative path: bytes}); it is rendered with everything else and written last."""
+    {project-relative path: bytes}, e.g. a version ledger); it is written after the outputs."""
     state_files = getattr(ex, "state_files", None)
-    return state_files(chosen, ctx) if state_files else {}
+    return state_files((chosen,), ctx) if state_files else {}
 
 
-def _write_all(config: Config, files: Files, report: BuildReport, folder: Path | None = None) -> None:
-    folder = folder or config.output_path
-    out = folder.resolve()
-    for relative, data in sorted(files.items()):
-        target = (out / relative).resolve()
-        if not target.is_relative_to(out):
-            raise PublisherError(f"refusing to write outside {display_path(config, folder)}: {relative}")
-        name = display_path(config, folder / relative)
-        if write_atomic(target, data):
-            report.written.append(name)
-        else:
-            report.unchanged.append(name)
+def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[LocalizedArticle, ...]:
+    """Indexes need only headlines and summaries; editions and the feed take the newest articles whole."""
+    return versions if full else tuple(replace(v, blocks=()) for v in versions)
+
+
+def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> str:
+    source = config.source_path / f"{slug}.md"
+    catalogues = [catalogs.catalog_path(config.locales_path, lang, slug) for lang in languages]
+    return article_hash(source, catalogues + [config.root / ledger.relative_path(article_id)])
+
+
+def _cache_path(out: Path, slug: str) -> Path:
+    return out / CACHE_DIR / f"{slug}.pickle"
+
+
+def _dump_cache(result: ArticleResult) -> bytes:
+    return pickle.dumps(replace(result, files={}, state={}), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_cache(out: Path, slug: str) -> ArticleResult:
+    with open(_cache_path(out, slug), "rb") as handle:
+        return pickle.load(handle)

@@ -6,12 +6,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from contextlib import contextmanager
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -147,27 +149,53 @@ def build(
     fmt: Annotated[str, typer.Option("--format", "-f", help="Formats, comma-separated.")] = ",".join(FORMATS),
     lang: LangOption = None,
     article: ArticleOption = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default: output).")] = None,
     fallback: Annotated[bool, typer.Option("--fallback/--no-fallback",
                                            help="Show the source sentence where a translation is missing.")] = True,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any output is held back.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild everything, even what is up to date.")] = False,
 ) -> None:
     """Build HTML, XHTML, EPUB and NewsML-G2 outputs from the articles and their catalogues."""
     config = _config(root)
+    if out_dir is not None:
+        config = replace(config, output_dir=str(out_dir if out_dir.is_absolute() else Path.cwd() / out_dir))
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         err.print(f"unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
         raise typer.Exit(2)
     languages = _languages(config, lang)
-    report = run(lambda: build_outputs(config, formats, languages, tuple(article or ()), fallback))
-    for name in report.written:
-        out.print(f"wrote {name}", markup=False)
-    for held in report.held_back:
-        err.print(f"held back: {held.article} [{held.lang}] {held.format}: {held.reason}", markup=False)
-    out.print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
-              f"{len(report.held_back)} held back", markup=False)
+    with _progress_bar() as progress:
+        report = run(lambda: build_outputs(config, formats, languages, tuple(article or ()), fallback,
+                                           jobs or None, force, progress))
+    _report_build(report)
     if strict and report.held_back:
         raise typer.Exit(1)
+
+
+@contextmanager
+def _progress_bar():
+    """A progress bar on a terminal; nothing (parseable output only) otherwise."""
+    if not out.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=out, transient=True) as bar:
+        task = bar.add_task("articles", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _report_build(report) -> None:
+    if not out.is_terminal:
+        for name in report.written:
+            out.print(f"wrote {name}", markup=False)
+    for name in report.removed:
+        out.print(f"removed {name}", markup=False)
+    for held in report.held_back:
+        err.print(f"held back: {held.article} [{held.lang}] {held.format}: {held.reason}", markup=False)
+    out.print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed, "
+              f"{len(report.held_back)} held back; {len(report.rebuilt)} article(s) rendered", markup=False)
 
 
 @app.command()

@@ -43,6 +43,7 @@ class Config:
     templates_dir: str | None = None
     # Where output/html is served (https://news.example/): makes canonical, hreflang and og:url absolute.
     base_url: str = ""
+    collection_size: int = 50  # editions and the wire feed carry the newest N articles
     provider: str = "publisher"
     copyright_holder: str = ""
     copyright_notice: str = ""

@@ -14,7 +14,7 @@ from pathlib import Path
 import publisher
 from publisher.config import Config
 
-MANIFEST_NAME = ".manifest.json"
+MANIFEST_NAME = "manifest.json"
 _PACKAGE = Path(publisher.__file__).resolve().parent
 
 
@@ -22,7 +22,9 @@ _PACKAGE = Path(publisher.__file__).resolve().parent
 class Manifest:
     build_hash: str = ""  # settings, glossary, templates, the toolkit itself, the build options
     articles: dict[str, str] = field(default_factory=dict)  # slug → input hash
-    files: dict[str, list[str]] = field(default_factory=dict)  # slug (or "*" for collections) → outputs
+    ids: dict[str, str] = field(default_factory=dict)  # slug → article id (its ledger is ledger/<id>.json)
+    files: dict[str, list[str]] = field(default_factory=dict)  # slug (or "*": collections) → output paths
+    held_back: dict[str, list[list[str]]] = field(default_factory=dict)  # slug → [lang, format, reason]
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
@@ -60,7 +62,8 @@ def _tree(folder: Path, pattern: str = "*") -> list[bytes]:
 
 def build_hash(config: Config, options: str) -> str:
     """Everything every output depends on besides its own article and catalogues."""
-    settings = repr(sorted((k, repr(v)) for k, v in vars(config).items() if k != "root")).encode()
+    # Where the outputs go is no input of theirs (the manifest lives in the output folder).
+    settings = repr(sorted((k, repr(v)) for k, v in vars(config).items() if k not in ("root", "output_dir"))).encode()
     templates = _tree(config.root / config.templates_dir) if config.templates_dir else []
     return _digest(settings, options.encode(), _read(config.glossary_path), *templates,
                    *_tree(_PACKAGE, "*.py"), *_tree(_PACKAGE / "templates"), *_tree(_PACKAGE / "locale"),

@@ -428,13 +428,13 @@ def test_the_build_holds_a_language_with_check_errors_back_from_the_wire_only(tm
                                "Стоимость проектов превышает 300 млн долларов."})
     config = load_config(tmp_path)
     assert errors_by_language(config, load_articles(config)[0])["ru"] == 1
-    report = build(config, ("html", "newsml"), ("en", "ru"))
-    assert [(h.lang, h.format, h.reason) for h in report.held_back] == [
+    report = build(config, ("html", "newsml"))
+    assert [(h.lang, h.format, h.reason) for h in report.held_back if h.lang == "ru"] == [
         ("ru", "newsml", "1 check error(s); see publish check --lang ru")]
     assert any(name.startswith("output/html/ru/") for name in report.written)
 
     translate(tmp_path, "ru", RUSSIAN)
-    assert build(config, ("newsml",), ("en", "ru")).held_back == []
+    assert [h for h in build(config, ("newsml",)).held_back if h.lang == "ru"] == []
 
 
 # --- The bundled article --------------------------------------------------------------------------

@@ -52,8 +52,9 @@ class EpubExporter:
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         result = {}
+        newest = articles[: ctx.config.collection_size]  # the build passes the others without their bodies
         for lang in ctx.config.languages:
-            in_lang = tuple(v for versions in articles for v in versions if v.lang == lang)
+            in_lang = tuple(v for versions in newest for v in versions if v.lang == lang)
             if in_lang:
                 result[f"epub/{lang}/edition.epub"] = package(edition_book(lang, in_lang, ctx.config), ctx.config)
         return result

@@ -2,7 +2,8 @@
 
     newsml/<lang>/<slug>.xml   one text newsItem per article and language
     newsml/<slug>.xml          the packageItem grouping the article's languages (pgrmod:alt)
-    newsml/feed.xml            a newsMessage carrying every item and package of the build
+    newsml/feed.xml            a newsMessage carrying the items and packages of the newest
+                               articles (Config.collection_size)
 
 Versions come from the ledger (publisher/ledger.py): each document is hashed as rendered without
 its version stamp, and only a new hash makes a new version. The ledger is project state, not
@@ -42,6 +43,7 @@ class NewsMLExporter:
         return {doc.path: serialize(doc.tree) for doc in _documents(versions, ctx.config)}
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
+        articles = articles[: ctx.config.collection_size]  # the feed carries the newest stories
         if not articles:
             return {}
         documents = [doc for versions in articles for doc in _documents(versions, ctx.config)]

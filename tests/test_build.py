@@ -1,0 +1,136 @@
+"""The build engine: deterministic, incremental, parallel, gated, all-or-nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from publisher.build import build
+from publisher.config import load_config
+from tests.helpers import BODY, make_project, run_update, translate, write_article
+
+SLUGS = ("story-one", "story-two", "story-three")
+
+
+def _project(root: Path) -> Path:
+    make_project(root, slug=SLUGS[0])
+    for i, slug in enumerate(SLUGS[1:], start=2):
+        write_article(root, slug, BODY.replace("key partners", f"partners number {i}"), headline=f"Headline {i}")
+    run_update(root)
+    for slug in SLUGS:
+        for lang in ("ru", "be", "kk"):
+            translate(root, lang, slug=slug, default=f"[{lang}] {{msgid}}")
+    return root
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".build" not in p.parts}
+
+
+@pytest.fixture
+def project(tmp_path):
+    return _project(tmp_path / "newsroom")
+
+
+def test_same_input_gives_the_same_bytes_whatever_the_number_of_jobs(project):
+    config = load_config(project)
+    build(config, jobs=1)
+    serial = _outputs(project / "output")
+    (project / "output").rename(project / "serial")
+    report = build(config, jobs=2)
+    assert len(report.rebuilt) == 3
+    assert _outputs(project / "output") == serial
+    assert len(serial) == 3 * 4 * 4 + 3 + 4 + 4 + 1 + 1 + 1  # + the packages, editions, indexes, chooser, css, feed
+
+
+def test_a_no_op_build_rewrites_nothing(project):
+    config = load_config(project)
+    build(config)
+    stamps = {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*") if p.is_file()}
+    report = build(config)
+    assert report.written == [] and report.rebuilt == [] and len(report.unchanged) == len(stamps) - 4
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
+
+def test_one_changed_catalogue_rebuilds_only_that_article_language(project):
+    config = load_config(project)
+    build(config)
+    translate(project, "kk", slug="story-two", default="[kk] {msgid} (edited)")
+    report = build(config)
+    assert report.rebuilt == ["story-two"]
+    changed = {name for name in report.written if "story-two" in name and name.startswith("output/")}
+    assert changed == {f"output/{fmt}/kk/story-two.{ext}" for fmt, ext in
+                       (("html", "html"), ("xhtml", "xhtml"), ("epub", "epub"), ("newsml", "xml"))}
+    others = {name for name in report.written if "story-two" not in name}
+    assert others <= {"output/epub/kk/edition.epub", "output/html/kk/index.html", "output/newsml/feed.xml",
+                      "ledger/test-story-two.json"}
+
+
+def test_outputs_of_a_removed_article_are_removed(project):
+    config = load_config(project)
+    build(config)
+    (project / "source" / "story-three.md").unlink()
+    report = build(config)
+    assert "output/html/ru/story-three.html" in report.removed
+    assert not list((project / "output").rglob("story-three.*"))
+    assert b"story-three" not in (project / "output" / "html" / "ru" / "index.html").read_bytes()
+
+
+def test_force_rebuilds_everything_and_a_lost_manifest_costs_only_time(project):
+    config = load_config(project)
+    build(config)
+    before = _outputs(project / "output")
+    assert build(config, force=True).rebuilt == list(sorted(SLUGS))
+    (project / "output" / ".build" / "manifest.json").unlink()
+    report = build(config)
+    assert report.rebuilt == sorted(SLUGS) and report.written == []
+    assert _outputs(project / "output") == before
+
+
+def test_a_held_back_language_is_reported_and_strict_fails(tmp_path):
+    make_project(tmp_path)
+    translate(tmp_path, "ru", default="[ru] {msgid}")
+    result = subprocess.run([sys.executable, "-m", "publisher", "build", "-C", str(tmp_path), "--strict"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "held back: test-story [kk] html: 0% translated, html needs 50%" in result.stderr
+    assert "held back: test-story [be] newsml: 0% translated, newsml needs 100%" in result.stderr
+    assert (tmp_path / "output" / "newsml" / "ru" / "test-story.xml").is_file()
+    assert not (tmp_path / "output" / "html" / "kk").exists()
+    again = subprocess.run([sys.executable, "-m", "publisher", "build", "-C", str(tmp_path)],
+                           capture_output=True, text=True)
+    assert again.returncode == 0 and "0 written" in again.stdout
+    assert "held back: test-story [kk] html" in again.stderr  # still reported when nothing was rebuilt
+
+
+def test_a_failing_exporter_leaves_the_previous_output_untouched(project, monkeypatch):
+    config = load_config(project)
+    build(config)
+    before = _outputs(project / "output")
+    translate(project, "ru", slug="story-one", default="[ru] {msgid} (v2)")
+
+    from publisher.exporters import newsml
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(newsml.NewsMLExporter, "collection", broken)
+    with pytest.raises(RuntimeError):
+        build(config, jobs=1)
+    assert _outputs(project / "output") == before
+    assert not [p for p in (project / "output").rglob("*.tmp")]
+
+
+def test_out_option_and_narrowed_builds_leave_the_manifest_alone(project):
+    config = load_config(project)
+    result = subprocess.run([sys.executable, "-m", "publisher", "build", "-C", str(project), "--out",
+                             str(project / "elsewhere"), "--format", "html", "--lang", "kk", "--jobs", "1"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "elsewhere" / "html").iterdir()) == ["index.html", "kk", "style.css"]
+    assert not (project / "elsewhere" / ".build" / "manifest.json").exists()
+    assert build(config).rebuilt == sorted(SLUGS)
