@@ -14,10 +14,11 @@ from lxml import etree
 
 from publisher.config import Config
 from publisher.errors import PublisherError
-from publisher.inline import Inline, parse_inline, plain_text
+from publisher.exporters.xhtml_tree import append_block, set_lang
+from publisher.inline import plain_text
 from publisher.ledger import Entry, format_time
 from publisher.localedata import dateline, language_name
-from publisher.model import Article, LocalizedArticle, LocalizedBlock, Text
+from publisher.model import Article, LocalizedArticle, Text
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -175,56 +176,12 @@ def _qcode(article: Article, qcode: str, schemes: Collection[str]) -> str:
 
 
 def xhtml_document(version: LocalizedArticle) -> etree._Element:
+    """The localized body as one XHTML document, rendered as the EPUB content documents render it."""
     html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML})
-    html.set("lang", version.lang)
-    html.set(XML_LANG, version.lang)
+    set_lang(html, version.lang)
     head = etree.SubElement(html, f"{{{XHTML}}}head")
     etree.SubElement(head, f"{{{XHTML}}}title").text = plain_text(version.headline.text)
     body = etree.SubElement(html, f"{{{XHTML}}}body")
     for block in version.blocks:
-        _block(body, block, version.lang)
+        append_block(body, block)
     return html
-
-
-def _block(parent: etree._Element, block: LocalizedBlock, lang: str) -> None:
-    element = etree.SubElement(parent, f"{{{XHTML}}}{_block_tag(block)}")
-    for index, sentence in enumerate(block.sentences):
-        if index:
-            _append_text(element, " ")
-        target = element
-        if sentence.lang != lang:  # a source sentence shown where the translation is missing
-            target = etree.SubElement(element, f"{{{XHTML}}}span", {"lang": sentence.lang, XML_LANG: sentence.lang})
-        for node in parse_inline(sentence.text):
-            _inline(target, node)
-    for child in block.children:
-        _block(element, child, lang)
-
-
-def _block_tag(block: LocalizedBlock) -> str:
-    if block.kind == "heading":
-        return f"h{min(max(block.level, 2), 6)}"  # the headline is the document's only h1-level title
-    if block.kind == "list":
-        return "ol" if block.ordered else "ul"
-    return {"paragraph": "p", "quote": "blockquote", "item": "li"}[block.kind]
-
-
-def _inline(parent: etree._Element, node: Inline) -> None:
-    if node.kind == "text":
-        _append_text(parent, node.text)
-        return
-    tag = {"em": "em", "strong": "strong", "code": "code", "link": "a"}[node.kind]
-    element = etree.SubElement(parent, f"{{{XHTML}}}{tag}")
-    if node.kind == "link":
-        element.set("href", node.href)
-    if node.kind == "code":
-        element.text = node.text
-    for child in node.children:
-        _inline(element, child)
-
-
-def _append_text(parent: etree._Element, text: str) -> None:
-    """Text after whatever `parent` already holds (lxml keeps text after a child in its tail)."""
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text

@@ -14,7 +14,7 @@ from lxml import etree
 
 from publisher.build import build
 from publisher.config import load_config
-from tests.helpers import ROOT, make_project, po_path, translate, write_article
+from tests.helpers import ROOT, make_project, translate, write_article
 from tests.validators import epubcheck_jar, java
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
