@@ -24,7 +24,7 @@ from pathlib import Path
 
 from publisher import catalogs, ledger
 from publisher.checks import errors_by_language
-from publisher.config import Config
+from publisher.config import Config, Gate
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
 from publisher.fsutil import Staging, project_lock, write_atomic
@@ -73,6 +73,7 @@ class ArticleResult:
     held_back: tuple[HeldBack, ...]
     files: dict[str, bytes]  # output-relative path → bytes
     state: dict[str, bytes]  # project-relative path → bytes (the version ledger)
+    retracted: bool = False  # canceled or withheld: its earlier files come down
 
 
 def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[str, ...] = (),
@@ -185,16 +186,19 @@ class _Build:
             # Hashed after the build wrote its state (the ledger), so the next build finds nothing to do.
             manifest.articles[article.slug] = _input_hash(self.config, article.slug, article.id, self.options.languages)
             manifest.ids[article.slug] = article.id
-            # A language now held back keeps its earlier files (never silently deleted): they stay listed.
-            manifest.files[article.slug] = sorted(set(old.files.get(article.slug, ())) | set(result.files))
+            # A language now held back keeps its earlier files (never silently deleted): they stay listed;
+            # a retracted story's come down.
+            earlier = set() if result.retracted else set(old.files.get(article.slug, ()))
+            manifest.files[article.slug] = sorted(earlier | set(result.files))
             manifest.held_back[article.slug] = [[h.lang, h.format, h.reason] for h in result.held_back]
         manifest.files["*"] = sorted(self.collection_files)
         return manifest
 
     def _remove_stale(self, manifest: Manifest) -> None:
-        """Outputs of articles whose source is gone, and collection files no longer produced."""
+        """Outputs of articles whose source is gone or that were retracted, and collections no longer produced."""
         stale = {f for slug in self.gone for f in self.manifest.files.get(slug, ())}
-        stale |= set(self.manifest.files.get("*", ())) - set(manifest.files["*"])
+        for slug in manifest.files:
+            stale |= set(self.manifest.files.get(slug, ())) - set(manifest.files[slug])
         for relative in sorted(stale):
             (self.out / relative).unlink(missing_ok=True)
             self.report.removed.append(self._name(relative))
@@ -229,7 +233,8 @@ def _render_article(job: tuple[Config, Options, Article]) -> ArticleResult:
             ex = exporter(fmt)
             files.update(ex.article(chosen, ctx))
             state.update(_state_files(ex, chosen, ctx))
-    return ArticleResult(article.slug, published, tuple(held_back), files, state)
+    retracted = article.status in ("canceled", "withheld")
+    return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted)
 
 
 def _localize_all(config: Config, article: Article, languages: tuple[str, ...]) -> tuple[LocalizedArticle, ...]:
@@ -252,20 +257,40 @@ def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], fall
     gate = config.gates[fmt]
     passed = []
     for version in versions:
-        percent = version.completeness.percent
-        reason = None
-        if percent < gate.min_translated:
-            reason = f"{percent:.0f}% translated, {fmt} needs {gate.min_translated:.0f}%"
-        elif percent < 100 and not (fallback and gate.allow_fallback):
-            reason = f"{percent:.0f}% translated and {fmt} publishes no source-language fallback"
-        elif not gate.allow_check_errors and errors.get(version.lang):
-            reason = f"{errors[version.lang]} check error(s); see publish check --lang {version.lang}"
+        reason = _editorial_hold(version.article, fmt) or _translation_hold(version, fmt, gate, fallback, errors)
         if reason:
             held_back.append(HeldBack(version.slug, version.lang, fmt, reason))
         else:
             passed.append(version)
     languages = tuple(v.lang for v in passed)
     return tuple(replace(v, languages=languages) for v in passed)
+
+
+def _translation_hold(version: LocalizedArticle, fmt: str, gate: Gate, fallback: bool,
+                      errors: dict[str, int]) -> str | None:
+    percent = version.completeness.percent
+    if percent < gate.min_translated:
+        return f"{percent:.0f}% translated, {fmt} needs {gate.min_translated:.0f}%"
+    if percent < 100 and not (fallback and gate.allow_fallback):
+        return f"{percent:.0f}% translated and {fmt} publishes no source-language fallback"
+    if not gate.allow_check_errors and errors.get(version.lang):
+        return f"{errors[version.lang]} check error(s); see publish check --lang {version.lang}"
+    return None
+
+
+def _editorial_hold(article: Article, fmt: str) -> str | None:
+    """The desk's own holds. The wire carries an embargo and a withdrawal to partners (embargoed,
+    stat:canceled); readers' formats wait until the embargo field is removed, and drop a
+    withdrawn story. A withheld story goes nowhere."""
+    if article.status == "withheld":
+        return "status: withheld"
+    if fmt == "newsml":
+        return None
+    if article.status == "canceled":
+        return "status: canceled (the wire sends the withdrawal)"
+    if article.embargoed:
+        return f"embargoed until {article.embargoed.isoformat()}; remove the field to publish"
+    return None
 
 
 def _state_files(ex, chosen: tuple[LocalizedArticle, ...], ctx: Context) -> Files:

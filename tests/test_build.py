@@ -134,3 +134,29 @@ def test_out_option_and_narrowed_builds_leave_the_manifest_alone(project):
     assert sorted(p.name for p in (project / "elsewhere" / "html").iterdir()) == ["index.html", "kk", "style.css"]
     assert not (project / "elsewhere" / ".build" / "manifest.json").exists()
     assert build(config).rebuilt == sorted(SLUGS)
+
+
+def test_embargoed_canceled_and_withheld_stories(tmp_path):
+    make_project(tmp_path)
+    for lang in ("ru", "be", "kk"):
+        translate(tmp_path, lang, default=f"[{lang}] {{msgid}}")
+    story = tmp_path / "source" / "test-story.md"
+    original = story.read_text(encoding="utf-8")
+
+    def build_with(field: str):
+        story.write_text(original.replace("byline: BelTA\n", f"byline: BelTA\n{field}\n"), encoding="utf-8")
+        return build(load_config(tmp_path), force=True)
+
+    report = build_with("embargoed: 2024-09-06T00:00:00+03:00")
+    assert {(h.lang, h.format) for h in report.held_back} == {(lang, fmt) for lang in ("en", "ru", "be", "kk")
+                                                              for fmt in ("html", "xhtml", "epub")}
+    assert b"<embargoed>2024-09-06T00:00:00+03:00</embargoed>" in (
+        tmp_path / "output" / "newsml" / "ru" / "test-story.xml").read_bytes()
+    build_with("ednote: The embargo is lifted.")
+    assert (tmp_path / "output" / "html" / "ru" / "test-story.html").is_file()
+    report = build_with("status: canceled")
+    assert {h.reason for h in report.held_back} == {"status: canceled (the wire sends the withdrawal)"}
+    assert "output/html/ru/test-story.html" in report.removed
+    assert b'qcode="stat:canceled"' in (tmp_path / "output" / "newsml" / "ru" / "test-story.xml").read_bytes()
+    report = build_with("status: withheld")
+    assert {h.format for h in report.held_back} == {"html", "xhtml", "epub", "newsml"}
