@@ -119,11 +119,26 @@ class _Scan:
         if not stripped:
             for stream in self.streams:
                 stream.skipping = False
-        elif stripped.startswith("#~") and not stripped.startswith("#~|"):
+        elif stripped.startswith(("#|", "#~|")):
+            self.previous(number, stripped.split("|", 1)[1].strip())
+        elif stripped.startswith("#~"):
             if stripped[2:].strip():
                 self.token(self.streams[1], number, stripped[2:].strip())
         elif not stripped.startswith("#"):
             self.token(self.streams[0], number, stripped)
+        elif line.endswith("\\"):
+            self.error(number, "a comment ends with a backslash, which joins the next line to it for gettext; "
+                               "remove the backslash")
+
+    def previous(self, number: int, text: str) -> None:
+        """A `#|` line (the source text a fuzzy translation was made for): gettext reads its strings too."""
+        keyword = _KEYWORD.fullmatch(text)
+        if keyword and keyword.group(1) == "msgstr":
+            self.error(number, f"a #| line holds the previous msgctxt or msgid, not a msgstr; {_FIX}")
+        elif text:
+            problem = _literal(keyword.group(3) if keyword else text)[1]
+            if problem:
+                self.error(number, problem)
 
     def error(self, number: int, message: str) -> None:
         self.errors.append(PublisherError(f"not a valid PO file: {message}", self.name, number))
@@ -286,9 +301,23 @@ def _entry_errors(scan: _Scan, name: str) -> list[PublisherError]:
             errors.append(PublisherError(f"this entry repeats the one at line {seen[key]}; delete one of them "
                                          f"(`msguniq --use-first {name} -o {name}` keeps the first)", name, entry.line))
         seen.setdefault(key, entry.line)
+        errors += _line_break_errors(entry, name)
         forms = [k for k in entry.keys if k.startswith("msgstr[")]
         if "msgid_plural" in entry.keys and forms != [f"msgstr[{i}]" for i in range(nplurals)]:
             errors.append(PublisherError(f"this plural entry has {', '.join(forms)}, but the header's Plural-Forms "
                                          f"says nplurals={nplurals}; give exactly msgstr[0] … msgstr[{nplurals - 1}]",
                                          name, entry.line))
+    return errors
+
+
+def _line_break_errors(entry: _Entry, name: str) -> list[PublisherError]:
+    """gettext refuses a translation that begins or ends with a line break where its msgid does not."""
+    msgid, errors = entry.text("msgid") or "", []
+    for key in (k for k in entry.keys if k.startswith("msgstr") and msgid and entry.text(k)):
+        for edge, has in (("begins", str.startswith), ("ends", str.endswith)):
+            if has(msgid, "\n") != has(entry.text(key), "\n"):
+                problem = (f"the msgid {edge} with a line break (\\n) and the {key} does not; add one to the {key}"
+                           if has(msgid, "\n") else
+                           f"the {key} {edge} with a line break (\\n) and the msgid does not; remove it")
+                errors.append(PublisherError(problem, name, entry.values[key][0][0]))
     return errors

@@ -131,6 +131,16 @@ def noncharacter(root):
     return f"{PO}:{line}: the text contains U+FFFF (a noncharacter), which no output can carry; delete it"
 
 
+def broken_previous_msgid(root):
+    line = replace(root, PO, 'msgctxt "heading"\n', '#, fuzzy\n#| msgid "Energ\nmsgctxt "heading"\n') + 1
+    return f'{PO}:{line}: not a valid PO file: unterminated string: add the closing " at the end of the line'
+
+
+def translation_ending_with_a_line_break(root):
+    line = replace(root, PO, '"Перевод: Minsk"', '"Перевод: Minsk\\n"')
+    return f"{PO}:{line}: the msgstr ends with a line break (\\n) and the msgid does not; remove it"
+
+
 def duplicate_entry(root):
     line = append(root, PO, '\nmsgctxt "dateline.place"\nmsgid "Minsk"\nmsgstr "Минск"\n') + 1
     return (f"{PO}:{line}: this entry repeats the one at line 31; delete one of them "
@@ -185,8 +195,9 @@ def no_header(root):
 
 BROKEN_CATALOGUES = [unterminated_string, msgstr_before_msgid, msgstr_without_msgid, stray_text, unescaped_quote,
                      unknown_escape, missing_msgstr, nul_in_a_translation, control_character_by_escape,
-                     noncharacter, duplicate_entry, plural_count, language_of_another_folder, missing_charset,
-                     charset_other_than_utf8, not_utf8, empty_file, no_header]
+                     noncharacter, broken_previous_msgid, translation_ending_with_a_line_break, duplicate_entry,
+                     plural_count, language_of_another_folder, missing_charset, charset_other_than_utf8, not_utf8,
+                     empty_file, no_header]
 
 
 @pytest.mark.parametrize("breakage", BROKEN_CATALOGUES, ids=lambda f: f.__name__)
