@@ -29,6 +29,7 @@ GETTEXT_PLURAL_FORMS = {
 # A previous translation is offered (as fuzzy) only for a sentence at least this similar, word by word.
 FUZZY_THRESHOLD = 0.7
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_SPACES = re.compile(r"[ \t\n\r]+")
 
 
 def template_path(locales: Path, slug: str) -> Path:
@@ -244,5 +245,8 @@ def stats(po: polib.POFile) -> Stats:
 
 
 def translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:
-    """Usable translations: translated and not fuzzy."""
-    return {(e.msgctxt, e.msgid): e.msgstr for e in po if not e.obsolete and e.msgstr and "fuzzy" not in e.flags}
+    """Usable translations: translated and not fuzzy, with their whitespace normalised as a source
+    unit's is (a stray tab or line break would make a NewsML name invalid; a no-break space stays)."""
+    usable = {(e.msgctxt, e.msgid): _SPACES.sub(" ", e.msgstr).strip()
+              for e in po if not e.obsolete and "fuzzy" not in e.flags}
+    return {key: text for key, text in usable.items() if text}
