@@ -1,0 +1,113 @@
+"""A build that fails halfway (an exporter's exception, a full disk, Ctrl-C) leaves the previous
+output complete and unchanged, and no temporary file behind; the feed is the last output to change."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from publisher.build import FEED, build
+from publisher.config import load_config
+from publisher.exporters import exporter
+from tests.helpers import make_project, translate
+
+DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the project: outputs, build cache, version ledgers (and the untouched inputs)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".publisher.lock"}
+
+
+@pytest.fixture
+def rebuilt(tmp_path) -> Path:
+    """A project built once whose Russian translation has changed since: the next build rewrites outputs."""
+    root = make_project(tmp_path)
+    translate(root, "ru", default="Перевод: {msgid}")
+    build(load_config(root))
+    translate(root, "ru", default="Новый перевод: {msgid}")
+    return root
+
+
+def assert_nothing_changed(root: Path, before: dict[str, bytes]) -> None:
+    assert snapshot(root) == before
+    assert not [p for p in root.rglob("*.tmp")]
+    build(load_config(root))  # and the same build, undisturbed, does change the outputs
+    assert "Новый перевод" in (root / "output" / "html" / "ru" / "test-story.html").read_text(encoding="utf-8")
+
+
+def _raise(failure: BaseException):
+    def fail(*args, **kwargs):
+        raise failure
+    return fail
+
+
+@pytest.mark.parametrize("fmt, method, failure", [
+    ("epub", "article", RuntimeError("an exporter's bug")),
+    ("newsml", "collection", RuntimeError("an exporter's bug")),
+    ("html", "collection", KeyboardInterrupt()),
+])
+def test_an_exporter_failing_changes_nothing(rebuilt, monkeypatch, fmt, method, failure):
+    before = snapshot(rebuilt)
+    monkeypatch.setattr(exporter(fmt), method, _raise(failure))  # fault injection into a real build
+    with pytest.raises(type(failure)):
+        build(load_config(rebuilt))
+    monkeypatch.undo()
+    assert_nothing_changed(rebuilt, before)
+
+
+class _FullDisk:
+    """A file whose every write fails as on a full disk (or is interrupted by Ctrl-C)."""
+
+    def __init__(self, handle, failure: BaseException):
+        self.handle, self.failure = handle, failure
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+    def fileno(self) -> int:
+        return self.handle.fileno()
+
+    def write(self, data: bytes) -> int:
+        raise self.failure
+
+
+@pytest.mark.parametrize("failure", [DISK_FULL, KeyboardInterrupt()], ids=["disk full", "Ctrl-C"])
+@pytest.mark.parametrize("after", [0, 5])
+def test_a_write_failing_changes_nothing(rebuilt, monkeypatch, failure, after):
+    before = snapshot(rebuilt)
+    real_fdopen, opened = os.fdopen, []
+
+    def fdopen(fd, *args, **kwargs):
+        opened.append(fd)
+        handle = real_fdopen(fd, *args, **kwargs)
+        return _FullDisk(handle, failure) if len(opened) > after else handle
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    with pytest.raises(type(failure)):
+        build(load_config(rebuilt), jobs=1)
+    monkeypatch.undo()
+    assert opened  # the failure happened while writing
+    assert_nothing_changed(rebuilt, before)
+
+
+def test_the_feed_is_the_last_output_to_change(rebuilt, monkeypatch):
+    real_replace, replaced = os.replace, []
+
+    def replace(src, dst):
+        replaced.append(Path(dst).relative_to((rebuilt / "output").resolve()).as_posix()
+                        if Path(dst).is_relative_to((rebuilt / "output").resolve()) else None)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    build(load_config(rebuilt))
+    outputs = [name for name in replaced if name and not name.startswith(".build/")]
+    assert FEED in outputs and outputs[-1] == FEED
+    assert len(outputs) > 1
