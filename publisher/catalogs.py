@@ -15,7 +15,7 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from publisher import po_input, poformat
+from publisher import pofast, po_input, poformat
 from publisher.errors import PublisherError
 from publisher.model import Article, Unit
 
@@ -28,6 +28,7 @@ GETTEXT_PLURAL_FORMS = {
 }
 # A previous translation is offered (as fuzzy) only for a sentence at least this similar, word by word.
 FUZZY_THRESHOLD = 0.7
+_LINE_REF = re.compile(r":\d+$")
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _SPACES = re.compile(r"[ \t\n\r]+")
 
@@ -191,13 +192,57 @@ def read(path: Path, display: str | None = None) -> polib.POFile:
         raw = path.read_bytes()
     except OSError as exc:
         raise PublisherError(f"cannot read: {exc.strerror}", name) from None
-    text = po_input.checked_text(raw, name, po_input.folder_language(path))
+    lang = po_input.folder_language(path)
+    entries = pofast.parse(po_input.decoded_text(raw, name))
+    if entries is not None and _plain_sailing(entries, lang):
+        return _from_raw(entries)
+    text = po_input.checked_text(raw, name, lang)
     try:
         return polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise PublisherError(f"not a valid PO file: {_reason(exc)}; fix it in a PO editor or restore it from git",
                              name, int(match.group(1)) if match else None) from None
+
+
+def _plain_sailing(entries: list[pofast.RawEntry], lang: str | None) -> bool:
+    """Nothing here that the careful reader would have to report: a UTF-8 header in the right
+    language folder, no duplicate entry."""
+    header = entries[0].strings if entries else {}
+    if header.get("msgid") != "" or "msgctxt" in header:
+        return False
+    fields = dict(line.partition(": ")[::2] for line in header["msgstr"].split("\n") if line)
+    charset = fields.get("Content-Type", "").partition("charset=")[2].strip().lower()
+    language = fields.get("Language", "")
+    if charset not in ("utf-8", "utf8") or lang and language and po_input.primary(language) != po_input.primary(lang):
+        return False
+    keys = {(e.strings.get("msgctxt"), e.strings["msgid"]) for e in entries}
+    return len(keys) == len(entries)
+
+
+def _from_raw(entries: list[pofast.RawEntry]) -> polib.POFile:
+    header, *rest = entries
+    po = polib.POFile(wrapwidth=0)
+    po.header = "\n".join(header.tcomment)
+    po.metadata_is_fuzzy = "fuzzy" in header.flags
+    key = None
+    for line in header.strings["msgstr"].splitlines():  # as polib reads a header
+        name, sep, value = line.partition(":")
+        if sep:
+            key = name
+            po.metadata[key] = value.strip()
+        elif key is not None:
+            po.metadata[key] += "\n" + line.strip()
+    for raw in rest:
+        entry = polib.POEntry(
+            msgid=raw.strings["msgid"], msgstr=raw.strings["msgstr"], msgctxt=raw.strings.get("msgctxt"),
+            tcomment="\n".join(raw.tcomment), comment="\n".join(raw.comment), flags=raw.flags,
+            occurrences=[tuple(ref.rpartition(":")[::2]) if _LINE_REF.search(ref) else (ref, "")
+                         for ref in raw.references],
+            previous_msgctxt=raw.strings.get("previous_msgctxt"), previous_msgid=raw.strings.get("previous_msgid"),
+            linenum=raw.line)
+        po.append(entry)
+    return po
 
 
 def _reason(exc: Exception) -> str:

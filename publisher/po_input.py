@@ -31,12 +31,19 @@ def folder_language(path: Path) -> str | None:
     return path.parent.parent.name if path.parent.name == "LC_MESSAGES" else None
 
 
-def checked_text(raw: bytes, name: str, lang: str | None) -> str:
-    """The text of a PO file (BOM and CR dropped), or PublisherError naming every problem found."""
+def decoded_text(raw: bytes, name: str) -> str:
+    """The text of a PO file (BOM and CR dropped), refused if it is not UTF-8 or holds a character
+    no output can carry. The cheap part of `checked_text`."""
     text = _decode(raw, name)
     char = forbidden(text)
     if char:
         raise PublisherError(_unusable(char.group(0)), name, text.count("\n", 0, char.start()) + 1)
+    return text
+
+
+def checked_text(raw: bytes, name: str, lang: str | None) -> str:
+    """The text of a PO file (BOM and CR dropped), or PublisherError naming every problem found."""
+    text = decoded_text(raw, name)
     scan = _Scan(name)
     scan.run(text)
     errors = scan.errors or _header_errors(scan, name, lang) + _entry_errors(scan, name)
@@ -277,14 +284,14 @@ def _header_errors(scan: _Scan, name: str, lang: str | None) -> list[PublisherEr
                                      'the header says no charset; add "Content-Type: text/plain; charset=UTF-8\\n"',
                                      name, line))
     declared, line = fields.get("language", ("", header.line))
-    if lang and declared and _primary(declared) != _primary(lang):
+    if lang and declared and primary(declared) != primary(lang):
         errors.append(PublisherError(f"the header says Language: {printable(declared)}, but the file is in the "
                                      f"folder for '{lang}'; move the file to locales/{printable(declared)}/ "
                                      f"or correct the header", name, line))
     return errors
 
 
-def _primary(language: str) -> str:
+def primary(language: str) -> str:
     return re.split(r"[_\-@.]", language.strip(), maxsplit=1)[0].lower()
 
 

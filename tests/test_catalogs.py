@@ -8,8 +8,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from publisher import catalogs
+from publisher import catalogs, po_input
 from tests.helpers import ROOT, make_project, po_path, run_update, translate, write_article
 from tests.validators import gettext_tool
 
@@ -183,3 +185,31 @@ def test_a_broken_catalogue_is_reported_with_its_line_and_nothing_is_written(tmp
     with pytest.raises(catalogs.PublisherError, match=r"kk/LC_MESSAGES/test-story.po:21: not a valid PO file"):
         run_update(tmp_path)
     assert _snapshot(tmp_path) == before
+
+
+PIECES = ['"', "\\", "\n", "\n\n", "#~ ", "#| ", "#, fuzzy\n", 'msgctxt "x"\n', 'msgid "a"\n', 'msgstr "b"\n',
+          '"\\n"', "# note\n", "#. body\n", "\\t", "msgid_plural", "msgstr[0]"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 20), st.sampled_from(PIECES)), max_size=3))
+def test_the_fast_reader_agrees_with_the_careful_one(tmp_path_factory, edits):
+    text = (ROOT / "locales" / "kk" / "LC_MESSAGES" / "kazakhstan-belarus-allies.po").read_text(encoding="utf-8")
+    for position, deleted, inserted in edits:
+        position %= len(text) + 1
+        text = text[:position] + inserted + text[position + deleted:]
+    path = tmp_path_factory.mktemp("case") / "kk" / "LC_MESSAGES" / "story.po"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    try:
+        careful = polib.pofile(po_input.checked_text(text.encode("utf-8"), "story.po", "kk"), wrapwidth=0)
+    except (catalogs.PublisherError, OSError, ValueError):
+        careful = None
+    try:
+        fast = catalogs.read(path)
+    except catalogs.PublisherError:
+        assert careful is None
+        return
+    assert careful is not None
+    assert catalogs.render(fast) == catalogs.render(careful)
+    assert [e.linenum for e in fast] == [e.linenum for e in careful]
