@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 
 from sentencex import segment as sentencex_segment
@@ -70,6 +71,7 @@ def _continues(before: str, after: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)  # every language version of an article splits the same source paragraphs
 def sentences(text: str, lang: str, mode: str = "sentence") -> tuple[str, ...]:
     """The unit texts of one paragraph: sentences (or the whole paragraph), whitespace normalised."""
     pieces = [text] if mode == "paragraph" else split(text, lang)
