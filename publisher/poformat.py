@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from publisher.linebreak import units as break_units
 
@@ -18,32 +19,37 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a
             "\f": "\\f", "\v": "\\v"}
 
 
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+# Latin, Greek, Cyrillic (without its combining marks), punctuation: one column a character.
+_NARROW = re.compile("[\x00-\u02ff\u0370-\u0482\u048a-\u052f\u2000-\u206f\u20a0-\u20bf\u2100-\u214f]*")
+
+
 def escape(text: str) -> str:
-    return "".join(_ESCAPES.get(c, c) for c in text)
+    return text.translate(_ESCAPE_TABLE)
 
 
 def _width(text: str) -> int:
+    if _NARROW.fullmatch(text):
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
                for c in text)
 
 
 def _portions(value: str) -> list[str]:
     """The value split after each newline, as gettext writes one string line per portion at least."""
-    portions, start = [], 0
-    for i, char in enumerate(value):
-        if char == "\n":
-            portions.append(value[start : i + 1])
-            start = i + 1
-    if start < len(value) or not portions:
-        portions.append(value[start:])
-    return portions
+    *complete, last = value.split("\n")
+    portions = [part + "\n" for part in complete]
+    return portions + [last] if last or not portions else portions
 
 
-def _wrap_portion(portion: str, start_column: int, spaces_only: bool = False) -> list[str]:
+@lru_cache(maxsize=16384)  # a msgid is written in the template and every catalogue
+def _wrap_portion(portion: str, start_column: int, spaces_only: bool = False) -> tuple[str, ...]:
     """Greedy wrap at line-break opportunities of the escaped text, as gettext computes them."""
     escaped = escape(portion)
-    units = _space_units(escaped) if spaces_only else _glue_escapes(break_units(escaped))
     limit = PAGE_WIDTH - 1  # the closing quote takes the last column
+    if start_column + _width(escaped) <= limit:
+        return (escaped,)
+    units = _space_units(escaped) if spaces_only else _glue_escapes(break_units(escaped))
     lines: list[str] = []
     line, column = "", start_column
     for unit in units:
@@ -53,7 +59,7 @@ def _wrap_portion(portion: str, start_column: int, spaces_only: bool = False) ->
         line += unit
         column += _width(unit)
     lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def _space_units(text: str) -> list[str]:
