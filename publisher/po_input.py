@@ -99,40 +99,53 @@ class _Entry:
         return any(k.startswith("msgstr") for k in self.keys)
 
 
-@dataclass
-class _Stream:
-    """Live entries and obsolete (#~) ones are two interleaved streams, each read on its own."""
-
-    obsolete: bool
-    entry: _Entry | None = None
-    skipping: bool = False  # after an error, until the next blank line: one error per mistake
-
-
 class _Scan:
+    """gettext's grammar, line by line: comments before an entry, then [msgctxt] msgid
+    [msgid_plural] and its msgstr(s), each keyword with its strings; an obsolete entry is the
+    same with every line behind #~."""
+
     def __init__(self, name: str):
         self.name = name
         self.entries: list[_Entry] = []
         self.errors: list[PublisherError] = []
-        self.streams = (_Stream(False), _Stream(True))
+        self.entry: _Entry | None = None
+        self.open = False  # the last line was the entry's keyword or string: a string may continue it
+        self.skipping = False  # after an error, until the next blank line: one error per mistake
+        self.blank = False  # the line before was blank
+        self.previous_open = False  # the line before was a #| keyword or string: a #| string may continue it
 
     def run(self, text: str) -> None:
         for number, line in enumerate(text.split("\n"), start=1):
             self.line(number, line)
-        for stream in self.streams:
-            self.finish(stream)
+        self.finish()
 
     def line(self, number: int, line: str) -> None:
         stripped = line.strip()
         if not stripped:
-            for stream in self.streams:
-                stream.skipping = False
-        elif stripped.startswith(("#|", "#~|")):
-            self.previous(number, stripped.split("|", 1)[1].strip())
-        elif stripped.startswith("#~"):
+            self.skipping = False
+        elif self.skipping:
+            pass
+        elif stripped.startswith("#~") and not stripped.startswith("#~|"):
             if stripped[2:].strip():
-                self.token(self.streams[1], number, stripped[2:].strip())
-        elif not stripped.startswith("#"):
-            self.token(self.streams[0], number, stripped)
+                self.token(number, stripped[2:].strip(), obsolete=True)
+        elif stripped.startswith("#"):
+            self.comment(number, line)
+        else:
+            self.token(number, stripped, obsolete=False)
+        self.blank = not stripped
+        self.previous_open = self.previous_open and stripped.startswith(("#|", "#~|"))
+
+    def comment(self, number: int, line: str) -> None:
+        """A comment belongs above an entry: it closes a complete one and cannot stand inside one."""
+        if self.entry is not None and not self.entry.complete and not self.blank:
+            self.fail(number, f"a comment inside an entry, before its msgstr; move it above the entry; {_FIX}")
+            return
+        if self.entry is not None and not self.entry.complete:
+            self.finish()  # after a blank line, the entry above is more likely missing its msgstr
+        self.open = False
+        stripped = line.strip()
+        if stripped.startswith(("#|", "#~|")):
+            self.previous(number, stripped.split("|", 1)[1].strip())
         elif line.endswith("\\"):
             self.error(number, "a comment ends with a backslash, which joins the next line to it for gettext; "
                                "remove the backslash")
@@ -142,46 +155,53 @@ class _Scan:
         keyword = _KEYWORD.fullmatch(text)
         if keyword and keyword.group(1) == "msgstr":
             self.error(number, f"a #| line holds the previous msgctxt or msgid, not a msgstr; {_FIX}")
+        elif text.startswith('"') and not self.previous_open:
+            self.error(number, f"a #| string with no #| msgid before it; {_FIX}")
         elif text:
             problem = _literal(keyword.group(3) if keyword else text)[1]
             if problem:
                 self.error(number, problem)
+            self.previous_open = not problem
 
     def error(self, number: int, message: str) -> None:
         self.errors.append(PublisherError(f"not a valid PO file: {message}", self.name, number))
 
-    def fail(self, stream: _Stream, number: int, message: str) -> None:
+    def fail(self, number: int, message: str) -> None:
         self.error(number, message)
-        stream.skipping = True
-        stream.entry = None
+        self.skipping, self.open, self.entry = True, False, None
 
-    def token(self, stream: _Stream, number: int, text: str) -> None:
-        if stream.skipping:
-            return
+    def token(self, number: int, text: str, obsolete: bool) -> None:
         keyword = _KEYWORD.fullmatch(text)
-        if keyword:
+        starts = keyword is not None and keyword.group(1) in ("msgctxt", "msgid") and (
+            self.entry is None or self.entry.complete)
+        if self.entry is not None and not starts and self.entry.obsolete != obsolete:
+            self.fail(number, f"an entry mixes #~ lines with ordinary ones; mark all of its lines #~ or none; {_FIX}")
+        elif keyword:
             key = keyword.group(1) + (f"[{keyword.group(2)}]" if keyword.group(2) is not None else "")
-            self.keyword(stream, number, key, keyword.group(3))
+            self.keyword(number, key, keyword.group(3), obsolete)
+        elif text.startswith('"') and self.open:
+            self.piece(number, text)
         elif text.startswith('"'):
-            self.continuation(stream, number, text)
+            self.fail(number, f"a string with no msgid or msgstr before it; {_FIX}")
         else:
-            self.fail(stream, number, f"unexpected text “{printable(text[:40])}”: a PO file holds only comments (#), "
-                                      f"msgctxt/msgid/msgid_plural/msgstr lines and quoted strings; {_FIX}")
+            self.fail(number, f"unexpected text “{printable(text[:40])}”: a PO file holds only comments (#), "
+                              f"msgctxt/msgid/msgid_plural/msgstr lines and quoted strings; {_FIX}")
 
-    def keyword(self, stream: _Stream, number: int, key: str, rest: str) -> None:
-        entry = stream.entry
+    def keyword(self, number: int, key: str, rest: str, obsolete: bool) -> None:
+        entry = self.entry
         if key in ("msgctxt", "msgid") and entry and not (entry.keys == ["msgctxt"] and key == "msgid"):
-            self.finish(stream)  # a new entry begins; the one before may lack its msgstr
+            self.finish()  # a new entry begins; the one before may lack its msgstr
         elif key not in ("msgctxt", "msgid"):
             problem = self.order_problem(entry, key)
             if problem:
-                self.fail(stream, number, f"{problem}; {_FIX}")
+                self.fail(number, f"{problem}; {_FIX}")
                 return
-        if stream.entry is None:
-            stream.entry = _Entry(number, stream.obsolete)
-        stream.entry.keys.append(key)
-        stream.entry.values[key] = []
-        self.piece(stream, number, rest)
+        if self.entry is None:
+            self.entry = _Entry(number, obsolete)
+        self.entry.keys.append(key)
+        self.entry.values[key] = []
+        self.open = True
+        self.piece(number, rest)
 
     @staticmethod
     def order_problem(entry: _Entry | None, key: str) -> str | None:
@@ -199,26 +219,20 @@ class _Scan:
             return f"{key} in an entry without msgid_plural; write msgstr \"…\""
         return None if last == "msgid_plural" or last.startswith("msgstr[") else "msgstr[…] must follow msgid_plural"
 
-    def continuation(self, stream: _Stream, number: int, text: str) -> None:
-        if stream.entry is None or not stream.entry.keys:
-            self.fail(stream, number, f"a string with no msgid or msgstr before it; {_FIX}")
-            return
-        self.piece(stream, number, text)
-
-    def piece(self, stream: _Stream, number: int, text: str) -> None:
+    def piece(self, number: int, text: str) -> None:
         value, problem = _literal(text)
         if problem:
-            self.fail(stream, number, problem)
+            self.fail(number, problem)
             return
-        stream.entry.values[stream.entry.keys[-1]].append((number, value))
+        self.entry.values[self.entry.keys[-1]].append((number, value))
 
-    def finish(self, stream: _Stream) -> None:
-        entry = stream.entry
+    def finish(self) -> None:
+        entry = self.entry
         if entry is not None and not entry.complete:
             self.error(entry.line, 'this entry has no msgstr; add msgstr "" after its msgid')
         elif entry is not None:
             self.entries.append(entry)
-        stream.entry = None
+        self.entry, self.open = None, False
 
 
 def _literal(text: str) -> tuple[str | None, str | None]:

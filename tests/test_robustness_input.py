@@ -141,6 +141,18 @@ def translation_ending_with_a_line_break(root):
     return f"{PO}:{line}: the msgstr ends with a line break (\\n) and the msgid does not; remove it"
 
 
+def comment_inside_an_entry(root):
+    line = replace(root, PO, 'msgid "Energy"\n', '#. the subheading\nmsgid "Energy"\n')
+    return (f"{PO}:{line}: not a valid PO file: a comment inside an entry, before its msgstr; move it above "
+            f"the entry; {FIX}")
+
+
+def obsolete_and_ordinary_lines_mixed(root):
+    line = replace(root, PO, 'msgstr "Перевод: Energy"', '#~ msgstr "Перевод: Energy"')
+    return f"{PO}:{line}: not a valid PO file: an entry mixes #~ lines with ordinary ones; mark all of its lines " \
+           f"#~ or none; {FIX}"
+
+
 def duplicate_entry(root):
     line = append(root, PO, '\nmsgctxt "dateline.place"\nmsgid "Minsk"\nmsgstr "Минск"\n') + 1
     return (f"{PO}:{line}: this entry repeats the one at line 31; delete one of them "
@@ -195,7 +207,8 @@ def no_header(root):
 
 BROKEN_CATALOGUES = [unterminated_string, msgstr_before_msgid, msgstr_without_msgid, stray_text, unescaped_quote,
                      unknown_escape, missing_msgstr, nul_in_a_translation, control_character_by_escape,
-                     noncharacter, broken_previous_msgid, translation_ending_with_a_line_break, duplicate_entry,
+                     noncharacter, broken_previous_msgid, translation_ending_with_a_line_break,
+                     comment_inside_an_entry, obsolete_and_ordinary_lines_mixed, duplicate_entry,
                      plural_count, language_of_another_folder, missing_charset, charset_other_than_utf8, not_utf8,
                      empty_file, no_header]
 
