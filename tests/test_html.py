@@ -16,7 +16,9 @@ from babel.messages.pofile import read_po
 from publisher import catalogs, i18n
 from publisher.build import build
 from publisher.config import load_config
+from publisher.exporters.html_text import sentences_html, text_html
 from publisher.localedata import dateline
+from publisher.model import Text
 from tests.helpers import ROOT, copy_bundled_project, make_project, translate
 from tests.validators import gettext_tool, java, vnu_jar
 
@@ -144,6 +146,20 @@ def test_a_msgstr_with_markup_is_shown_as_text(tmp_path):
     assert json_ld(doc)["headline"] == attack
     raw = path.read_text(encoding="utf-8")
     assert "<script>alert" not in raw and "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+
+
+def test_inline_markdown_becomes_tags_and_every_other_character_is_escaped():
+    text = Text("<b>&\"'</b> *em* **bold _in_** `<code>` [a & *b*](https://x.example/?q='1'&b=\"2\")", "ru")
+    words = "&lt;b&gt;&amp;&#34;&#39;&lt;/b&gt; <em>em</em> <strong>bold <em>in</em></strong> <code>&lt;code&gt;</code> "
+    assert text_html(text, "ru") == (
+        words + '<a href="https://x.example/?q=&#39;1&#39;&amp;b=%222%22">a &amp; <em>b</em></a>')
+    assert text_html(text, "ru", links=False) == words + "a &amp; <em>b</em>"
+
+
+def test_text_in_another_language_carries_its_lang_and_a_fallback_its_class():
+    texts = [Text("One.", "kk"), Text("Two <i>.", "en", fallback=True), Text("Three.", "en")]
+    assert sentences_html(texts, "kk") == (
+        'One. <span lang="en" class="fallback">Two &lt;i&gt;.</span> <span lang="en">Three.</span>')
 
 
 def test_the_reading_time_uses_each_languages_plural_forms(site):

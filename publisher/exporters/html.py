@@ -18,12 +18,13 @@ from functools import lru_cache
 
 from babel.core import Locale, get_global
 from babel.numbers import format_percent
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from publisher import i18n
 from publisher.config import Config
 from publisher.exporters import Context, Files, Versions
+from publisher.exporters.html_text import sentences_html, text_html
 from publisher.inline import parse_inline, plain_text
 from publisher.localedata import DATELINE_DASH, dateline_date, language_name, long_date
 from publisher.model import LocalizedArticle, LocalizedBlock, Text
@@ -262,8 +263,19 @@ def _environment(templates_dir: str | None) -> Environment:
     env = Environment(loader=ChoiceLoader([*loaders, PackageLoader("publisher", "templates")]),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.globals.update(parse_inline=parse_inline, plain_text=plain_text)
+    env.globals.update(parse_inline=parse_inline, plain_text=plain_text, text=_text, sentences=_sentences)
     return env
+
+
+# The page's language comes from the template context: text in another language gets its own lang.
+@pass_context
+def _text(context, text: Text, links: bool = True) -> Markup:
+    return text_html(text, context["lang"], links)
+
+
+@pass_context
+def _sentences(context, texts: tuple[Text, ...]) -> Markup:
+    return sentences_html(texts, context["lang"])
 
 
 def _stylesheet(config: Config) -> bytes:
