@@ -98,8 +98,8 @@ def _render_article(page: LocalizedArticle, config: Config) -> bytes:
                    alternates=_alternates(config, page.languages, here, path),
                    switcher=_switcher(page.languages, here, path),
                    dateline=_dateline(page),
-                   published=long_date(page.article.published.date(), page.babel_locale),
-                   updated=long_date(page.article.updated.date(), page.babel_locale) if page.article.updated else None,
+                   published=_long_date(page.article.published.date(), page.babel_locale),
+                   updated=_long_date(page.article.updated.date(), page.babel_locale) if page.article.updated else None,
                    minutes=reading_minutes(page.blocks),
                    translated=_translated(page),
                    json_ld=json_ld(page, config))
@@ -116,11 +116,11 @@ def _render_index(lang: str, articles: tuple[Versions, ...], languages: tuple[st
 def _entry(page: LocalizedArticle) -> Entry:
     published = page.article.published
     return Entry(page, _relative(_article_path(page.lang, page.slug), page.lang),
-                 long_date(published.date(), page.babel_locale), published.isoformat())
+                 _long_date(published.date(), page.babel_locale), published.isoformat())
 
 
 def _render_chooser(languages: tuple[str, ...], config: Config) -> bytes:
-    choices = [Link(lang, language_name(lang), _relative(_index_path(lang), "")) for lang in languages]
+    choices = [Link(lang, _language_name(lang), _relative(_index_path(lang), "")) for lang in languages]
     return _render("languages.html", config.source_language, config, "", choices=choices, alternates=[],
                    switcher=[])
 
@@ -155,6 +155,7 @@ def _index_path(lang: str) -> str:
     return f"html/{lang}/index.html"
 
 
+@lru_cache(maxsize=4096)
 def _relative(target: str, here: str) -> str:
     """`target` (a path under the output folder) as seen from a page in html/<here>/."""
     return posixpath.relpath(target, posixpath.join("html", here))
@@ -173,16 +174,22 @@ def _address(config: Config, target: str, here: str) -> str:
 
 def _alternates(config: Config, languages: tuple[str, ...], here: str, path: PathOf,
                 x_default: str | None = None) -> list[Link]:
-    links = [Link(lang, language_name(lang), _address(config, path(lang), here)) for lang in languages]
+    links = [Link(lang, _language_name(lang), _address(config, path(lang), here)) for lang in languages]
     default = x_default or path(config.source_language if config.source_language in languages else languages[0])
     return links + [Link("x-default", "", _address(config, default, here))]
 
 
 def _switcher(languages: tuple[str, ...], here: str, path: PathOf) -> list[Link]:
-    return [Link(lang, language_name(lang), _relative(path(lang), here)) for lang in languages if lang != here]
+    return [Link(lang, _language_name(lang), _relative(path(lang), here)) for lang in languages if lang != here]
 
 
 # --- Facts on a page ------------------------------------------------------------------------------------
+
+# Locale facts repeat on every page of a language (and dates on every story of a day): Babel
+# recomputes them on each call, so they are kept for the process.
+_language_name = lru_cache(maxsize=None)(language_name)
+_long_date = lru_cache(maxsize=4096)(long_date)
+_dateline_date = lru_cache(maxsize=4096)(dateline_date)
 
 
 def reading_minutes(blocks: tuple[LocalizedBlock, ...]) -> int:
@@ -198,7 +205,7 @@ def _words(blocks: tuple[LocalizedBlock, ...]) -> int:
 def _dateline(page: LocalizedArticle) -> DatelineParts:
     place = replace(page.dateline_place, text=plain_text(page.dateline_place.text).upper())
     day = page.article.dateline.date
-    return DatelineParts(place, dateline_date(day, page.babel_locale), day, page.dateline_agency)
+    return DatelineParts(place, _dateline_date(day, page.babel_locale), day, page.dateline_agency)
 
 
 def _translated(page: LocalizedArticle) -> str | None:
@@ -209,6 +216,7 @@ def _translated(page: LocalizedArticle) -> str | None:
     return format_percent(math.floor(percent) / 100, locale=page.babel_locale)
 
 
+@lru_cache(maxsize=None)
 def _og_locale(babel_locale: str) -> str:
     """Open Graph wants language_TERRITORY (ru_RU); CLDR's likely subtags supply a missing territory."""
     locale = Locale.parse(babel_locale)
