@@ -27,7 +27,7 @@ from publisher.checks import errors_by_language
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
-from publisher.fsutil import Staging, project_lock, write_atomic
+from publisher.fsutil import Staging, project_lock, sweep_temporary, write_atomic
 from publisher.localize import localize
 from publisher.manifest import MANIFEST_NAME, Manifest, article_hash, build_hash
 from publisher.model import Article, LocalizedArticle
@@ -82,6 +82,7 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
     wanted = tuple(lang for lang in config.languages if lang in (languages or config.languages))
     formats = tuple(f for f in FORMATS if f in formats)
     with project_lock(config.root):
+        sweep_temporary(config.output_path)
         return _Build(config, Options(formats, wanted, fallback), only, force).run(jobs or os.cpu_count() or 1,
                                                                                    progress)
 

@@ -23,6 +23,7 @@ from publisher.checks import Problem, check_articles
 from publisher.exporters import FORMATS
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
+from publisher.textchars import printable
 
 app = typer.Typer(help="Write a news story once; publish it in every language.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -46,6 +47,10 @@ def run(action: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         err.print("interrupted; nothing was left half-written")
         raise typer.Exit(130) from None
+    except OSError as exc:  # the disk, not the input: full, read-only, a file where a folder should be
+        where = printable(str(exc.filename)) if exc.filename else "publish"
+        err.print(f"{where}: {exc.strerror or exc}; nothing was left half-written", markup=False)
+        raise typer.Exit(1) from None
 
 
 def _config(root: Path) -> Config:

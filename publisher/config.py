@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.errors import PublisherError
+from publisher.textchars import describe, forbidden
 
 SEGMENTATION_MODES = ("sentence", "paragraph")
 
@@ -102,6 +103,10 @@ def _from_table(root: Path, table: dict[str, Any], path: Path) -> Config:
     unknown = sorted(set(table) - known)
     if unknown:
         raise PublisherError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}", path)
+    for key, value in table.items():
+        if isinstance(value, str) and forbidden(value):
+            raise PublisherError(f"setting '{key}' contains {describe(forbidden(value).group(0))}, "
+                                 "which no output can carry; remove it", path)
     values = dict(table)
     if "languages" in values:
         values["languages"] = tuple(values["languages"])

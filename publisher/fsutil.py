@@ -108,3 +108,11 @@ class Staging:
         for tmp, _ in self._staged:
             tmp.unlink(missing_ok=True)
         self._staged = []
+
+
+def sweep_temporary(folder: Path) -> None:
+    """Remove the temporary files a killed run left behind (ours: `.<name>.<random>.tmp`).
+    Called with the project lock held, so no running command still owns one."""
+    if folder.is_dir():
+        for path in folder.rglob(".*.tmp"):
+            path.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from publisher import catalogs
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
-from publisher.fsutil import project_lock, write_atomic
+from publisher.fsutil import project_lock, sweep_temporary, write_atomic
 from publisher.model import Article
 from publisher.segment import units
 from publisher.source import find_articles, read_article
@@ -77,6 +77,7 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
     """Extract, then create or merge every catalogue. Everything is computed before anything is written."""
     languages = languages or config.languages
     with project_lock(config.root):
+        sweep_temporary(config.locales_path)
         planned = []
         for article in articles:
             pot = catalogs.template(article, units(article, config.segmentation), article.path)

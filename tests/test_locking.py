@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from publisher.build import build
+from publisher.config import load_config
 from publisher.fsutil import project_lock, write_atomic
 from tests.helpers import make_project, po_path, run_update, translate
 
@@ -110,3 +112,15 @@ def test_a_new_file_gets_the_permissions_of_any_new_file(tmp_path):
     os.umask(umask)
     write_atomic(tmp_path / "page.html", b"<p>x</p>")  # not 0600: a web server must be able to read it
     assert stat.S_IMODE((tmp_path / "page.html").stat().st_mode) == 0o666 & ~umask
+
+
+def test_temporary_files_of_a_killed_run_are_swept(tmp_path):
+    make_project(tmp_path)
+    leftover = tmp_path / "locales" / "ru" / "LC_MESSAGES" / ".test-story.po.k3j2x9.tmp"
+    leftover.write_text("half a catalogue", encoding="utf-8")
+    (tmp_path / "output").mkdir()
+    stale = tmp_path / "output" / ".index.html.a8f2.tmp"
+    stale.write_text("<html", encoding="utf-8")
+    run_update(tmp_path)
+    build(load_config(tmp_path), formats=("html",))
+    assert not leftover.exists() and not stale.exists()
