@@ -185,11 +185,12 @@ def _switcher(languages: tuple[str, ...], here: str, path: PathOf) -> list[Link]
 
 # --- Facts on a page ------------------------------------------------------------------------------------
 
-# Locale facts repeat on every page of a language (and dates on every story of a day): Babel
-# recomputes them on each call, so they are kept for the process.
+# Locale facts repeat across pages (names on every page of a language, dates on every story of a
+# day, a handful of percentages): Babel recomputes them on each call, so they are kept for the process.
 _language_name = lru_cache(maxsize=None)(language_name)
 _long_date = lru_cache(maxsize=4096)(long_date)
 _dateline_date = lru_cache(maxsize=4096)(dateline_date)
+_percent = lru_cache(maxsize=4096)(format_percent)
 
 
 def reading_minutes(blocks: tuple[LocalizedBlock, ...]) -> int:
@@ -213,7 +214,7 @@ def _translated(page: LocalizedArticle) -> str | None:
     percent = page.completeness.percent
     if percent >= 100:
         return None
-    return format_percent(math.floor(percent) / 100, locale=page.babel_locale)
+    return _percent(math.floor(percent) / 100, locale=page.babel_locale)
 
 
 @lru_cache(maxsize=None)
