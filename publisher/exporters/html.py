@@ -1,9 +1,13 @@
 """Web pages: one per article and language, an index per language and a language chooser.
 
 Pages come from Jinja2 templates with autoescaping (the package's theme, or the project's own
-templates folder, file by file). Every link between pages is relative, so output/html works
-opened from disk and served from any path; canonical, hreflang and og:url become absolute only
-when the project sets `base_url`, because search engines and Open Graph want absolute addresses there.
+templates folder, file by file). Templates get the article's text through `text(t)` and
+`sentences(texts)`, rendered in Python by html_text (escaped as autoescaping does), and may use
+`plain_text` and `parse_inline` for anything else.
+
+Every link between pages is relative, so output/html works opened from disk and served from any
+path; canonical, hreflang and og:url become absolute only when the project sets `base_url`,
+because search engines and Open Graph want absolute addresses there.
 """
 
 from __future__ import annotations
