@@ -243,7 +243,7 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...]) 
     for lang in languages:
         path = catalogs.catalog_path(config.locales_path, lang, article.slug)
         if path.exists():
-            translations = catalogs.translations(catalogs.read(path, display_path(config, path)))
+            translations = catalogs.read_translations(path, display_path(config, path))
         elif lang == article.language:
             translations = {}
         else:

@@ -188,15 +188,38 @@ def _obsolete(entry: polib.POEntry) -> polib.POEntry:
 def read(path: Path, display: str | None = None) -> polib.POFile:
     """Parse a PO/POT file; bad input (see publisher.po_input) is reported with its line."""
     name = display or str(path)
+    raw = _read_bytes(path, name)
+    entries = _read_fast(path, raw, name)
+    if entries is not None:
+        return _from_raw(entries)
+    return _read_carefully(path, raw, name)
+
+
+def read_translations(path: Path, display: str | None = None) -> dict[tuple[str | None, str], str]:
+    """`translations(read(path))`, without building polib's objects for a file in gettext's layout."""
+    name = display or str(path)
+    raw = _read_bytes(path, name)
+    entries = _read_fast(path, raw, name)
+    if entries is None:
+        return translations(_read_carefully(path, raw, name))
+    return _usable((e.strings.get("msgctxt"), e.strings["msgid"], e.strings["msgstr"]) for e in entries[1:]
+                   if "fuzzy" not in e.flags)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise PublisherError(f"cannot read: {exc.strerror}", name) from None
-    lang = po_input.folder_language(path)
+
+
+def _read_fast(path: Path, raw: bytes, name: str) -> list[pofast.RawEntry] | None:
     entries = pofast.parse(po_input.decoded_text(raw, name))
-    if entries is not None and _plain_sailing(entries, lang):
-        return _from_raw(entries)
-    text = po_input.checked_text(raw, name, lang)
+    return entries if entries is not None and _plain_sailing(entries, po_input.folder_language(path)) else None
+
+
+def _read_carefully(path: Path, raw: bytes, name: str) -> polib.POFile:
+    text = po_input.checked_text(raw, name, po_input.folder_language(path))
     try:
         return polib.pofile(text, wrapwidth=0)
     except (OSError, ValueError) as exc:
@@ -292,6 +315,9 @@ def stats(po: polib.POFile) -> Stats:
 def translations(po: polib.POFile) -> dict[tuple[str | None, str], str]:
     """Usable translations: translated and not fuzzy, with their whitespace normalised as a source
     unit's is (a stray tab or line break would make a NewsML name invalid; a no-break space stays)."""
-    usable = {(e.msgctxt, e.msgid): _SPACES.sub(" ", e.msgstr).strip()
-              for e in po if not e.obsolete and "fuzzy" not in e.flags}
+    return _usable((e.msgctxt, e.msgid, e.msgstr) for e in po if not e.obsolete and "fuzzy" not in e.flags)
+
+
+def _usable(entries) -> dict[tuple[str | None, str], str]:
+    usable = {(context, msgid): _SPACES.sub(" ", msgstr).strip() for context, msgid, msgstr in entries}
     return {key: text for key, text in usable.items() if text}

@@ -7,12 +7,15 @@ link targets such as `javascript:`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
 _MD = MarkdownIt("commonmark", {"html": False})
+# Characters that can start inline markup, an entity or an escape in CommonMark.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!]|  $|\n")
 _KINDS = {"em_open": "em", "strong_open": "strong", "link_open": "link"}
 
 
@@ -26,6 +29,8 @@ class Inline:
 
 @lru_cache(maxsize=65536)
 def parse_inline(text: str) -> tuple[Inline, ...]:
+    if not _MARKUP.search(text):  # most sentences: no character Markdown gives a meaning to
+        return (Inline("text", text=text),) if text else ()
     tokens = _MD.parseInline(text)[0].children or []
     stack: list[tuple[str, str, list[Inline]]] = [("root", "", [])]
     for token in tokens:

@@ -213,3 +213,18 @@ def test_the_fast_reader_agrees_with_the_careful_one(tmp_path_factory, edits):
     assert careful is not None
     assert catalogs.render(fast) == catalogs.render(careful)
     assert [e.linenum for e in fast] == [e.linenum for e in careful]
+
+
+def test_read_translations_agrees_with_translations_of_read(tmp_path):
+    _translated_project(tmp_path)
+    translate(tmp_path, "ru", {"Test headline": "Заголовок\tс табуляцией"})
+    path = po_path(tmp_path, "ru")
+    po = polib.pofile(str(path))
+    po.find("Kazakhstan and Belarus are key partners.").flags.append("fuzzy")
+    po.save(str(path))
+    for lang in LANGS:
+        path = po_path(tmp_path, lang)
+        assert catalogs.read_translations(path) == catalogs.translations(catalogs.read(path))
+    ru = catalogs.read_translations(po_path(tmp_path, "ru"))
+    assert ("headline", "Test headline") in ru and ru[("headline", "Test headline")] == "Заголовок с табуляцией"
+    assert (None, "Kazakhstan and Belarus are key partners.") not in ru
