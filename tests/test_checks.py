@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import polib
@@ -16,6 +17,7 @@ import pytest
 
 from publisher.build import build
 from publisher.checks import CHECK_NAMES, check_articles, errors_by_language
+from publisher.checks.alphabets import ALPHABETS
 from publisher.checks.base import Context, Entry
 from publisher.checks.content import fuzzy, identical, terminology, untranslated
 from publisher.checks.figures import figures
@@ -130,6 +132,16 @@ def test_a_latin_look_alike_inside_a_cyrillic_word_is_reported_and_named():
         "“Kаzakhstan” mixes scripts: Cyrillic “а” among Latin letters (a look-alike?)"]
     assert not found(mixed_script, "AI-related research", "исследования, связанные с ИИ, IT-парк", "ru")
     assert not found(mixed_script, "The family.", "Сямʼя.", "be"), "the modifier apostrophe is no alphabet's"
+    assert found(mixed_script, "Alpha", "\u0391lpha", "en") == [
+        "“Αlpha” mixes scripts: Greek “Α” among Latin letters (a look-alike?)"]
+
+
+def test_the_alphabets_are_the_word_letters_whose_unicode_names_begin_with_theirs():
+    every_char = "".join(map(chr, range(sys.maxunicode + 1)))
+    letters = re.findall(r"[^\W\d_]", every_char)
+    for name, alphabet in ALPHABETS.items():
+        named = [c for c in letters if unicodedata.name(c, "").split(" ")[0] == name.upper()]
+        assert alphabet.findall(every_char) == named, name
 
 
 def test_latin_words_left_in_a_cyrillic_translation_unless_names_urls_glossary_or_numerals():

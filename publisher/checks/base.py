@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 # Links and e-mail addresses written as plain text: not prose, never language.
 _URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A word: letters only (digits, underscores, hyphens and apostrophes separate words).
-_WORD = re.compile(r"[^\W\d_]+")
+WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,16 @@ class Check:
     run: Callable[[Entry, Context], Iterable[str]] | Callable[[list[Entry], Context], Iterable[str]]
 
 
+@lru_cache(maxsize=4096)
 def prose(text: str) -> str:
-    """A unit's words as a reader sees them: markup, code spans and URLs left out."""
-    return _URL.sub(" ", "".join(_prose(node) for node in parse_inline(text)))
+    """A unit's words as a reader sees them: markup, code spans and URLs left out.
+
+    Most checks read it, and a source text is read again for each language: kept once computed."""
+    plain = "".join(_prose(node) for node in parse_inline(text))
+    # Searching for an address costs more than the rest; without these there is none.
+    if "://" in plain or "www." in plain or "@" in plain:
+        return _URL.sub(" ", plain)
+    return plain
 
 
 def _prose(node: Inline) -> str:
@@ -69,12 +75,7 @@ def _prose(node: Inline) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
-def script_of(char: str) -> str:
-    """LATIN, CYRILLIC, GREEK…: the first word of the character's Unicode name."""
-    return unicodedata.name(char, "UNKNOWN").split(" ")[0]
+    return WORD.findall(text)
 
 
 @lru_cache(maxsize=None)

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from publisher.checks.base import Context, Entry, english_name, prose
+from publisher.checks.base import WORD, Context, Entry, english_name, prose
 
 # Spaces that group digits: space, no-break space (CLDR's ru/be/kk), narrow no-break and thin space.
 _SPACES = " \u00a0\u202f\u2009"
@@ -53,8 +53,12 @@ def figures(entry: Entry, ctx: Context) -> Iterator[str]:
     source = _figures(entry.source, ctx.source_babel_locale)
     target = _figures(entry.target, ctx.babel_locale)
     source_values, target_values = Counter(v for v, _ in source), Counter(v for v, _ in target)
-    missing = source_values - target_values - _worded(entry.target, ctx.lang)
-    extra = target_values - source_values - _worded(entry.source, ctx.source_lang)
+    missing, extra = source_values - target_values, target_values - source_values
+    # A figure the other side writes in words is no difference; words are read only when one is left.
+    if missing:
+        missing -= Counter(_worded(entry.target, ctx.lang))
+    if extra:
+        extra -= Counter(_worded(entry.source, ctx.source_lang))
     lost, added = _shown(source, missing), _shown(target, extra)
     parts = []
     if lost:
@@ -68,19 +72,21 @@ def figures(entry: Entry, ctx: Context) -> Iterator[str]:
         yield "; ".join(parts)
 
 
-def _shown(found: list[tuple[Decimal, str]], values: Counter) -> list[str]:
+def _shown(found: tuple[tuple[Decimal, str], ...], values: Counter) -> list[str]:
     return list(dict.fromkeys(text for value, text in found if values[value]))
 
 
-def _figures(text: str, babel_locale: str) -> list[tuple[Decimal, str]]:
-    """(value, as written) for each figure in the unit's prose, its scale word applied."""
+@lru_cache(maxsize=4096)
+def _figures(text: str, babel_locale: str) -> tuple[tuple[Decimal, str], ...]:
+    """(value, as written) for each figure in the unit's prose, its scale word applied.
+    A source text is read once for all the languages it is translated into."""
     plain = prose(text)
     found = []
     for match in _number_pattern(babel_locale).finditer(plain):
         scale, end = _scale_after(plain, match.end())
         value = Decimal(_digits(match.group(), babel_locale)) * scale
         found.append((value.normalize(), plain[match.start():end]))
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=None)
@@ -108,17 +114,18 @@ def _scale_after(text: str, position: int) -> tuple[Decimal, int]:
     return Decimal(1), position
 
 
-def _worded(text: str, lang: str) -> Counter:
+@lru_cache(maxsize=4096)
+def _worded(text: str, lang: str) -> tuple[Decimal, ...]:
     """Values the text writes in words (with their scale: "two million") or Roman numerals (XXI век)."""
     table = _word_values(lang)
     plain = prose(text)
-    values: Counter = Counter()
-    for match in re.finditer(r"[^\W\d_]+", plain):
+    values = []
+    for match in WORD.finditer(plain):
         number = table.get(match.group().lower()) or _roman(match.group())
         if number is not None:
             scale, _ = _scale_after(plain, match.end())
-            values[(number * scale).normalize()] += 1
-    return values
+            values.append((number * scale).normalize())
+    return tuple(values)
 
 
 def _roman(word: str) -> Decimal | None:

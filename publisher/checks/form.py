@@ -11,6 +11,8 @@ from publisher.inline import Inline, parse_inline, plain_text
 
 _MARKUP_NAMES = {"em": "emphasis *…*", "strong": "strong **…**", "code": "code `…`", "link": "links"}
 _DOUBLE_SPACE = re.compile(r"(\S*)[ \u00a0]{2,}")
+# The same spaces without the word before them: found far faster, in the many texts that have none.
+_TWO_SPACES = re.compile("[ \u00a0]{2}")
 _FINAL_MARKS = ".!?…:;"
 # Left out before reading the final mark: English ends “….” inside the quotes, Russian «…». after them.
 _CLOSERS = "”’»“)]\"' "
@@ -31,7 +33,7 @@ def markup(entry: Entry, ctx: Context) -> Iterator[str]:
         have, want = target[kind], source[kind]
         if len(have) != len(want):
             yield f"{name}: {len(want)} in the source, {len(have)} in the translation"
-        elif Counter(have) != Counter(want):
+        elif sorted(have) != sorted(want):
             changed = quoted(sorted((Counter(want) - Counter(have)).elements()))
             yield f"{name} changed: {changed} not in the translation"
 
@@ -56,7 +58,7 @@ def whitespace(entry: Entry, ctx: Context) -> Iterator[str]:
         yield "starts with a space"
     if target[-1:].isspace() and not source[-1:].isspace():
         yield "ends with a space"
-    if not _DOUBLE_SPACE.search(source):
+    if not _TWO_SPACES.search(source) and _TWO_SPACES.search(target):
         doubled = [m.group(1) for m in _DOUBLE_SPACE.finditer(target.strip())]
         if doubled:
             yield f"double space after {quoted(doubled)}"

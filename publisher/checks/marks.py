@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from publisher.checks.base import Context, Entry, english_name, prose
 from publisher.localedata import QUOTES, quotes as language_quotes
 
 # Every quotation mark of the table's languages, and the typewriter's.
 _ALL_MARKS = frozenset("".join("".join(marks) for marks in QUOTES.values()) + "\"'‹›")
+_MARK = re.compile(f"[{re.escape(''.join(sorted(_ALL_MARKS)))}]")
 _BRACKETS = (("(", ")"), ("[", "]"))
 _APOSTROPHES = "’'"
 
@@ -48,7 +51,7 @@ def _unbalanced(text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
     closing = {close: open_ for open_, close in pairs}
     opening = {open_ for open_, _ in pairs}
     stack: list[str] = []
-    for char in text:
+    for char in _pair_marks(pairs).findall(text):
         if char in closing and stack and stack[-1] == closing[char]:
             stack.pop()
         elif char in opening:
@@ -58,10 +61,17 @@ def _unbalanced(text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
     return f"{stack[-1]} is never closed" if stack else None
 
 
-def _marks(text: str) -> Iterator[str]:
-    """Quotation marks in the text; an apostrophe inside a word (сям’я, O’Neill) is not one."""
-    for i, char in enumerate(text):
-        inside_word = 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
-        if char in _ALL_MARKS and not (char in _APOSTROPHES and inside_word):
-            yield char
+@lru_cache(maxsize=64)
+def _pair_marks(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """The marks that open or close: all the rest of a text is skipped at once."""
+    return re.compile(f"[{re.escape(''.join(open_ + close for open_, close in pairs))}]")
 
+
+@lru_cache(maxsize=4096)
+def _marks(text: str) -> tuple[str, ...]:
+    """Quotation marks in the text; an apostrophe inside a word (сям’я, O’Neill) is not one."""
+    return tuple(match.group() for match in _MARK.finditer(text) if not _inside_word(text, match.start()))
+
+
+def _inside_word(text: str, i: int) -> bool:
+    return text[i] in _APOSTROPHES and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
