@@ -117,12 +117,15 @@ def status(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
 @app.command()
 def check(root: ProjectOption = Path("."), lang: LangOption = None, article: ArticleOption = None,
           as_json: JsonOption = False,
-          strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False) -> None:
+          strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+          jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")] = 0
+          ) -> None:
     """Check translations: figures, names, scripts, quotation marks, markup, completeness.
     Exit 1 when there are errors (or, with --strict, warnings)."""
     config = _config(root)
     languages = _languages(config, lang)
-    report = run(lambda: check_articles(config, project.load_articles(config, tuple(article or ())), languages))
+    report = run(lambda: check_articles(config, project.load_articles(config, tuple(article or ())), languages,
+                                        jobs or None))
     summary = {"errors": report.errors, "warnings": report.warnings, "silenced": report.silenced,
                "catalogues": report.catalogues}
     if as_json:

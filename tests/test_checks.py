@@ -423,6 +423,26 @@ def test_check_json_filters_and_exit_codes(tmp_path):
     assert publish("check", "-C", str(root), "--article", "nothing").returncode == 1
 
 
+def test_check_jobs_spread_the_articles_over_processes_and_report_the_same_in_the_same_order(tmp_path):
+    root = seeded_project(tmp_path)
+    source = (root / "source" / "seeded-faults.md").read_text(encoding="utf-8")
+    for copy in ("seeded-faults-2", "seeded-faults-3"):  # the same faults under other names
+        (root / "source" / f"{copy}.md").write_text(source.replace("id: test-seeded-faults", f"id: {copy}"),
+                                                    encoding="utf-8")
+        for path in root.glob("locales/*/LC_MESSAGES/seeded-faults.po"):
+            shutil.copy(path, path.with_name(f"{copy}.po"))
+    serial = publish("check", "-C", str(root), "--json", "--jobs", "1")
+    parallel = publish("check", "-C", str(root), "--json", "--jobs", "2")
+    assert serial.returncode == parallel.returncode == 1, parallel.stderr
+    assert parallel.stdout == serial.stdout
+    data = json.loads(serial.stdout)
+    assert data["summary"] == {"errors": 27, "warnings": 15, "silenced": 6, "catalogues": 12}
+    config = load_config(root)
+    slugs = [Path(problem["path"]).stem for problem in data["problems"]]
+    assert list(dict.fromkeys(slugs)) == [article.slug for article in load_articles(config)]
+    assert check_articles(config, load_articles(config), jobs=2) == check_articles(config, load_articles(config), jobs=1)
+
+
 def test_warnings_fail_only_with_strict(tmp_path):
     make_project(tmp_path)
     translate(tmp_path, "ru", {**RUSSIAN, "Energy": "Энергетика."})

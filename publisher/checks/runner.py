@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from publisher import catalogs
 from publisher.checks.base import Check, Context, Entry, words
@@ -15,8 +16,9 @@ from publisher.checks.form import length, markup, punctuation, whitespace
 from publisher.checks.marks import balance, quotes
 from publisher.checks.script import foreign_letters, latin_words, mixed_script, own_letters, source_names
 from publisher.config import Config
-from publisher.glossary import Glossary, load_glossary
+from publisher.glossary import Glossary, Term, load_glossary
 from publisher.model import Article
+from publisher.parallel import job_count, map_in_processes
 from publisher.project import display_path
 from publisher.segment import units
 
@@ -43,6 +45,7 @@ TRANSLATION_CHECKS = (
 # On a whole catalogue, reported at its first line.
 CATALOGUE_CHECKS = (Check("own-letters", "warning", own_letters),)
 CHECK_NAMES = tuple(c.name for c in STATE_CHECKS + TRANSLATION_CHECKS + CATALOGUE_CHECKS)
+_KNOWN_CHECKS = frozenset(CHECK_NAMES)
 
 # Silencing one check on one unit: the flag `#, no-check-figures`, or a translator comment line
 # `# no-check: figures, length (why)`; the comment survives msgcat and msgmerge, which drop
@@ -89,14 +92,18 @@ class Report:
         self.catalogues += other.catalogues
 
 
-def check_articles(config: Config, articles: Iterable[Article], languages: tuple[str, ...] = ()) -> Report:
-    """Every check on every catalogue of the articles (all the project's languages unless named)."""
+def check_articles(config: Config, articles: Iterable[Article], languages: tuple[str, ...] = (),
+                   jobs: int | None = None) -> Report:
+    """Every check on every catalogue of the articles (all the project's languages unless named).
+
+    Articles are checked in `jobs` worker processes (default: one per core); the report is the
+    same, in the same order, whatever their number."""
     glossary = load_glossary(config.glossary_path)
+    chosen = tuple(lang for lang in config.languages if not languages or lang in languages)
     report = Report()
-    for article in articles:
-        for lang in config.languages:
-            if not languages or lang in languages:
-                report.extend(check_catalogue(config, article, lang, glossary))
+    check = partial(_check_article, config, glossary, chosen)
+    for article_report in map_in_processes(check, list(articles), job_count(jobs)):
+        report.extend(article_report)
     return report
 
 
@@ -106,7 +113,40 @@ def errors_by_language(config: Config, article: Article) -> dict[str, int]:
     return {lang: counts[lang] for lang in config.languages}
 
 
-def check_catalogue(config: Config, article: Article, lang: str, glossary: Glossary) -> Report:
+@dataclass(frozen=True)
+class _Shared:
+    """What the catalogues of one article have in common, found once for all the languages."""
+
+    article: Article
+    wanted: tuple[tuple[str | None, str], ...]  # the units the article publishes (msgctxt, msgid)
+    glossary: Glossary
+
+
+def _check_article(config: Config, glossary: Glossary, languages: tuple[str, ...], article: Article) -> Report:
+    """An article's catalogues one after another; the checks' caches read each source text once."""
+    wanted = tuple(unit.key for unit in units(article, config.segmentation))
+    shared = _Shared(article, wanted, _RememberingGlossary(glossary.terms))
+    report = Report()
+    for lang in languages:
+        report.extend(check_catalogue(config, shared, lang))
+    return report
+
+
+@dataclass(frozen=True)
+class _RememberingGlossary(Glossary):
+    """A glossary that keeps what it found in a text: each language's catalogue of an article looks
+    for the terms in the same source texts."""
+
+    found: dict[tuple[str, str], tuple[Term, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def find(self, text: str, lang: str) -> tuple[Term, ...]:
+        if (text, lang) not in self.found:
+            self.found[text, lang] = super().find(text, lang)
+        return self.found[text, lang]
+
+
+def check_catalogue(config: Config, shared: _Shared, lang: str) -> Report:
+    article = shared.article
     path = catalogs.catalog_path(config.locales_path, lang, article.slug)
     place = _Place(display_path(config, path), 0, lang)
     is_source = lang == article.language
@@ -114,12 +154,11 @@ def check_catalogue(config: Config, article: Article, lang: str, glossary: Gloss
         missing = place.problem("untranslated", "error", f"no catalogue: run publish update --lang {lang}")
         return Report() if is_source else Report([missing])
     po = catalogs.read(path, place.path)
-    wanted = [unit.key for unit in units(article, config.segmentation)]
     # The units the article publishes, in the file's order; obsolete and stale entries are not read.
-    published = set(wanted)
+    published = set(shared.wanted)
     found = [e for e in po if not e.obsolete and (e.msgctxt, e.msgid) in published]
     entries = [_entry(e) for e in found]
-    ctx = _context(config, article, lang, glossary, [e.source for e in entries])
+    ctx = _context(config, shared, lang, [e.source for e in entries])
     report = Report(catalogues=1)
     _record(report, CATALOGUE_CHECKS, entries, ctx, _silenced(po.header), replace(place, line=1))
     for po_entry, entry in zip(found, entries):
@@ -128,7 +167,7 @@ def check_catalogue(config: Config, article: Article, lang: str, glossary: Gloss
                 replace(place, line=po_entry.linenum, msgid=entry.source))
     if not is_source:
         present = {(e.msgctxt, e.msgid) for e in found}
-        report.problems += [_not_in_catalogue(place, msgid) for context, msgid in wanted
+        report.problems += [_not_in_catalogue(place, msgid) for context, msgid in shared.wanted
                             if (context, msgid) not in present]
     return report
 
@@ -155,10 +194,11 @@ def _entry(po_entry) -> Entry:
     return Entry(po_entry.msgid, po_entry.msgstr, "fuzzy" in po_entry.flags)
 
 
-def _context(config: Config, article: Article, lang: str, glossary: Glossary, sources: list[str]) -> Context:
-    glossary_words = {w for term in glossary.terms for form in term.forms.get(lang, ()) for w in words(form)}
-    return Context(lang=lang, source_lang=article.language, babel_locale=config.babel_locale(lang),
-                   source_babel_locale=config.babel_locale(article.language), glossary=glossary,
+def _context(config: Config, shared: _Shared, lang: str, sources: list[str]) -> Context:
+    glossary_words = {w for term in shared.glossary.terms for form in term.forms.get(lang, ()) for w in words(form)}
+    source_lang = shared.article.language
+    return Context(lang=lang, source_lang=source_lang, babel_locale=config.babel_locale(lang),
+                   source_babel_locale=config.babel_locale(source_lang), glossary=shared.glossary,
                    allowed_latin=source_names(sources) | glossary_words)
 
 
@@ -172,7 +212,7 @@ def _silenced(comment: str | None, flags: Iterable[str] = ()) -> set[str]:
 def _record(report: Report, checks: tuple[Check, ...], subject, ctx: Context, silenced: set[str],
             place: _Place) -> None:
     """Run the checks on one entry (or a whole catalogue); a silenced finding is only counted."""
-    for name in sorted(silenced - set(CHECK_NAMES)):
+    for name in sorted(silenced - _KNOWN_CHECKS):
         message = f"unknown check “{name}” silenced; the checks are {', '.join(CHECK_NAMES)}"
         report.problems.append(place.problem("no-check", "warning", message))
     for check in checks:
