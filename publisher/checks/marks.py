@@ -69,9 +69,10 @@ def _pair_marks(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=4096)
 def _marks(text: str) -> tuple[str, ...]:
-    """Quotation marks in the text; an apostrophe inside a word (сям’я, O’Neill) is not one."""
-    return tuple(match.group() for match in _MARK.finditer(text) if not _inside_word(text, match.start()))
+    """Quotation marks in the text; an apostrophe inside a word (сям’я, O’Neill) is not one.
+    Kept once found: the quotes and balance checks both ask."""
+    return tuple(match.group() for match in _MARK.finditer(text) if not _apostrophe_in_word(text, match.start()))
 
 
-def _inside_word(text: str, i: int) -> bool:
+def _apostrophe_in_word(text: str, i: int) -> bool:
     return text[i] in _APOSTROPHES and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
