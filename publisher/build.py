@@ -14,12 +14,9 @@ editions, feed) alone too. A --lang build sends the wire a package of just those
 from __future__ import annotations
 
 import logging
-import os
 import pickle
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path
 
 from publisher import catalogs, ledger
@@ -31,6 +28,7 @@ from publisher.fsutil import Staging, project_lock, sweep_temporary, write_atomi
 from publisher.localize import localize
 from publisher.manifest import MANIFEST_NAME, Manifest, article_hash, build_hash
 from publisher.model import Article, LocalizedArticle
+from publisher.parallel import job_count, map_in_processes
 from publisher.project import display_path, load_articles
 from publisher.source import find_articles
 
@@ -83,8 +81,7 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
     formats = tuple(f for f in FORMATS if f in formats)
     with project_lock(config.root):
         sweep_temporary(config.output_path)
-        return _Build(config, Options(formats, wanted, fallback), only, force).run(jobs or os.cpu_count() or 1,
-                                                                                   progress)
+        return _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)
 
 
 class _Build:
@@ -130,7 +127,7 @@ class _Build:
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         results: dict[str, ArticleResult] = {}
         work = [(self.config, self.options, a) for a in self.dirty]
-        for done, result in enumerate(_map(_render_article, work, jobs), start=1):
+        for done, result in enumerate(map_in_processes(_render_article, work, jobs), start=1):
             results[result.slug] = result
             self._stage_files(result.files)
             if progress:
@@ -208,15 +205,6 @@ class _Build:
 
     def _name(self, relative: str) -> str:
         return display_path(self.config, self.out / relative)
-
-
-def _map(function, work: list, jobs: int) -> Iterator:
-    """Serial for one job or one item; otherwise a process pool, results in submission order."""
-    if jobs <= 1 or len(work) <= 1:
-        yield from map(function, work)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        yield from pool.map(function, work, chunksize=max(1, len(work) // (jobs * 8)))
 
 
 def _render_article(job: tuple[Config, Options, Article]) -> ArticleResult:
