@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -88,6 +89,8 @@ def generate(target: Path, n: int, seed_value: int = 0) -> Config:
         raise FileExistsError(f"{target} is not empty; choose a new folder")
     (target / "source").mkdir(parents=True, exist_ok=True)
     (target / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    if (ROOT / "glossary").is_dir():  # the newsroom's terminology, used by the checks
+        shutil.copytree(ROOT / "glossary", target / "glossary")
     seed = load_seed()
     names, figures = variable(seed)
     variants = {}

@@ -27,6 +27,7 @@ from benchmarks import reference
 from benchmarks.corpus import generate
 from benchmarks.edits import edit_sources, score
 from benchmarks.measure import Measurement, measure
+import publisher
 from publisher import catalogs
 
 HERE = Path(__file__).resolve().parent
@@ -121,11 +122,12 @@ def edit_one_catalogue(corpus: Path) -> None:
 
 
 def copy_project(source: Path, target: Path) -> Path:
-    """The project's inputs only: settings, sources and catalogues."""
+    """The project's inputs only: settings, sources, catalogues and glossary."""
     target.mkdir(parents=True)
     shutil.copy2(source / "pyproject.toml", target)
-    for folder in ("source", "locales"):
-        shutil.copytree(source / folder, target / folder)
+    for folder in ("source", "locales", "glossary"):
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, target / folder)
     return target
 
 
@@ -148,6 +150,8 @@ def memory_rows(sizes: list[dict]) -> list[dict]:
     rows = []
     for small, large in zip(sizes, sizes[1:]):
         a, b = large["measurements"]["full build"], small["measurements"]["full build"]
+        if a["returncode"] or b["returncode"]:
+            continue
         ratio = a["peak_rss_mb"] / b["peak_rss_mb"]
         rows.append({"comparison": f"full build peak RSS, N={large['articles']} ÷ N={small['articles']}",
                      "ratio": ratio, "target": 1.3, "met": ratio <= 1.3})
@@ -155,15 +159,16 @@ def memory_rows(sizes: list[dict]) -> list[dict]:
 
 
 def markdown(sizes: list[dict]) -> str:
-    lines = ["| N | measurement | wall s | peak RSS MB | processes | last line |", "|---:|---|---:|---:|---:|---|"]
+    lines = ["| N | measurement | wall s | peak RSS MB | processes | load | last line |",
+             "|---:|---|---:|---:|---:|---:|---|"]
     for size in sizes:
         for name, m in size["measurements"].items():
             if m is None:
-                lines.append(f"| {size['articles']} | {name} | — | — | — | not offered by this CLI |")
+                lines.append(f"| {size['articles']} | {name} | — | — | — | — | not offered by this CLI |")
             else:
                 status = m["summary"] if m["returncode"] == 0 else f"FAILED ({m['returncode']}): {m['summary']}"
                 lines.append(f"| {size['articles']} | {name} | {m['seconds']:.2f} | {m['peak_rss_mb']:.0f} "
-                             f"| {m['processes']} | {status[:70]} |")
+                             f"| {m['processes']} | {m['load']:.1f} | {status[:70]} |")
     lines += ["", "| N | ours ÷ reference (wall time) | ratio | target | met |", "|---:|---|---:|---:|---|"]
     for size in sizes:
         for row in size["comparisons"]:
@@ -189,7 +194,8 @@ def _fraction(tally: dict | None, key: str) -> str:
 def machine() -> dict:
     msgmerge = subprocess.run(["msgmerge", "--version"], capture_output=True, text=True).stdout.splitlines()
     return {"python": platform.python_version(), "platform": platform.platform(), "cpus": len(os.sched_getaffinity(0)),
-            "publisher": version("publisher"), "translate-toolkit": version("translate-toolkit"),
+            "publisher": version("publisher"), "publisher_code": str(Path(publisher.__file__).parent),
+            "translate-toolkit": version("translate-toolkit"),
             "msgmerge": msgmerge[0] if msgmerge else None}
 
 
