@@ -23,6 +23,7 @@ _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f"}
 _RAW_CHARSET = re.compile(rb"charset=([\w.:-]*)")
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+_BLANKS = " \t\r\f\v"  # what gettext skips between tokens (a no-break space is not among them)
 _FIX = "fix it in a PO editor (or restore the file from git)"
 
 
@@ -120,14 +121,14 @@ class _Scan:
         self.finish()
 
     def line(self, number: int, line: str) -> None:
-        stripped = line.strip()
+        stripped = line.strip(_BLANKS)
         if not stripped:
             self.skipping = False
         elif self.skipping:
             pass
         elif stripped.startswith("#~") and not stripped.startswith("#~|"):
-            if stripped[2:].strip():
-                self.token(number, stripped[2:].strip(), obsolete=True)
+            if stripped[2:].strip(_BLANKS):
+                self.token(number, stripped[2:].strip(_BLANKS), obsolete=True)
         elif stripped.startswith("#"):
             self.comment(number, line)
         else:
@@ -143,9 +144,9 @@ class _Scan:
         if self.entry is not None and not self.entry.complete:
             self.finish()  # after a blank line, the entry above is more likely missing its msgstr
         self.open = False
-        stripped = line.strip()
+        stripped = line.strip(_BLANKS)
         if stripped.startswith(("#|", "#~|")):
-            self.previous(number, stripped.split("|", 1)[1].strip())
+            self.previous(number, stripped.split("|", 1)[1].strip(_BLANKS))
         elif line.endswith("\\"):
             self.error(number, "a comment ends with a backslash, which joins the next line to it for gettext; "
                                "remove the backslash")
@@ -242,7 +243,7 @@ def _literal(text: str) -> tuple[str | None, str | None]:
         return None, f"expected a quoted string, found “{printable(text[:40])}”; {_FIX}"
     if match is None:
         return None, 'unterminated string: add the closing " at the end of the line'
-    if text[match.end():].strip():
+    if text[match.end():].strip(_BLANKS):
         return None, (f"unexpected text after the closing quote: “{printable(text[match.end():][:40])}”; "
                       'write a quote inside a string as \\"')
     value = match.group(1)
