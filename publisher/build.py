@@ -103,6 +103,9 @@ class _Build:
         self.articles = load_articles(self.config, self.only)
         self.dirty = [a for a in self.articles if self.force or self.manifest.articles.get(a.slug) != hashes[a.slug]
                       or self.manifest.ids.get(a.slug) != a.id or not _cache_path(self.out, a.slug).exists()]
+        self.newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
+        self.window = {a.slug for a in self.newest[: self.config.collection_size]}
+        self.outputs: dict[str, list[str]] = {}  # slug → the files this build rendered for it
         try:
             results = self._render_articles(jobs, progress)
             self.collection_files = [] if self.only else self._render_collections(results)
@@ -125,24 +128,31 @@ class _Build:
         return self.report
 
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
+        """Each article's files are staged as they come; only a lean summary stays in memory."""
         results: dict[str, ArticleResult] = {}
         work = [(self.config, self.options, a) for a in self.dirty]
         for done, result in enumerate(map_in_processes(_render_article, work, jobs), start=1):
-            results[result.slug] = result
             self._stage_files(result.files)
+            self.outputs[result.slug] = sorted(result.files)
+            if not self.partial:
+                self.staging.stage(_cache_path(self.out, result.slug), _dump_cache(result))
+            results[result.slug] = self._lean(result)
             if progress:
                 progress(done, len(work))
         self.report.rebuilt = sorted(results)
         return results
 
+    def _lean(self, result: ArticleResult) -> ArticleResult:
+        """Without its files, and without its bodies unless an edition or the feed will need them."""
+        published = {fmt: _summary(versions, result.slug in self.window) for fmt, versions in result.published.items()}
+        return replace(result, files={}, published=published)
+
     def _render_collections(self, results: dict[str, ArticleResult]) -> list[str]:
-        cached = {a.slug: results.get(a.slug) or _load_cache(self.out, a.slug) for a in self.articles}
-        newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
-        window = {a.slug for a in newest[: self.config.collection_size]}
+        cached = {a.slug: results.get(a.slug) or self._lean(_load_cache(self.out, a.slug)) for a in self.articles}
         ctx = Context(self.config)
         names: list[str] = []
         for fmt in self.options.formats:
-            chosen = tuple(_summary(cached[a.slug].published.get(fmt, ()), a.slug in window) for a in newest)
+            chosen = tuple(cached[a.slug].published.get(fmt, ()) for a in self.newest)
             files = exporter(fmt).collection(tuple(vs for vs in chosen if vs), ctx)
             self._stage_files(files)
             names += files
@@ -161,9 +171,6 @@ class _Build:
 
     def _commit(self, results: dict[str, ArticleResult]) -> None:
         """Outputs first (the feed last of them), then project state, then the manifest vouching for both."""
-        if not self.partial:
-            for result in results.values():
-                self.staging.stage(_cache_path(self.out, result.slug), _dump_cache(result))
         self.staging.commit(last=[(self.out / FEED).resolve()])
         for result in results.values():
             for relative, data in sorted(result.state.items()):
@@ -187,7 +194,7 @@ class _Build:
             # A language now held back keeps its earlier files (never silently deleted): they stay listed;
             # a retracted story's come down.
             earlier = set() if result.retracted else set(old.files.get(article.slug, ()))
-            manifest.files[article.slug] = sorted(earlier | set(result.files))
+            manifest.files[article.slug] = sorted(earlier | set(self.outputs[article.slug]))
             manifest.held_back[article.slug] = [[h.lang, h.format, h.reason] for h in result.held_back]
         manifest.files["*"] = sorted(self.collection_files)
         return manifest
