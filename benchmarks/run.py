@@ -27,7 +27,6 @@ from benchmarks import reference
 from benchmarks.corpus import generate
 from benchmarks.edits import edit_sources, score
 from benchmarks.measure import Measurement, measure
-import publisher
 from publisher import catalogs
 
 HERE = Path(__file__).resolve().parent
@@ -191,12 +190,18 @@ def _fraction(tally: dict | None, key: str) -> str:
     return "—" if not tally else f"{tally.get(key, 0)} / {tally['units']}"
 
 
-def machine() -> dict:
+def machine(cwd: Path) -> dict:
     msgmerge = subprocess.run(["msgmerge", "--version"], capture_output=True, text=True).stdout.splitlines()
     return {"python": platform.python_version(), "platform": platform.platform(), "cpus": len(os.sched_getaffinity(0)),
-            "publisher": version("publisher"), "publisher_code": str(Path(publisher.__file__).parent),
+            "publisher": version("publisher"), "publisher_code": _measured_code(cwd),
             "translate-toolkit": version("translate-toolkit"),
             "msgmerge": msgmerge[0] if msgmerge else None}
+
+
+def _measured_code(cwd: Path) -> str:
+    """Where the measured CLI's package lives (a PYTHONPATH can point it at another copy)."""
+    code = "import publisher; print(publisher.__path__[0])"
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True).stdout.strip()
 
 
 def main() -> None:
@@ -214,7 +219,7 @@ def main() -> None:
         size["comparisons"] = comparisons(size)
         sizes.append(size)
     args.out.mkdir(parents=True, exist_ok=True)
-    result = {"command": " ".join(["python -m benchmarks.run", *sys.argv[1:]]), "machine": machine(),
+    result = {"command": " ".join(["python -m benchmarks.run", *sys.argv[1:]]), "machine": machine(args.work),
               "sizes": sizes, "memory": memory_rows(sizes)}
     (args.out / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(markdown(sizes))
