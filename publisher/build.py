@@ -226,9 +226,9 @@ def _render_article(job: tuple[Config, Options, Article]) -> ArticleResult:
         chosen = _gate(config, fmt, versions, options.fallback, errors or {}, held_back)
         published[fmt] = chosen
         if chosen:
-            ex = exporter(fmt)
-            files.update(ex.article(chosen, ctx))
-            state.update(_state_files(ex, chosen, ctx))
+            rendered, kept = _render_with_state(exporter(fmt), chosen, ctx)
+            files.update(rendered)
+            state.update(kept)
     retracted = article.status in ("canceled", "withheld")
     return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted)
 
@@ -289,11 +289,11 @@ def _editorial_hold(article: Article, fmt: str) -> str | None:
     return None
 
 
-def _state_files(ex, chosen: tuple[LocalizedArticle, ...], ctx: Context) -> Files:
-    """An exporter may keep state in the project (an optional `state_files` method returning
-    {project-relative path: bytes}, e.g. a version ledger); it is written after the outputs."""
-    state_files = getattr(ex, "state_files", None)
-    return state_files((chosen,), ctx) if state_files else {}
+def _render_with_state(ex, chosen: tuple[LocalizedArticle, ...], ctx: Context) -> tuple[Files, Files]:
+    """An article's files, and the project state an exporter keeps (an optional `article_with_state`
+    method also returns {project-relative path: bytes}, e.g. a version ledger: written after the outputs)."""
+    with_state = getattr(ex, "article_with_state", None)
+    return with_state(chosen, ctx) if with_state else (ex.article(chosen, ctx), {})
 
 
 def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[LocalizedArticle, ...]:

@@ -2,6 +2,8 @@
 
 An exporter renders files as bytes, keyed by their path under the output folder
 ("html/ru/<slug>.html"); it never writes: the build writes everything once all is rendered.
+An exporter that keeps state in the project (NewsML-G2's version ledger) also offers
+`article_with_state(versions, ctx) -> (files, {project-relative path: bytes})`.
 """
 
 from __future__ import annotations

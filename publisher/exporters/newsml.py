@@ -7,7 +7,7 @@
 
 Versions come from the ledger (publisher/ledger.py): each document is hashed as rendered without
 its version stamp, and only a new hash makes a new version. The ledger is project state, not
-output: the build writes it from `state_files` once everything is rendered.
+output: `article_with_state` hands it to the build, which writes it once everything is rendered.
 
 Which languages arrive here is the build's gate (Config.gates["newsml"], applied in build.py):
 only a catalogue that is 100% translated, with nothing fuzzy and no check error; the wire never
@@ -40,7 +40,14 @@ class NewsMLExporter:
     name = "newsml"
 
     def article(self, versions: Versions, ctx: Context) -> Files:
-        return {doc.path: serialize(doc.tree) for doc in _documents(versions, ctx.config)}
+        return self.article_with_state(versions, ctx)[0]
+
+    def article_with_state(self, versions: Versions, ctx: Context) -> tuple[Files, Files]:
+        """The article's documents, and its version ledger keyed by its path in the project: both from
+        one pass over the ledger (each item is rendered once to hash it, once stamped)."""
+        book = _ledger(versions, ctx.config)
+        files = {doc.path: serialize(doc.tree) for doc in _documents(versions, ctx.config, book)}
+        return files, {ledger.relative_path(book.id): ledger.dumps(book)}
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         articles = articles[: ctx.config.collection_size]  # the feed carries the newest stories
@@ -53,11 +60,6 @@ class NewsMLExporter:
                             _transmit_id(sent, documents), priority)
         return {"newsml/feed.xml": serialize(feed)}
 
-    def state_files(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
-        """Each built article's version ledger, keyed by its path in the project."""
-        books = (_ledger(versions, ctx.config) for versions in articles)
-        return {ledger.relative_path(book.id): ledger.dumps(book) for book in books}
-
 
 EXPORTER = NewsMLExporter()
 
@@ -66,9 +68,9 @@ def serialize(tree: etree._Element) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _documents(versions: Versions, config: Config) -> list[Document]:
+def _documents(versions: Versions, config: Config, book: Ledger | None = None) -> list[Document]:
     article = versions[0].article
-    book = _ledger(versions, config)
+    book = book or _ledger(versions, config)
     documents = []
     for version in versions:
         others = tuple(v for v in versions if v.lang != version.lang)
