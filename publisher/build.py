@@ -79,6 +79,9 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
           progress: Progress | None = None) -> BuildReport:
     wanted = tuple(lang for lang in config.languages if lang in (languages or config.languages))
     formats = tuple(f for f in FORMATS if f in formats)
+    if "html" in formats and not config.base_url:
+        log.warning("base_url is not set: canonical and hreflang links stay relative and no sitemap is written; "
+                    "set base_url in [tool.publisher] to the address output/html is served at")
     with project_lock(config.root):
         sweep_temporary(config.output_path)
         return _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)

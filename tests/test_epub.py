@@ -138,8 +138,8 @@ def test_book_is_a_reproducible_ocf_zip(out):
         assert (first.filename, first.compress_type, first.extra) == ("mimetype", zipfile.ZIP_STORED, b"")
         assert book.read("mimetype") == b"application/epub+zip"
         assert [e.filename for e in entries[1:]] == [
-            "META-INF/container.xml", "EPUB/package.opf", "EPUB/nav.xhtml", "EPUB/epub.css",
-            "EPUB/text/test-story.xhtml"]
+            "META-INF/container.xml", "EPUB/package.opf", "EPUB/nav.xhtml", "EPUB/epub.css", "EPUB/cover.xhtml",
+            "EPUB/cover.svg", "EPUB/text/test-story.xhtml"]
         assert {e.date_time for e in entries} == {(2024, 9, 6, 5, 30, 0)}, "from the article's update time"
         assert {e.external_attr >> 16 for e in entries} == {0o100644}
         container = etree.fromstring(book.read("META-INF/container.xml"))
@@ -157,7 +157,7 @@ def test_package_metadata_comes_from_the_article(out):
     assert metadata.findtext(f"{DC}title") == "RU Test headline"
     assert metadata.findtext(f"{DC}language") == "ru"
     assert metadata.findtext(f"{DC}creator") == "RU BelTA"
-    assert metadata.findtext(f"{DC}publisher") == "BelTA"
+    assert metadata.findtext(f"{DC}publisher") == "RU BelTA", "the agency as the catalogue names it, as creator"
     assert metadata.find(f"{DC}rights").get(XML_LANG) == "en"
     assert metadata.findtext(f"{DC}date") == PUBLISHED_UTC
     modified = metadata.findall(f"{OPF}meta[@property='dcterms:modified']")
@@ -193,8 +193,8 @@ def test_edition_holds_every_article_newest_first_with_a_table_of_contents(out):
     path = out / "epub" / "ru" / "edition.epub"
     package = package_document(path)
     spine = [ref.get("idref") for ref in package.iterfind(f"{OPF}spine/{OPF}itemref")]
-    assert spine == ["nav", "article-test-story", "article-older-story"]
-    assert package.findtext(f".//{DC}title") == "BelTA · 5 сентября 2024\u202fг."
+    assert spine == ["cover", "nav", "article-test-story", "article-older-story"]
+    assert package.findtext(f".//{DC}title") == "RU BelTA · 5 сентября 2024\u202fг."
     assert package.findtext(f".//{OPF}meta[@property='dcterms:modified']") == UPDATED_UTC
     nav = book_entry(path, "EPUB/nav.xhtml").find(f".//{XHTML}nav")
     assert nav.get(EPUB_TYPE) == "toc"

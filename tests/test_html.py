@@ -268,8 +268,8 @@ def test_the_same_input_gives_the_same_bytes(tmp_path):
 
 
 def test_the_ui_template_holds_every_string_of_the_theme():
-    extracted = {msg[2] if isinstance(msg[2], str) else msg[2][0]
-                 for msg in extract_from_dir(ROOT, method_map=[("publisher/templates/**.html", "jinja2")])}
+    method_map = [("publisher/templates/**.html", "jinja2"), ("publisher/exporters/**.py", "python")]
+    extracted = {msg[2] if isinstance(msg[2], str) else msg[2][0] for msg in extract_from_dir(ROOT, method_map)}
     with open(ROOT / "publisher" / "locale" / "publisher.pot", "rb") as handle:
         template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
     assert extracted == template
