@@ -53,6 +53,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     held_back: list[HeldBack] = field(default_factory=list)
     rebuilt: list[str] = field(default_factory=list)  # articles rendered (the others were up to date)
+    notes: list[str] = field(default_factory=list)  # advice on the settings, shown once after a build
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,13 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
           progress: Progress | None = None) -> BuildReport:
     wanted = tuple(lang for lang in config.languages if lang in (languages or config.languages))
     formats = tuple(f for f in FORMATS if f in formats)
-    if "html" in formats and not config.base_url:
-        log.warning("base_url is not set: canonical and hreflang links stay relative and no sitemap is written; "
-                    "set base_url in [tool.publisher] to the address output/html is served at")
     with project_lock(config.root):
         sweep_temporary(config.output_path)
-        return _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)
+        report = _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)
+    if "html" in formats and not config.base_url:
+        report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
+                            "written; set base_url in [tool.publisher] to the address output/html is served at")
+    return report
 
 
 class _Build:
@@ -307,7 +309,8 @@ def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[Locali
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> str:
     source = config.source_path / f"{slug}.md"
     catalogues = [catalogs.catalog_path(config.locales_path, lang, slug) for lang in languages]
-    return article_hash(source, catalogues + [config.root / ledger.relative_path(article_id)])
+    pictures = sorted(p for p in (config.source_path / slug).glob("*") if p.is_file())  # source/<slug>/…
+    return article_hash(source, catalogues + [config.root / ledger.relative_path(article_id)] + pictures)
 
 
 def _cache_path(out: Path, slug: str) -> Path:

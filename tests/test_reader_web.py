@@ -4,8 +4,8 @@ feeds (read with feedparser), JSON-LD and Open Graph, and the text an article ex
 from __future__ import annotations
 
 import json
-import logging
 import re
+import subprocess
 import urllib.robotparser
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -135,16 +135,19 @@ def test_robots_txt_lets_crawlers_in_and_names_both_sitemaps(site):
     assert robots.can_fetch("Googlebot", f"{BASE}ru/test-story.html")
 
 
-def test_without_base_url_the_build_warns_once_and_writes_no_sitemap(tmp_path, caplog):
+def test_without_base_url_the_build_says_so_once_and_writes_no_sitemap(tmp_path):
     root = make_project(tmp_path)
-    with caplog.at_level(logging.WARNING):
-        html = built(root)
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and "base_url" in warnings[0], warnings
+    result = subprocess.run(["publish", "build", "-C", str(root), "--format", "html"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "base_url" in line]
+    assert notes == ["note: base_url is not set: canonical and hreflang links stay relative and no sitemap is "
+                     "written; set base_url in [tool.publisher] to the address output/html is served at"]
+    html = root / "output" / "html"
     assert not (html / "sitemap.xml").exists() and not (html / "news-sitemap.xml").exists()
     robots = urllib.robotparser.RobotFileParser()
     robots.parse((html / "robots.txt").read_text().splitlines())
     assert robots.site_maps() is None and robots.can_fetch("*", "/en/test-story.html")
+    assert not build(load_config(root), ("xhtml",)).notes, "a build without web pages needs no address"
 
 
 def test_a_base_url_that_is_not_a_site_address_is_refused(tmp_path):

@@ -29,6 +29,11 @@ def feed_path(lang: str) -> str:
     return f"html/{lang}/atom.xml"
 
 
+def picture_path(slug: str, name: str) -> str:
+    """A picture's rendition: shared by the article's languages."""
+    return f"html/pictures/{slug}/{name}"
+
+
 def theme_path(name: str) -> str:
     return f"html/{name}"
 

@@ -26,10 +26,11 @@ from publisher.exporters import ocf
 from publisher.exporters.cover import cover_svg
 from publisher.exporters.linked_data import provider_name
 from publisher.exporters.xhtml_tree import (EPUB_TYPE, XML_LANG, append_text, content_document, document, element,
-                                            serialize)
+                                            serialize, set_lang)
 from publisher.inline import plain_text
 from publisher.localedata import long_date
-from publisher.model import LocalizedArticle, Text
+from publisher.model import LocalizedArticle, LocalizedPicture, Picture, Text
+from publisher.pictures import Rendition, largest_jpeg
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -39,7 +40,8 @@ ROOT = "EPUB"
 STYLESHEET = "epub.css"
 NAV = "nav.xhtml"
 COVER_PAGE = "cover.xhtml"
-COVER_IMAGE = "cover.svg"
+COVER_IMAGE = "cover.svg"  # generated, where the book has no picture of its own
+IMAGES = "images"
 SUBJECTS_PER_EDITION = 20
 # schema.org accessibility properties (EPUB Accessibility 1.1 §2) that hold for every book made here.
 ACCESS_MODES = ("textual", "visual")  # the text; the cover and pictures, each with a text alternative
@@ -66,6 +68,7 @@ class Book:
     cover_note: str | None = None  # the date below an article's headline
     series: str | None = None  # editions belong to the series of a language's editions
     series_position: str | None = None
+    cover_picture: LocalizedPicture | None = None  # an article's lead picture is its book's cover
 
 
 class EpubExporter:
@@ -99,6 +102,7 @@ def article_book(version: LocalizedArticle, config: Config) -> Book:
         toc_page=False,
         publisher=provider_name(config, version),
         cover_title=plain_text(version.headline.text),
+        cover_picture=version.picture,
         cover_note=long_date(article.published.date(), version.babel_locale),
     )
 
@@ -151,15 +155,30 @@ def package(book: Book, config: Config) -> bytes:
         f"{ROOT}/{NAV}": navigation_document(book),
         f"{ROOT}/{STYLESHEET}": package_files("publisher").joinpath("data", STYLESHEET).read_bytes(),
         f"{ROOT}/{COVER_PAGE}": cover_page(book),
-        f"{ROOT}/{COVER_IMAGE}": cover_svg(book.cover_title, book.publisher, book.lang, book.cover_note),
     }
+    if not book.cover_picture:
+        files[f"{ROOT}/{COVER_IMAGE}"] = cover_svg(book.cover_title, book.publisher, book.lang, book.cover_note)
+    for rendition in book_images(book):
+        files[f"{ROOT}/{IMAGES}/{rendition.name}"] = rendition.data
     for version in book.articles:
-        files[f"{ROOT}/{_chapter_path(version)}"] = content_document(version, config, f"../{STYLESHEET}")
+        files[f"{ROOT}/{_chapter_path(version)}"] = content_document(version, config, f"../{STYLESHEET}",
+                                                                    _chapter_image)
     return ocf.package(f"{ROOT}/package.opf", files, book.modified)
 
 
 def _chapter_path(version: LocalizedArticle) -> str:
     return f"text/{version.slug}.xhtml"
+
+
+def book_images(book: Book) -> list[Rendition]:
+    """One JPEG per picture of the book's stories (the largest rendition: a page, not a thumbnail)."""
+    pictures = [p for v in book.articles for p in (v.article.picture, *v.article.pictures) if p]
+    return list({r.name: r for r in map(largest_jpeg, pictures)}.values())
+
+
+def _chapter_image(picture: Picture) -> tuple[str, int, int]:
+    rendition = largest_jpeg(picture)
+    return f"../{IMAGES}/{rendition.name}", rendition.width, rendition.height
 
 
 def package_document(book: Book, config: Config) -> bytes:
@@ -170,7 +189,12 @@ def package_document(book: Book, config: Config) -> bytes:
     spine = etree.SubElement(root, f"{{{OPF_NS}}}spine")
     _item(manifest, "nav", NAV, "application/xhtml+xml", properties="nav")
     _item(manifest, "css", STYLESHEET, "text/css")
-    _item(manifest, "cover-image", COVER_IMAGE, "image/svg+xml", properties="cover-image")
+    cover = largest_jpeg(book.cover_picture.picture).name if book.cover_picture else None
+    if not cover:
+        _item(manifest, "cover-image", COVER_IMAGE, "image/svg+xml", properties="cover-image")
+    for i, rendition in enumerate(book_images(book), 1):
+        extra = {"properties": "cover-image"} if rendition.name == cover else {}
+        _item(manifest, f"image-{i}", f"{IMAGES}/{rendition.name}", rendition.media_type, **extra)
     _item(manifest, "cover", COVER_PAGE, "application/xhtml+xml")
     etree.SubElement(spine, f"{{{OPF_NS}}}itemref", idref="cover")
     if book.toc_page:
@@ -279,6 +303,13 @@ def cover_page(book: Book) -> bytes:
     html, body = document(book.lang, book.title, STYLESHEET)
     body.set(EPUB_TYPE, "cover")
     body.set("class", "cover")
+    if book.cover_picture:
+        picture = book.cover_picture
+        img = element(body, "img", src=f"{IMAGES}/{largest_jpeg(picture.picture).name}",
+                      alt=plain_text(picture.alt.text), role="doc-cover")
+        if picture.alt.fallback:
+            set_lang(img, picture.alt.lang)
+        return serialize(html)
     words = i18n.translations(book.lang)
     # Translators: the text alternative of an e-book's cover, e.g. "Cover: <headline>, BelTA"
     alt = words.gettext("Cover: %(title)s, %(publisher)s") % {"title": plain_text(book.title.text),

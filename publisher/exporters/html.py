@@ -32,12 +32,13 @@ from publisher import i18n
 from publisher.config import Config
 from publisher.exporters import Context, Files, Versions, feeds, linked_data, sitemap
 from publisher.exporters.addresses import (CHOOSER, PathOf, absolute, address, alternate_targets, article_path,
-                                           feed_path, index_path, relative, theme_path)
+                                           feed_path, index_path, picture_path, relative, theme_path)
 from publisher.exporters.html_text import sentences_html, text_html
 from publisher.exporters.linked_data import Image
 from publisher.inline import parse_inline, plain_text
 from publisher.localedata import DATELINE_DASH, dateline_date, language_name, long_date
-from publisher.model import LocalizedArticle, LocalizedBlock, Text
+from publisher.model import LocalizedArticle, LocalizedBlock, LocalizedPicture, Picture, Text
+from publisher.pictures import Rendition, largest_jpeg, renditions
 
 WORDS_PER_MINUTE = 200
 STYLESHEET = "style.css"
@@ -46,6 +47,9 @@ THEME_FILES = (STYLESHEET, "favicon.svg", "icon-192.png", "icon-512.png")
 MANIFEST = "manifest.webmanifest"
 LOGO = "icon-512.png"  # the publisher's logo in JSON-LD and the feeds' logo
 FEED_ICON = "icon-192.png"
+# The picture's width on the page: the text column (42rem less 2.5rem of padding), or the screen's.
+PICTURE_SIZES = "(min-width: 42rem) 39.5rem, calc(100vw - 2.5rem)"
+FALLBACK_WIDTH = 960  # the <img src> of a browser that reads no srcset
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,23 @@ class PageMeta:
     og_url: str | None
     og_locale: str
     og_alternates: tuple[str, ...]
-    og_image: str | None
+    og_image: Image | None
+    og_image_alt: str | None
     json_ld: Markup
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture as the page shows it: WebP and JPEG srcsets, its size (no layout shift), lazy below the fold."""
+
+    picture: LocalizedPicture
+    src: str
+    webp: str  # srcset
+    jpeg: str  # srcset
+    width: int
+    height: int
+    lead: bool
+    sizes: str = PICTURE_SIZES
 
 
 @dataclass(frozen=True)
@@ -103,7 +122,11 @@ class HtmlExporter:
     name = "html"
 
     def article(self, versions: Versions, ctx: Context) -> Files:
-        return {article_path(v.lang, v.slug): _render_article(v, ctx.config) for v in versions}
+        files = {article_path(v.lang, v.slug): _render_article(v, ctx.config) for v in versions}
+        for version in versions[:1]:  # the renditions serve every language
+            for picture in _pictures(version):
+                files.update({picture_path(version.slug, r.name): r.data for r in renditions(picture)})
+        return files
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         config = ctx.config
@@ -131,12 +154,18 @@ def _render_article(page: LocalizedArticle, config: Config) -> bytes:
 
     parts = _dateline(page)
     summary = plain_text(page.summary.text) if page.summary else plain_text(page.headline.text)
-    json_ld = linked_data.article(page, config, _logo(config), _dateline_text(parts))
+    shown = _shown_picture(page)
+    image = _image(page.slug, shown) if shown else None
+    json_ld = linked_data.article(page, config, _logo(config), _dateline_text(parts), (image,) if image else ())
     headline = plain_text(page.headline.text)
     meta = _meta(config, f"{headline} – {config.provider}", summary, path(here), here, page.babel_locale, "article",
-                 _other_locales(config, page.languages, here), json_ld, og_title=headline)
+                 _other_locales(config, page.languages, here), json_ld, og_title=headline, image=image,
+                 image_alt=plain_text(shown.alt.text) if shown else None)
+    figures = {b.picture.picture.file: _figure(b.picture, page.slug, here, lead=False)
+               for b in page.blocks if b.kind == "figure" and b.picture}
     return _render("article.html", page.lang, config, here,
-                   page=page, meta=meta,
+                   page=page, meta=meta, figures=figures,
+                   lead=_figure(page.picture, page.slug, here, lead=True) if page.picture else None,
                    alternates=_alternates(config, page.languages, here, path),
                    switcher=_switcher(page.languages, here, path),
                    dateline=parts,
@@ -187,11 +216,17 @@ def _render_chooser(languages: tuple[str, ...], articles: tuple[Versions, ...], 
 
 
 def _meta(config: Config, title: str, description: str, target: str, here: str, babel_locale: str, og_type: str,
-          other_locales: tuple[str, ...], json_ld: Markup, og_title: str | None = None) -> PageMeta:
-    logo = absolute(config, theme_path(LOGO))
-    return PageMeta(title, og_title or title, description, address(config, target, here), og_type, absolute(config, target),
-                    _og_locale(babel_locale), tuple(_og_locale(loc) for loc in other_locales),
-                    logo if og_type == "website" else None, json_ld)
+          other_locales: tuple[str, ...], json_ld: Markup, og_title: str | None = None, image: Image | None = None,
+          image_alt: str | None = None) -> PageMeta:
+    """Open Graph wants absolute addresses: no og:url or og:image without base_url. An index
+    shows the agency's logo; an article its picture, or none."""
+    og_image = image if og_type == "article" else _logo(config)
+    if og_image:
+        url = absolute(config, og_image.path)
+        og_image = replace(og_image, path=url) if url else None
+    return PageMeta(title, og_title or title, description, address(config, target, here), og_type,
+                    absolute(config, target), _og_locale(babel_locale), tuple(_og_locale(loc) for loc in other_locales),
+                    og_image, image_alt if og_image and og_type == "article" else None, json_ld)
 
 
 def _other_locales(config: Config, languages: tuple[str, ...], here: str) -> tuple[str, ...]:
@@ -240,6 +275,45 @@ def _feed_link(config: Config, lang: str, here: str) -> FeedLink:
 
 def _feed_title(config: Config, lang: str) -> str:
     return i18n.translations(lang).gettext("News – %(site_name)s") % {"site_name": config.provider}
+
+
+# --- Pictures ---------------------------------------------------------------------------------------
+
+
+def _pictures(page: LocalizedArticle) -> list[Picture]:
+    return [p for p in (page.article.picture, *page.article.pictures) if p]
+
+
+def _shown_picture(page: LocalizedArticle) -> LocalizedPicture | None:
+    """The picture that represents the story in search results and link previews: the lead
+    picture, else the first in the body."""
+    return page.picture or next((b.picture for b in page.blocks if b.kind == "figure" and b.picture), None)
+
+
+def _image(slug: str, shown: LocalizedPicture) -> Image:
+    rendition = largest_jpeg(shown.picture)
+    picture = shown.picture
+    return Image(picture_path(slug, rendition.name), rendition.width, rendition.height,
+                 plain_text(shown.caption.text) if shown.caption else None,
+                 plain_text(shown.credit.text) if shown.credit else None, picture.copyright, rendition.media_type)
+
+
+def _figure(picture: LocalizedPicture, slug: str, here: str, lead: bool) -> Figure:
+    made = renditions(picture.picture)
+
+    def srcset(media_type: str) -> str:
+        return ", ".join(f"{relative(picture_path(slug, r.name), here)} {r.width}w" for r in made
+                         if r.media_type == media_type)
+
+    jpegs = [r for r in made if r.media_type == "image/jpeg"]
+    fallback = max((r for r in jpegs if r.width <= FALLBACK_WIDTH), key=_width, default=jpegs[0])
+    largest = max(jpegs, key=_width)
+    return Figure(picture, relative(picture_path(slug, fallback.name), here), srcset("image/webp"),
+                  srcset("image/jpeg"), largest.width, largest.height, lead)
+
+
+def _width(rendition: Rendition) -> int:
+    return rendition.width
 
 
 # --- Feeds -------------------------------------------------------------------------------------------

@@ -21,11 +21,15 @@ from publisher.model import LocalizedArticle
 
 @dataclass(frozen=True)
 class Image:
-    """A picture file under the output folder, with its size in pixels."""
+    """A picture file under the output folder, with its size in pixels and what a picture credits."""
 
     path: str
     width: int
     height: int
+    caption: str | None = None
+    credit: str | None = None
+    copyright: str | None = None
+    media_type: str = "image/png"
 
 
 def provider_name(config: Config, page: LocalizedArticle | None) -> str:
@@ -52,8 +56,9 @@ def organization(config: Config, name: str, logo: Image | None, here: str) -> di
 
 
 def image_object(config: Config, image: Image, here: str) -> dict:
-    return {"@type": "ImageObject", "url": address(config, image.path, here), "width": image.width,
-            "height": image.height}
+    return _compact({"@type": "ImageObject", "url": address(config, image.path, here), "width": image.width,
+                     "height": image.height, "caption": image.caption, "creditText": image.credit,
+                     "copyrightNotice": image.copyright})
 
 
 def article(page: LocalizedArticle, config: Config, logo: Image | None, dateline: str,
