@@ -199,6 +199,8 @@ class _Build:
             # A language now held back keeps its earlier files (never silently deleted): they stay listed;
             # a retracted story's come down.
             earlier = set() if result.retracted else set(old.files.get(article.slug, ()))
+            if not _keeps_pages(result, earlier):  # no earlier page stays up to show an earlier rendition
+                earlier = {f for f in earlier if "/pictures/" not in f}
             manifest.files[article.slug] = sorted(earlier | set(self.outputs[article.slug]))
             manifest.held_back[article.slug] = [[h.lang, h.format, h.reason] for h in result.held_back]
         manifest.files["*"] = sorted(self.collection_files)
@@ -217,6 +219,11 @@ class _Build:
 
     def _name(self, relative: str) -> str:
         return display_path(self.config, self.out / relative)
+
+
+def _keeps_pages(result: ArticleResult, earlier: set[str]) -> bool:
+    """Whether a held-back language keeps a web page or content document from an earlier build."""
+    return any(f.startswith(f"{h.format}/{h.lang}/") for h in result.held_back for f in earlier)
 
 
 def _render_article(job: tuple[Config, Options, Article]) -> ArticleResult:

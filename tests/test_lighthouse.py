@@ -15,13 +15,15 @@ import pytest
 
 from publisher.build import build
 from publisher.config import load_config
-from tests.helpers import copy_bundled_project
+from tests.helpers import copy_bundled_project, run_update, write_article
+from tests.test_pictures import BODY as PICTURED_BODY, add_pictures
 from tests.validators import chromium_binary, lighthouse
 
 CATEGORIES = ("accessibility", "best-practices", "seo")
 SLUG = "kazakhstan-belarus-allies"
 # One page of each kind, in three of the four languages and both alphabets.
-PAGES = {"article": f"kk/{SLUG}.html", "index": "ru/index.html", "chooser": "index.html"}
+PAGES = {"article": f"kk/{SLUG}.html", "article with pictures": "en/test-story.html", "index": "ru/index.html",
+         "chooser": "index.html"}
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -34,6 +36,9 @@ def served(tmp_path_factory):
     """output/html of the bundled project on a free port of 127.0.0.1, for the module's tests."""
     tool = lighthouse()
     root = copy_bundled_project(tmp_path_factory.mktemp("bundled"))
+    write_article(root, "test-story", body=PICTURED_BODY)  # a second story, with a lead and a body picture
+    add_pictures(root)
+    run_update(root)
     build(load_config(root), ("html",))
     handler = functools.partial(_Quiet, directory=str(root / "output" / "html"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -19,7 +19,7 @@ MAX_PIXELS = 60_000_000  # 60 megapixels: a full-frame camera's largest picture 
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that turn the picture a quarter
 
 
-class PictureError(ValueError):
+class PictureError(Exception):
     """What is wrong with a picture file, and what to do, for the article's message."""
 
 
