@@ -53,6 +53,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     held_back: list[HeldBack] = field(default_factory=list)
     rebuilt: list[str] = field(default_factory=list)  # articles rendered (the others were up to date)
+    notes: list[str] = field(default_factory=list)  # advice on the settings, shown once after a build
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,11 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
     formats = tuple(f for f in FORMATS if f in formats)
     with project_lock(config.root):
         sweep_temporary(config.output_path)
-        return _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)
+        report = _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)
+    if "html" in formats and not config.base_url:
+        report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
+                            "written; set base_url in [tool.publisher] to the address output/html is served at")
+    return report
 
 
 class _Build:
@@ -194,6 +199,8 @@ class _Build:
             # A language now held back keeps its earlier files (never silently deleted): they stay listed;
             # a retracted story's come down.
             earlier = set() if result.retracted else set(old.files.get(article.slug, ()))
+            if not _keeps_pages(result, earlier):  # no earlier page stays up to show an earlier rendition
+                earlier = {f for f in earlier if "/pictures/" not in f}
             manifest.files[article.slug] = sorted(earlier | set(self.outputs[article.slug]))
             manifest.held_back[article.slug] = [[h.lang, h.format, h.reason] for h in result.held_back]
         manifest.files["*"] = sorted(self.collection_files)
@@ -212,6 +219,11 @@ class _Build:
 
     def _name(self, relative: str) -> str:
         return display_path(self.config, self.out / relative)
+
+
+def _keeps_pages(result: ArticleResult, earlier: set[str]) -> bool:
+    """Whether a held-back language keeps a web page or content document from an earlier build."""
+    return any(f.startswith(f"{h.format}/{h.lang}/") for h in result.held_back for f in earlier)
 
 
 def _render_article(job: tuple[Config, Options, Article]) -> ArticleResult:
@@ -304,7 +316,8 @@ def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[Locali
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> str:
     source = config.source_path / f"{slug}.md"
     catalogues = [catalogs.catalog_path(config.locales_path, lang, slug) for lang in languages]
-    return article_hash(source, catalogues + [config.root / ledger.relative_path(article_id)])
+    pictures = sorted(p for p in (config.source_path / slug).glob("*") if p.is_file())  # source/<slug>/…
+    return article_hash(source, catalogues + [config.root / ledger.relative_path(article_id)] + pictures)
 
 
 def _cache_path(out: Path, slug: str) -> Path:

@@ -202,6 +202,8 @@ def _report_build(report) -> None:
         out.print(f"removed {name}", markup=False)
     for held in report.held_back:
         err.print(f"held back: {held.article} [{held.lang}] {held.format}: {held.reason}", markup=False)
+    for note in report.notes:
+        err.print(f"note: {note}", markup=False)
     out.print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed, "
               f"{len(report.held_back)} held back; {len(report.rebuilt)} article(s) rendered", markup=False)
 

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from publisher.errors import PublisherError
 from publisher.textchars import describe, forbidden
@@ -117,6 +118,10 @@ def _from_table(root: Path, table: dict[str, Any], path: Path) -> Config:
         raise PublisherError(f"segmentation must be one of {', '.join(SEGMENTATION_MODES)}", path)
     if config.source_language not in config.languages:
         raise PublisherError("source_language must be one of languages", path)
+    address = urlsplit(config.base_url)
+    if config.base_url and (address.scheme not in ("http", "https") or not address.netloc):
+        raise PublisherError(f"base_url '{config.base_url}' is not a site address; write it in full, "
+                             "e.g. https://news.example/", path)
     return config
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from publisher.model import Article, Block, Completeness, LocalizedArticle, LocalizedBlock, Text
+from publisher.model import (Article, Block, Completeness, LocalizedArticle, LocalizedBlock, LocalizedPicture,
+                             Picture, Text)
 from publisher.segment import normalise, sentences, units
 
 Translations = dict[tuple[str | None, str], str]
@@ -26,7 +27,8 @@ class _Translator:
 def localize(article: Article, translations: Translations, lang: str, babel_locale: str,
              mode: str = "sentence", languages: tuple[str, ...] = ()) -> LocalizedArticle:
     t = _Translator(translations, lang, article.language)
-    blocks = tuple(_block(block, t, article.language, mode) for block in article.blocks)
+    blocks = tuple(_figure(article.body_picture(block.text), t) if block.kind == "figure"
+                   else _block(block, t, article.language, mode) for block in article.blocks)
     return LocalizedArticle(
         article=article,
         lang=lang,
@@ -40,7 +42,18 @@ def localize(article: Article, translations: Translations, lang: str, babel_loca
         blocks=blocks,
         completeness=completeness(article, translations, lang, mode),
         languages=languages,
+        picture=_picture(article.picture, t) if article.picture else None,
     )
+
+
+def _picture(picture: Picture, t: _Translator) -> LocalizedPicture:
+    return LocalizedPicture(picture, t(picture.alt, "picture.alt"),
+                            t(picture.caption, "picture.caption") if picture.caption else None,
+                            t(picture.credit, "picture.credit") if picture.credit else None)
+
+
+def _figure(picture: Picture, t: _Translator) -> LocalizedBlock:
+    return LocalizedBlock("figure", picture=_picture(picture, t))
 
 
 def _block(block: Block, t: _Translator, source_lang: str, mode: str) -> LocalizedBlock:

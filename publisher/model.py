@@ -26,6 +26,27 @@ class Dateline:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture file beside its article (source/<slug>/<file>), read and checked, not yet resized.
+
+    `width` and `height` are the picture's as it is shown (EXIF orientation applied); `digest`
+    is the SHA-256 of the file, naming its renditions. The wire takes what it needs from here
+    (file, size, digest, texts; renditions with publisher.pictures.renditions)."""
+
+    file: str  # its name in source/<slug>/
+    source: str  # the file's path on disk, for reading it again (never written into an output)
+    alt: str  # what the picture shows, for those who cannot see it
+    caption: str | None
+    credit: str | None  # who made it: photographer / agency
+    copyright: str | None
+    width: int
+    height: int
+    digest: str
+    media_type: str  # of the original: image/jpeg, image/png, image/webp
+    line: int = 0  # where the article declares it, for messages
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str
     path: str
@@ -47,6 +68,11 @@ class Article:
     status: str = "usable"  # usable | canceled | withheld
     genre: str = "genre:Current"
     urgency: int = 5
+    picture: Picture | None = None  # the lead picture: shown under the headline, the book's cover
+    pictures: tuple[Picture, ...] = ()  # pictures in the body, each placed by a `figure` block
+
+    def body_picture(self, file: str) -> Picture:
+        return next(p for p in self.pictures if p.file == file)
 
 
 @dataclass(frozen=True)
@@ -72,12 +98,23 @@ class Text:
 
 
 @dataclass(frozen=True)
+class LocalizedPicture:
+    """A picture with its texts in one language (each falls back to the source's like any unit)."""
+
+    picture: Picture
+    alt: Text
+    caption: Text | None
+    credit: Text | None
+
+
+@dataclass(frozen=True)
 class LocalizedBlock:
     kind: str
     sentences: tuple[Text, ...] = ()
     children: tuple[LocalizedBlock, ...] = ()
     level: int = 0
     ordered: bool = False
+    picture: LocalizedPicture | None = None  # a figure's
 
 
 @dataclass(frozen=True)
@@ -104,6 +141,7 @@ class LocalizedArticle:
     blocks: tuple[LocalizedBlock, ...]
     completeness: Completeness
     languages: tuple[str, ...] = field(default=())  # every language this article is published in
+    picture: LocalizedPicture | None = None  # the lead picture
 
     @property
     def slug(self) -> str:

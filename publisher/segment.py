@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from sentencex import segment as sentencex_segment
 
-from publisher.model import Article, Block, Unit
+from publisher.model import Article, Block, Picture, Unit
 
 # sentencex has no Belarusian rules and falls back to English ones; Russian ones fit Belarusian.
 SEGMENTER_LANGUAGE = {"be": "ru"}
@@ -100,8 +100,23 @@ def _all_units(article: Article, mode: str) -> Iterator[Unit]:
     yield Unit(article.byline, "byline", "byline")
     for keyword in article.keywords:
         yield Unit(keyword, "keyword", "keyword")
+    if article.picture:
+        yield from picture_units(article.picture)
     for block in article.blocks:
-        yield from block_units(block, article.language, mode)
+        if block.kind == "figure":
+            yield from picture_units(article.body_picture(block.text))
+        else:
+            yield from block_units(block, article.language, mode)
+
+
+def picture_units(picture: Picture) -> Iterator[Unit]:
+    """A picture's texts, whole (never split into sentences), each with its own msgctxt; the file
+    named in the comment, where translators see which picture it is."""
+    yield Unit(picture.alt, f"picture alt text, what {picture.file} shows", "picture.alt")
+    if picture.caption:
+        yield Unit(picture.caption, f"picture caption of {picture.file}", "picture.caption")
+    if picture.credit:
+        yield Unit(picture.credit, f"picture credit of {picture.file}", "picture.credit")
 
 
 def block_units(block: Block, lang: str, mode: str, inherited: str = "body") -> Iterator[Unit]:

@@ -17,6 +17,7 @@ from markdown_it.token import Token
 
 from publisher.errors import PublisherError, Problems
 from publisher.model import Article, Block, Dateline
+from publisher.pictures.syntax import figure_target, image_problem, read_pictures
 from publisher.textchars import describe, forbidden, printable
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
@@ -31,7 +32,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED = ("id", "language", "headline", "published", "dateline")
 KNOWN = set(REQUIRED) | {
     "summary", "byline", "credit", "subjects", "keywords", "updated", "embargoed",
-    "correction", "ednote", "status", "genre", "urgency",
+    "correction", "ednote", "status", "genre", "urgency", "picture", "pictures",
 }
 
 
@@ -159,6 +160,8 @@ def _build(path, name, fields, body, body_line, errors) -> Article | None:
     if status not in STATUSES:
         fail(f"status must be one of {', '.join(STATUSES)}", fields["status"].line)
     urgency = _urgency(fields, fail)
+    picture, pictures = read_pictures(fields, path.parent / slug, f"{Path(name).parent.as_posix()}/{slug}", blocks,
+                                      fail)
     if errors:
         return None
     agency = dateline.agency
@@ -183,6 +186,8 @@ def _build(path, name, fields, body, body_line, errors) -> Article | None:
         status=status,
         genre=_string(fields, "genre", fail, required=False) or "genre:Current",
         urgency=urgency,
+        picture=picture,
+        pictures=pictures,
     )
 
 
@@ -290,7 +295,10 @@ def _blocks(tokens: list[Token], i: int, close: str | None, name, first_line, er
         line = first_line + (token.map[0] if token.map else 0)
         if token.type == close:
             return blocks, i + 1
-        if token.type in ("paragraph_open", "heading_open"):
+        if token.type == "paragraph_open" and close is None and figure_target(tokens[i + 1]) is not None:
+            blocks.append(Block("figure", text=figure_target(tokens[i + 1]), line=line))  # see pictures.syntax
+            i += 3
+        elif token.type in ("paragraph_open", "heading_open"):
             inline = tokens[i + 1]
             kind = "paragraph" if token.type == "paragraph_open" else "heading"
             level = int(token.tag[1]) if kind == "heading" else 0
@@ -325,4 +333,4 @@ def _skip(tokens: list[Token], i: int) -> int:
 def _check_inline(inline: Token, name: str, line: int, errors: list[PublisherError]) -> None:
     for child in inline.children or ():
         if child.type == "image":
-            errors.append(PublisherError("images are not supported in an article body yet", name, line))
+            errors.append(PublisherError(image_problem(child), name, line))

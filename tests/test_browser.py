@@ -9,7 +9,7 @@ import pytest
 from publisher.build import build
 from publisher.config import load_config
 from tests.helpers import copy_bundled_project, make_project, translate
-from tests.validators import chromium
+from tests.validators import axe_script, chromium
 
 LANGUAGES = ("en", "ru", "be", "kk")
 SLUG = "kazakhstan-belarus-allies"
@@ -62,3 +62,25 @@ def test_the_stylesheet_loads_from_disk_and_marks_a_fallback_sentence(browser, t
     assert fallback.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 244, 214)"
     assert "Noto Sans" in page.evaluate("getComputedStyle(document.documentElement).fontFamily")
     page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_both_colour_schemes_keep_aa_contrast_on_every_kind_of_page(browser, tmp_path, scheme):
+    """axe-core (the engine inside Lighthouse) checks the contrast of every text on the page, with the
+    browser told the reader prefers a light or a dark scheme; a fallback passage is on the page too."""
+    root = make_project(tmp_path)
+    translate(root, "kk", {"The projects are worth more than $200 million.": ""}, default="ҚК {msgid}")
+    html = built(root)
+    context = browser.new_context(color_scheme=scheme, viewport=PHONE)
+    page = context.new_page()
+    backgrounds = set()
+    for path in (html / "kk" / "test-story.html", html / "kk" / "index.html", html / "index.html"):
+        page.goto(path.as_uri())
+        page.add_script_tag(path=str(axe_script()))
+        result = page.evaluate("axe.run(document, {runOnly: ['color-contrast', 'color-contrast-enhanced']})")
+        aa = [v for v in result["violations"] if v["id"] == "color-contrast"]
+        assert not aa, [(n["html"], n["failureSummary"]) for v in aa for n in v["nodes"]]
+        assert any(p["id"] == "color-contrast" for p in result["passes"]), "axe checked some text"
+        backgrounds.add(page.evaluate("getComputedStyle(document.documentElement).backgroundColor"))
+    assert backgrounds == {"rgb(255, 255, 255)" if scheme == "light" else "rgb(18, 18, 18)"}
+    context.close()

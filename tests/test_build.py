@@ -44,7 +44,8 @@ def test_same_input_gives_the_same_bytes_whatever_the_number_of_jobs(project):
     report = build(config, jobs=2)
     assert len(report.rebuilt) == 3
     assert _outputs(project / "output") == serial
-    assert len(serial) == 3 * 4 * 4 + 3 + 4 + 4 + 1 + 1 + 1  # + the packages, editions, indexes, chooser, css, feed
+    # + the packages, editions, indexes, Atom feeds, the chooser, robots.txt, the theme's 5 files, the wire feed
+    assert len(serial) == 3 * 4 * 4 + 3 + 4 + 4 + 4 + 1 + 1 + 5 + 1
 
 
 def test_a_no_op_build_rewrites_nothing(project):
@@ -66,8 +67,8 @@ def test_one_changed_catalogue_rebuilds_only_that_article_language(project):
     assert changed == {f"output/{fmt}/kk/story-two.{ext}" for fmt, ext in
                        (("html", "html"), ("xhtml", "xhtml"), ("epub", "epub"), ("newsml", "xml"))}
     others = {name for name in report.written if "story-two" not in name}
-    assert others <= {"output/epub/kk/edition.epub", "output/html/kk/index.html", "output/newsml/feed.xml",
-                      "ledger/test-story-two.json"}
+    assert others <= {"output/epub/kk/edition.epub", "output/html/kk/index.html", "output/html/kk/atom.xml",
+                      "output/newsml/feed.xml", "ledger/test-story-two.json"}
 
 
 def test_outputs_of_a_removed_article_are_removed(project):
@@ -131,7 +132,9 @@ def test_out_option_and_narrowed_builds_leave_the_manifest_alone(project):
                              str(project / "elsewhere"), "--format", "html", "--lang", "kk", "--jobs", "1"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (project / "elsewhere" / "html").iterdir()) == ["index.html", "kk", "style.css"]
+    assert sorted(p.name for p in (project / "elsewhere" / "html").iterdir()) == [
+        "favicon.svg", "icon-192.png", "icon-512.png", "index.html", "kk", "manifest.webmanifest", "robots.txt",
+        "style.css"]
     assert not (project / "elsewhere" / ".build" / "manifest.json").exists()
     assert build(config).rebuilt == sorted(SLUGS)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -15,7 +16,7 @@ from lxml import etree
 from publisher.build import build
 from publisher.config import load_config
 from tests.helpers import ROOT, make_project, translate, write_article
-from tests.validators import epubcheck_jar, java
+from tests.validators import ace, chromium_binary, epubcheck_jar, java
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -138,8 +139,8 @@ def test_book_is_a_reproducible_ocf_zip(out):
         assert (first.filename, first.compress_type, first.extra) == ("mimetype", zipfile.ZIP_STORED, b"")
         assert book.read("mimetype") == b"application/epub+zip"
         assert [e.filename for e in entries[1:]] == [
-            "META-INF/container.xml", "EPUB/package.opf", "EPUB/nav.xhtml", "EPUB/epub.css",
-            "EPUB/text/test-story.xhtml"]
+            "META-INF/container.xml", "EPUB/package.opf", "EPUB/nav.xhtml", "EPUB/epub.css", "EPUB/cover.xhtml",
+            "EPUB/cover.svg", "EPUB/text/test-story.xhtml"]
         assert {e.date_time for e in entries} == {(2024, 9, 6, 5, 30, 0)}, "from the article's update time"
         assert {e.external_attr >> 16 for e in entries} == {0o100644}
         container = etree.fromstring(book.read("META-INF/container.xml"))
@@ -157,7 +158,7 @@ def test_package_metadata_comes_from_the_article(out):
     assert metadata.findtext(f"{DC}title") == "RU Test headline"
     assert metadata.findtext(f"{DC}language") == "ru"
     assert metadata.findtext(f"{DC}creator") == "RU BelTA"
-    assert metadata.findtext(f"{DC}publisher") == "BelTA"
+    assert metadata.findtext(f"{DC}publisher") == "RU BelTA", "the agency as the catalogue names it, as creator"
     assert metadata.find(f"{DC}rights").get(XML_LANG) == "en"
     assert metadata.findtext(f"{DC}date") == PUBLISHED_UTC
     modified = metadata.findall(f"{OPF}meta[@property='dcterms:modified']")
@@ -193,8 +194,8 @@ def test_edition_holds_every_article_newest_first_with_a_table_of_contents(out):
     path = out / "epub" / "ru" / "edition.epub"
     package = package_document(path)
     spine = [ref.get("idref") for ref in package.iterfind(f"{OPF}spine/{OPF}itemref")]
-    assert spine == ["nav", "article-test-story", "article-older-story"]
-    assert package.findtext(f".//{DC}title") == "BelTA · 5 сентября 2024\u202fг."
+    assert spine == ["cover", "nav", "article-test-story", "article-older-story"]
+    assert package.findtext(f".//{DC}title") == "RU BelTA · 5 сентября 2024\u202fг."
     assert package.findtext(f".//{OPF}meta[@property='dcterms:modified']") == UPDATED_UTC
     nav = book_entry(path, "EPUB/nav.xhtml").find(f".//{XHTML}nav")
     assert nav.get(EPUB_TYPE) == "toc"
@@ -253,3 +254,127 @@ def test_epubcheck_reports_nothing_for_any_book_or_content_document(epubcheck_re
     counts = {(r["checker"]["nFatal"], r["checker"]["nError"], r["checker"]["nWarning"])
               for r in epubcheck_reports.values()}
     assert counts == {(0, 0, 0)}
+
+
+# --- Accessibility: metadata, roles, landmarks, cover; DAISY Ace for real ------------------------------
+
+SCHEMA_PROPERTIES = ("accessMode", "accessModeSufficient", "accessibilityFeature", "accessibilityHazard",
+                     "accessibilitySummary")
+# DPUB-ARIA roles of the epub:type values the books use (EPUB Type to ARIA Role Authoring Guide).
+ROLES = {"toc": "doc-toc", "cover": None, "landmarks": None, "bodymatter": None, "title": None}
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def books(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.epub"))
+
+
+def schema_metadata(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meta in package_document(path).iterfind(f"{OPF}metadata/{OPF}meta"):
+        if meta.get("property", "").startswith("schema:"):
+            found.setdefault(meta.get("property").removeprefix("schema:"), []).append(meta.text)
+    return found
+
+
+def test_every_book_states_its_accessibility_in_its_language(out, bundled):
+    for path in books(out) + books(bundled):
+        found = schema_metadata(path)
+        assert set(found) == set(SCHEMA_PROPERTIES), path
+        assert found["accessMode"] == ["textual", "visual"] and found["accessModeSufficient"] == ["textual"]
+        assert found["accessibilityHazard"] == ["none"]
+        assert "tableOfContents" in found["accessibilityFeature"]
+    summaries = {lang: schema_metadata(bundled / "epub" / lang / "edition.epub")["accessibilitySummary"][0]
+                 for lang in ("en", "ru", "be", "kk")}
+    assert summaries["en"].startswith("The text is structured with headings")
+    assert summaries["ru"].startswith("Текст размечен заголовками")
+    assert summaries["be"].startswith("Тэкст размечаны загалоўкамі")
+    assert summaries["kk"].startswith("Мәтін тақырыптармен")
+
+
+def test_every_epub_type_has_its_aria_role_and_the_landmarks_lead_somewhere(out):
+    path = out / "epub" / "ru" / "edition.epub"
+    with zipfile.ZipFile(path) as book:
+        documents = {name: etree.fromstring(book.read(name)) for name in book.namelist() if name.endswith(".xhtml")}
+    for name, document in documents.items():
+        for node in document.iter():
+            for kind in (node.get(EPUB_TYPE) or "").split():
+                in_landmarks = any(a.get(EPUB_TYPE) == "landmarks" for a in node.iterancestors())
+                assert kind in ROLES, f"{name}: epub:type {kind} is not in the role table"
+                if ROLES[kind] and not in_landmarks:
+                    assert node.get("role") == ROLES[kind], (name, kind)
+    nav = documents["EPUB/nav.xhtml"]
+    landmarks = nav.find(f".//{XHTML}nav[@{EPUB_TYPE}='landmarks']")
+    assert landmarks.get("hidden") == "hidden"
+    links = [(a.get(EPUB_TYPE), a.get("href"), a.text) for a in landmarks.iterfind(f".//{XHTML}a")]
+    assert links == [("cover", "cover.xhtml", "Обложка"), ("toc", "nav.xhtml#toc", "Содержание"),
+                     ("bodymatter", "text/test-story.xhtml", "Начало текста")]
+    for _, href, _ in links:
+        target, _, fragment = href.partition("#")
+        document = documents[f"EPUB/{target}"]
+        assert not fragment or document.find(f".//*[@id='{fragment}']") is not None
+    article_nav = book_entry(out / "epub" / "ru" / "test-story.epub", "EPUB/nav.xhtml")
+    assert [a.get(EPUB_TYPE) for a in article_nav.iterfind(f".//{XHTML}nav[@{EPUB_TYPE}='landmarks']//{XHTML}a")
+            ] == ["cover", "bodymatter"], "an article book has no contents page to point at"
+
+
+def test_a_book_without_a_picture_gets_a_cover_with_its_headline_and_the_agency(out):
+    path = out / "epub" / "ru" / "test-story.epub"
+    package = package_document(path)
+    (item,) = package.findall(f"{OPF}manifest/{OPF}item[@properties='cover-image']")
+    assert (item.get("href"), item.get("media-type")) == ("cover.svg", "image/svg+xml")
+    assert package.find(f"{OPF}spine/{OPF}itemref").get("idref") == "cover", "the cover opens the book"
+    svg = book_entry(path, "EPUB/cover.svg")
+    lines = [" ".join(t.text for t in text.iterfind(f"{SVG}tspan")) for text in svg.iterfind(f"{SVG}text")]
+    assert lines == ["RU BelTA", "RU Test headline", "5 сентября 2024\u202fг."]
+    assert svg.get(XML_LANG) == "ru"
+    img = book_entry(path, "EPUB/cover.xhtml").find(f".//{XHTML}img")
+    assert (img.get("src"), img.get("role"), img.get("alt")) == ("cover.svg", "doc-cover",
+                                                                "Обложка: RU Test headline, RU BelTA")
+
+
+def test_a_long_headline_wraps_inside_the_cover():
+    from publisher.exporters.cover import GLYPH_WIDTH, MARGIN, WIDTH, cover_svg
+
+    headline = " ".join(["Қазақстан мен Беларусь — негізгі стратегиялық одақтастар"] * 4)
+    svg = etree.fromstring(cover_svg(headline, "БЕЛТА", "kk", "2024 ж. 5 қыркүйек"))
+    title = svg.findall(f"{SVG}text")[1]
+    size = float(title.get("font-size"))
+    lines = [t.text for t in title.iterfind(f"{SVG}tspan")]
+    assert " ".join(lines).replace(" …", "") in headline and len(lines) > 4
+    assert all(len(line) * size * GLYPH_WIDTH <= WIDTH - 2 * MARGIN for line in lines)
+
+
+def test_an_edition_has_a_description_subjects_and_a_series(out):
+    metadata = package_document(out / "epub" / "ru" / "edition.epub").find(f"{OPF}metadata")
+    assert metadata.findtext(f"{DC}description") == (
+        "Новости RU BelTA за 5 сентября 2024\u202fг.: RU Test headline; RU Older headline.")
+    assert [s.text for s in metadata.iterfind(f"{DC}subject")] == ["RU Belarus"], "each keyword once"
+    series = metadata.find(f"{OPF}meta[@property='belongs-to-collection']")
+    assert series.text == "Новости – RU BelTA"
+    refines = {m.get("property"): m.text for m in metadata.iterfind(f"{OPF}meta[@refines='#{series.get('id')}']")}
+    assert refines == {"collection-type": "series", "group-position": "20240905"}
+
+
+@pytest.fixture(scope="module")
+def ace_reports(bundled, out, tmp_path_factory) -> dict[Path, dict]:
+    """DAISY Ace on each distinct book: the bundled article's and edition in four languages, and an
+    edition of two stories with a fallback passage."""
+    tool = ace()
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium_binary()}
+    reports = {}
+    for i, path in enumerate(books(bundled) + [out / "epub" / "ru" / "edition.epub"]):
+        folder = tmp_path_factory.mktemp(f"ace{i}")
+        subprocess.run([str(tool), "--force", "--silent", "--outdir", str(folder), str(path)], env=env, check=True,
+                       capture_output=True, timeout=300)
+        reports[path] = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    return reports
+
+
+def test_daisy_ace_reports_no_violation_in_any_book(ace_reports):
+    problems = [f"{path}: {a['earl:test']['dct:title']} {a['earl:result'].get('html', '')}"
+                for path, report in ace_reports.items() for group in report["assertions"]
+                for a in group["assertions"] if a["earl:result"]["earl:outcome"] != "pass"]
+    assert not problems, "\n".join(problems)
+    assert {r["earl:result"]["earl:outcome"] for r in ace_reports.values()} == {"pass"}
+    assert len(ace_reports) == 9

@@ -35,9 +35,7 @@ def vnu_jar() -> Path:
 
 
 def chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    path = chromium_binary()
     if importlib.util.find_spec("playwright") is None:
         pytest.skip("Playwright's Python package is not installed (pip install playwright)")
     return path
@@ -47,4 +45,37 @@ def gettext_tool(name: str) -> str:
     path = shutil.which(name)
     if not path:
         pytest.skip(f"GNU gettext's {name} is not installed (apt-get install gettext); .ci/run installs it")
+    return path
+
+
+def node_tool(name: str) -> Path:
+    """A tool installed by `npm ci` into the repository's node_modules (.ci/run does it)."""
+    tool = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / name
+    if not shutil.which("node") or not tool.exists():
+        pytest.skip(f"{name} is not installed (npm ci, with the browser downloads skipped); .ci/run installs it")
+    return tool
+
+
+def lighthouse() -> Path:
+    chromium_binary()
+    return node_tool("lighthouse")
+
+
+def ace() -> Path:
+    chromium_binary()
+    return node_tool("ace-puppeteer")
+
+
+def axe_script() -> Path:
+    """axe-core, the accessibility engine Lighthouse runs (installed with it)."""
+    script = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file():
+        pytest.skip("axe-core is not installed (npm ci installs it with Lighthouse); .ci/run installs it")
+    return script
+
+
+def chromium_binary() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
     return path

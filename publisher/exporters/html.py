@@ -1,4 +1,5 @@
-"""Web pages: one per article and language, an index per language and a language chooser.
+"""Web pages: one per article and language, an index per language, a language chooser, and
+what readers and search engines fetch beside them (feeds, sitemaps, robots.txt, icons, manifest).
 
 Pages come from Jinja2 templates with autoescaping (the package's theme, or the project's own
 templates folder, file by file). Templates get the article's text through `text(t)` and
@@ -6,36 +7,49 @@ templates folder, file by file). Templates get the article's text through `text(
 `plain_text` and `parse_inline` for anything else.
 
 Every link between pages is relative, so output/html works opened from disk and served from any
-path; canonical, hreflang and og:url become absolute only when the project sets `base_url`,
-because search engines and Open Graph want absolute addresses there.
+path; canonical, hreflang, Open Graph and JSON-LD addresses become absolute when the project sets
+`base_url` (see addresses.py).
 """
 
 from __future__ import annotations
 
-import json
 import math
-import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from importlib.resources import files as package_files
+from io import BytesIO
+from pathlib import Path
 
 from babel.core import Locale, get_global
+from babel.lists import format_list
 from babel.numbers import format_percent
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, pass_context
 from markupsafe import Markup
+from PIL import Image as PILImage
 
 from publisher import i18n
 from publisher.config import Config
-from publisher.exporters import Context, Files, Versions
+from publisher.exporters import Context, Files, Versions, feeds, linked_data, sitemap
+from publisher.exporters.addresses import (CHOOSER, PathOf, absolute, address, alternate_targets, article_path,
+                                           feed_path, index_path, picture_path, relative, theme_path)
 from publisher.exporters.html_text import sentences_html, text_html
+from publisher.exporters.linked_data import Image
 from publisher.inline import parse_inline, plain_text
 from publisher.localedata import DATELINE_DASH, dateline_date, language_name, long_date
-from publisher.model import LocalizedArticle, LocalizedBlock, Text
+from publisher.model import LocalizedArticle, LocalizedBlock, LocalizedPicture, Picture, Text
+from publisher.pictures import Rendition, largest_jpeg, renditions
 
 WORDS_PER_MINUTE = 200
 STYLESHEET = "style.css"
-PathOf = Callable[[str], str]  # language → a page's path under the output folder
+# The theme's files copied beside the pages as they are; a project's templates folder may replace each.
+THEME_FILES = (STYLESHEET, "favicon.svg", "icon-192.png", "icon-512.png")
+MANIFEST = "manifest.webmanifest"
+LOGO = "icon-512.png"  # the publisher's logo in JSON-LD and the feeds' logo
+FEED_ICON = "icon-192.png"
+# The picture's width on the page: the text column (42rem less 2.5rem of padding), or the screen's.
+PICTURE_SIZES = "(min-width: 42rem) 39.5rem, calc(100vw - 2.5rem)"
+FALLBACK_WIDTH = 960  # the <img src> of a browser that reads no srcset
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,44 @@ class Link:
     lang: str
     name: str  # the language named in itself
     href: str
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    href: str
+    title: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What every page tells search engines and link previews about itself."""
+
+    title: str
+    og_title: str
+    description: str
+    canonical: str
+    og_type: str
+    og_url: str | None
+    og_locale: str
+    og_alternates: tuple[str, ...]
+    og_image: Image | None
+    og_image_alt: str | None
+    json_ld: Markup
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture as the page shows it: WebP and JPEG srcsets, its size (no layout shift), lazy below the fold."""
+
+    picture: LocalizedPicture
+    src: str
+    webp: str  # srcset
+    jpeg: str  # srcset
+    width: int
+    height: int
+    lead: bool
+    sizes: str = PICTURE_SIZES
 
 
 @dataclass(frozen=True)
@@ -70,14 +122,21 @@ class HtmlExporter:
     name = "html"
 
     def article(self, versions: Versions, ctx: Context) -> Files:
-        return {_article_path(v.lang, v.slug): _render_article(v, ctx.config) for v in versions}
+        files = {article_path(v.lang, v.slug): _render_article(v, ctx.config) for v in versions}
+        for version in versions[:1]:  # the renditions serve every language
+            for picture in _pictures(version):
+                files.update({picture_path(version.slug, r.name): r.data for r in renditions(picture)})
+        return files
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         config = ctx.config
         languages = tuple(lang for lang in config.languages if any(v.lang == lang for vs in articles for v in vs))
-        files = {f"html/{lang}/index.html": _render_index(lang, articles, languages, config) for lang in languages}
-        files["html/index.html"] = _render_chooser(languages, config)
-        files[f"html/{STYLESHEET}"] = _stylesheet(config)
+        files = {index_path(lang): _render_index(lang, articles, languages, config) for lang in languages}
+        files[CHOOSER] = _render_chooser(languages, articles, config)
+        files.update(_feeds(articles, languages, config))
+        files.update(sitemap.files(config, articles, languages))
+        files.update({theme_path(name): _theme_file(config, name) for name in THEME_FILES})
+        files[theme_path(MANIFEST)] = _render(MANIFEST, config.source_language, config, "")
         return files
 
 
@@ -91,48 +150,94 @@ def _render_article(page: LocalizedArticle, config: Config) -> bytes:
     here = page.lang
 
     def path(lang: str) -> str:
-        return _article_path(lang, page.slug)
+        return article_path(lang, page.slug)
 
+    parts = _dateline(page)
+    summary = plain_text(page.summary.text) if page.summary else plain_text(page.headline.text)
+    shown = _shown_picture(page)
+    image = _image(page.slug, shown) if shown else None
+    json_ld = linked_data.article(page, config, _logo(config), _dateline_text(parts), (image,) if image else ())
+    headline = plain_text(page.headline.text)
+    meta = _meta(config, f"{headline} – {config.provider}", summary, path(here), here, page.babel_locale, "article",
+                 _other_locales(config, page.languages, here), json_ld, og_title=headline, image=image,
+                 image_alt=plain_text(shown.alt.text) if shown else None)
+    figures = {b.picture.picture.file: _figure(b.picture, page.slug, here, lead=False)
+               for b in page.blocks if b.kind == "figure" and b.picture}
     return _render("article.html", page.lang, config, here,
-                   page=page,
-                   canonical=_address(config, path(here), here),
-                   og_url=_absolute(config, path(here)),
-                   og_locale=_og_locale(page.babel_locale),
-                   og_alternates=[_og_locale(config.babel_locale(lang)) for lang in page.languages if lang != here],
+                   page=page, meta=meta, figures=figures,
+                   lead=_figure(page.picture, page.slug, here, lead=True) if page.picture else None,
                    alternates=_alternates(config, page.languages, here, path),
                    switcher=_switcher(page.languages, here, path),
-                   dateline=_dateline(page),
+                   dateline=parts,
                    published=_long_date(page.article.published.date(), page.babel_locale),
                    updated=_long_date(page.article.updated.date(), page.babel_locale) if page.article.updated else None,
                    minutes=reading_minutes(page.blocks),
-                   translated=_translated(page),
-                   json_ld=json_ld(page, config))
+                   translated=_translated(page))
 
 
 def _render_index(lang: str, articles: tuple[Versions, ...], languages: tuple[str, ...], config: Config) -> bytes:
-    entries = [_entry(v) for vs in articles for v in vs if v.lang == lang]
+    pages = [v for vs in articles for v in vs if v.lang == lang]
+    words = i18n.translations(lang)
+    # Translators: the title of a language's list of articles, e.g. "News – BelTA"
+    title = words.gettext("News – %(site_name)s") % {"site_name": config.provider}
+    # Translators: the description search engines show for a language's list of articles
+    description = words.gettext("The latest news from %(site_name)s.") % {"site_name": config.provider}
+    publisher = linked_data.provider_name(config, pages[0] if pages else None)
+    json_ld = linked_data.collection_page(config, lang, title, description, publisher, _logo(config), pages)
+    meta = _meta(config, title, description, index_path(lang), lang, pages[0].babel_locale if pages
+                 else config.babel_locale(lang), "website", _other_locales(config, languages, lang), json_ld)
     return _render("index.html", lang, config, lang,
-                   entries=entries,
-                   alternates=_alternates(config, languages, lang, _index_path, x_default="html/index.html"),
-                   switcher=_switcher(languages, lang, _index_path))
+                   entries=[_entry(v) for v in pages], meta=meta,
+                   alternates=_alternates(config, languages, lang, index_path, x_default=CHOOSER),
+                   switcher=_switcher(languages, lang, index_path))
 
 
 def _entry(page: LocalizedArticle) -> Entry:
     published = page.article.published
-    return Entry(page, _relative(_article_path(page.lang, page.slug), page.lang),
+    return Entry(page, relative(article_path(page.lang, page.slug), page.lang),
                  _long_date(published.date(), page.babel_locale), published.isoformat())
 
 
-def _render_chooser(languages: tuple[str, ...], config: Config) -> bytes:
-    choices = [Link(lang, _language_name(lang), _relative(_index_path(lang), "")) for lang in languages]
-    return _render("languages.html", config.source_language, config, "", choices=choices, alternates=[],
-                   switcher=[])
+def _render_chooser(languages: tuple[str, ...], articles: tuple[Versions, ...], config: Config) -> bytes:
+    lang = config.source_language
+    words = i18n.translations(lang)
+    names = format_list([Locale.parse(code).get_display_name(config.babel_locale(lang)) for code in languages],
+                        locale=config.babel_locale(lang))
+    # Translators: the description of the language chooser; %(languages)s lists them, e.g. "English and Russian"
+    description = words.gettext("News from %(site_name)s in %(languages)s.") % {
+        "site_name": config.provider, "languages": names}
+    json_ld = linked_data.website(config, languages, description, _logo(config))
+    meta = _meta(config, config.provider, description, CHOOSER, "", config.babel_locale(lang), "website",
+                 _other_locales(config, languages, lang), json_ld)
+    choices = [Link(code, _language_name(code), relative(index_path(code), "")) for code in languages]
+    return _render("languages.html", lang, config, "", choices=choices, meta=meta,
+                   alternates=_alternates(config, languages, "", index_path, x_default=CHOOSER),
+                   switcher=[], feed_links=[_feed_link(config, code, "") for code in languages])
+
+
+def _meta(config: Config, title: str, description: str, target: str, here: str, babel_locale: str, og_type: str,
+          other_locales: tuple[str, ...], json_ld: Markup, og_title: str | None = None, image: Image | None = None,
+          image_alt: str | None = None) -> PageMeta:
+    """Open Graph wants absolute addresses: no og:url or og:image without base_url. An index
+    shows the agency's logo; an article its picture, or none."""
+    og_image = image if og_type == "article" else _logo(config)
+    if og_image:
+        url = absolute(config, og_image.path)
+        og_image = replace(og_image, path=url) if url else None
+    return PageMeta(title, og_title or title, description, address(config, target, here), og_type,
+                    absolute(config, target), _og_locale(babel_locale), tuple(_og_locale(loc) for loc in other_locales),
+                    og_image, image_alt if og_image and og_type == "article" else None, json_ld)
+
+
+def _other_locales(config: Config, languages: tuple[str, ...], here: str) -> tuple[str, ...]:
+    return tuple(config.babel_locale(lang) for lang in languages if lang != here)
 
 
 def _render(template: str, lang: str, config: Config, here: str, **values) -> bytes:
     """Render a template for a page in html/<here>/, in language `lang`, with the toolkit's words."""
     words = i18n.translations(lang)
     env = _environment(_templates_dir(config))
+    values.setdefault("feed_links", [_feed_link(config, lang, here)] if here else [])
     html = env.get_template(template).render(
         lang=lang,
         gettext=words.gettext,
@@ -140,9 +245,12 @@ def _render(template: str, lang: str, config: Config, here: str, **values) -> by
         site_name=config.provider,
         copyright_notice=config.copyright_notice,
         source_language=config.source_language,
-        home=_relative(_index_path(lang), here),
-        chooser=_relative("html/index.html", here) if here else None,
-        stylesheet=_relative(f"html/{STYLESHEET}", here),
+        home=relative(index_path(lang), here),
+        chooser=relative(CHOOSER, here) if here else None,
+        stylesheet=relative(theme_path(STYLESHEET), here),
+        icon=relative(theme_path("favicon.svg"), here),
+        touch_icon=relative(theme_path(FEED_ICON), here),
+        manifest=relative(theme_path(MANIFEST), here),
         **values,
     )
     return html.encode("utf-8")
@@ -151,40 +259,77 @@ def _render(template: str, lang: str, config: Config, here: str, **values) -> by
 # --- Links -------------------------------------------------------------------------------------------
 
 
-def _article_path(lang: str, slug: str) -> str:
-    return f"html/{lang}/{slug}.html"
-
-
-def _index_path(lang: str) -> str:
-    return f"html/{lang}/index.html"
-
-
-@lru_cache(maxsize=4096)
-def _relative(target: str, here: str) -> str:
-    """`target` (a path under the output folder) as seen from a page in html/<here>/."""
-    return posixpath.relpath(target, posixpath.join("html", here))
-
-
-def _absolute(config: Config, target: str) -> str | None:
-    if not config.base_url:
-        return None
-    return config.base_url.rstrip("/") + "/" + target.removeprefix("html/")
-
-
-def _address(config: Config, target: str, here: str) -> str:
-    """Absolute when the site's address is known, relative otherwise."""
-    return _absolute(config, target) or _relative(target, here)
-
-
 def _alternates(config: Config, languages: tuple[str, ...], here: str, path: PathOf,
                 x_default: str | None = None) -> list[Link]:
-    links = [Link(lang, _language_name(lang), _address(config, path(lang), here)) for lang in languages]
-    default = x_default or path(config.source_language if config.source_language in languages else languages[0])
-    return links + [Link("x-default", "", _address(config, default, here))]
+    return [Link(lang, "" if lang == "x-default" else _language_name(lang), address(config, target, here))
+            for lang, target in alternate_targets(config, languages, path, x_default)]
 
 
 def _switcher(languages: tuple[str, ...], here: str, path: PathOf) -> list[Link]:
-    return [Link(lang, _language_name(lang), _relative(path(lang), here)) for lang in languages if lang != here]
+    return [Link(lang, _language_name(lang), relative(path(lang), here)) for lang in languages if lang != here]
+
+
+def _feed_link(config: Config, lang: str, here: str) -> FeedLink:
+    return FeedLink(relative(feed_path(lang), here), _feed_title(config, lang), lang)
+
+
+def _feed_title(config: Config, lang: str) -> str:
+    return i18n.translations(lang).gettext("News – %(site_name)s") % {"site_name": config.provider}
+
+
+# --- Pictures ---------------------------------------------------------------------------------------
+
+
+def _pictures(page: LocalizedArticle) -> list[Picture]:
+    return [p for p in (page.article.picture, *page.article.pictures) if p]
+
+
+def _shown_picture(page: LocalizedArticle) -> LocalizedPicture | None:
+    """The picture that represents the story in search results and link previews: the lead
+    picture, else the first in the body."""
+    return page.picture or next((b.picture for b in page.blocks if b.kind == "figure" and b.picture), None)
+
+
+def _image(slug: str, shown: LocalizedPicture) -> Image:
+    rendition = largest_jpeg(shown.picture)
+    picture = shown.picture
+    return Image(picture_path(slug, rendition.name), rendition.width, rendition.height,
+                 plain_text(shown.caption.text) if shown.caption else None,
+                 plain_text(shown.credit.text) if shown.credit else None, picture.copyright, rendition.media_type)
+
+
+def _figure(picture: LocalizedPicture, slug: str, here: str, lead: bool) -> Figure:
+    made = renditions(picture.picture)
+
+    def srcset(media_type: str) -> str:
+        return ", ".join(f"{relative(picture_path(slug, r.name), here)} {r.width}w" for r in made
+                         if r.media_type == media_type)
+
+    jpegs = [r for r in made if r.media_type == "image/jpeg"]
+    fallback = max((r for r in jpegs if r.width <= FALLBACK_WIDTH), key=_width, default=jpegs[0])
+    largest = max(jpegs, key=_width)
+    return Figure(picture, relative(picture_path(slug, fallback.name), here), srcset("image/webp"),
+                  srcset("image/jpeg"), largest.width, largest.height, lead)
+
+
+def _width(rendition: Rendition) -> int:
+    return rendition.width
+
+
+# --- Feeds -------------------------------------------------------------------------------------------
+
+
+def _feeds(articles: tuple[Versions, ...], languages: tuple[str, ...], config: Config) -> Files:
+    """One Atom feed per language, of its newest stories (the build passes older ones without bodies)."""
+    newest = articles[: config.collection_size]
+    result = {}
+    for lang in languages:
+        entries = tuple(v for versions in newest for v in versions if v.lang == lang)
+        if entries:
+            author = linked_data.provider_name(config, entries[0])
+            result[feed_path(lang)] = feeds.feed(config, lang, _feed_title(config, lang), author,
+                                                  theme_path(FEED_ICON), theme_path(LOGO), entries)
+    return result
 
 
 # --- Facts on a page ------------------------------------------------------------------------------------
@@ -213,6 +358,10 @@ def _dateline(page: LocalizedArticle) -> DatelineParts:
     return DatelineParts(place, _dateline_date(day, page.babel_locale), day, page.dateline_agency)
 
 
+def _dateline_text(parts: DatelineParts) -> str:
+    return f"{parts.place.text}, {parts.day} ({plain_text(parts.agency.text)})"
+
+
 def _translated(page: LocalizedArticle) -> str | None:
     """How much is translated, as the locale writes a percentage; None when all of it is."""
     percent = page.completeness.percent
@@ -227,39 +376,6 @@ def _og_locale(babel_locale: str) -> str:
     locale = Locale.parse(babel_locale)
     territory = locale.territory or Locale.parse(get_global("likely_subtags").get(locale.language, "")).territory
     return f"{locale.language}_{territory}" if territory else locale.language
-
-
-def json_ld(page: LocalizedArticle, config: Config) -> Markup:
-    """A schema.org NewsArticle, safe inside <script>: no '<', '>' or '&' survives unescaped, so a
-    translation cannot close the element or open a comment."""
-    article = page.article
-
-    def ref(lang: str) -> dict[str, str]:
-        return {"@type": "NewsArticle", "@id": _address(config, _article_path(lang, page.slug), page.lang),
-                "inLanguage": lang}
-
-    data = {
-        "@context": "https://schema.org",
-        **ref(page.lang),
-        "url": _address(config, _article_path(page.lang, page.slug), page.lang),
-        "headline": plain_text(page.headline.text),
-        "description": plain_text(page.summary.text) if page.summary else None,
-        "datePublished": article.published.isoformat(),
-        "dateModified": article.updated.isoformat() if article.updated else None,
-        "author": {"@type": "Organization" if article.byline in (article.credit, article.dateline.agency)
-                   else "Person", "name": plain_text(page.byline.text)},
-        "publisher": {"@type": "Organization", "name": config.provider},
-        "keywords": [plain_text(k.text) for k in page.keywords] or None,
-        "copyrightHolder": {"@type": "Organization", "name": config.copyright_holder} if config.copyright_holder
-        else None,
-    }
-    others = [lang for lang in page.languages if lang not in (page.lang, article.language)]
-    if page.lang == article.language:
-        data["workTranslation"] = [ref(lang) for lang in others] or None
-    elif article.language in page.languages:
-        data["translationOfWork"] = ref(article.language)
-    text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False, indent=2)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 # --- Templates ---------------------------------------------------------------------------------------
@@ -291,8 +407,24 @@ def _sentences(context, texts: tuple[Text, ...]) -> Markup:
     return sentences_html(texts, context["lang"])
 
 
-def _stylesheet(config: Config) -> bytes:
-    """The theme's CSS, copied as it is (not rendered: CSS braces are not template syntax)."""
-    env = _environment(_templates_dir(config))
-    source, _, _ = env.loader.get_source(env, STYLESHEET)
-    return source.encode("utf-8")
+def _theme_file(config: Config, name: str) -> bytes:
+    """A theme file copied as it is (CSS braces are not template syntax; icons are not text):
+    the project's own when its templates folder has one, else the package's."""
+    return _theme_bytes(_templates_dir(config), name)
+
+
+@lru_cache(maxsize=64)
+def _theme_bytes(templates_dir: str | None, name: str) -> bytes:
+    if templates_dir and (Path(templates_dir) / name).is_file():
+        return (Path(templates_dir) / name).read_bytes()
+    return package_files("publisher").joinpath("templates", name).read_bytes()
+
+
+@lru_cache(maxsize=8)
+def _logo_size(templates_dir: str | None) -> tuple[int, int]:
+    with PILImage.open(BytesIO(_theme_bytes(templates_dir, LOGO))) as image:
+        return image.size
+
+
+def _logo(config: Config) -> Image:
+    return Image(theme_path(LOGO), *_logo_size(_templates_dir(config)))

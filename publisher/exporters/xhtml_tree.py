@@ -6,6 +6,7 @@ data: their inline Markdown becomes elements through `parse_inline`, never parse
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -13,7 +14,7 @@ from lxml import etree
 from publisher.config import Config
 from publisher.inline import Inline, parse_inline, plain_text
 from publisher.localedata import DATELINE_DASH, dateline_date
-from publisher.model import LocalizedArticle, LocalizedBlock, Text
+from publisher.model import LocalizedArticle, LocalizedBlock, LocalizedPicture, Picture, Text
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -22,7 +23,10 @@ EPUB_TYPE = f"{{{EPUB_NS}}}type"
 # A relative link would point at nothing inside a book: only these keep their <a>.
 LINK_SCHEMES = ("http", "https", "mailto")
 BLOCKS = {"html", "head", "title", "link", "body", "article", "header", "footer", "nav", "h1", "h2", "h3", "h4",
-          "h5", "h6", "p", "blockquote", "ul", "ol", "li"}
+          "h5", "h6", "p", "blockquote", "ul", "ol", "li", "figure", "img", "figcaption"}
+# Where a picture's file is, as seen from the document, and its size: (src, width, height). A
+# builder given none (the wire's body) leaves pictures out.
+ImageSource = Callable[[Picture], tuple[str, int, int]]
 
 
 def element(parent: etree._Element | None, tag: str, **attributes: str) -> etree._Element:
@@ -80,14 +84,16 @@ def _local(node: etree._Element) -> str:
     return etree.QName(node).localname
 
 
-def content_document(version: LocalizedArticle, config: Config, stylesheet: str | None = None) -> bytes:
+def content_document(version: LocalizedArticle, config: Config, stylesheet: str | None = None,
+                     images: ImageSource | None = None) -> bytes:
     html, body = document(version.lang, version.headline, stylesheet)
     body.set(EPUB_TYPE, "bodymatter")
-    append_article(body, version, config)
+    append_article(body, version, config, images)
     return serialize(html)
 
 
-def append_article(parent: etree._Element, version: LocalizedArticle, config: Config) -> None:
+def append_article(parent: etree._Element, version: LocalizedArticle, config: Config,
+                   images: ImageSource | None = None) -> None:
     article = element(parent, "article")
     header = element(article, "header")
     append_text(element(header, "h1", epub_type="title"), version.headline)
@@ -95,8 +101,10 @@ def append_article(parent: etree._Element, version: LocalizedArticle, config: Co
         append_text(element(header, "p", class_="summary"), version.summary)
     append_dateline(element(header, "p", class_="dateline"), version)
     append_text(element(header, "p", class_="byline"), version.byline)
+    if version.picture and images:
+        append_figure(article, version.picture, *images(version.picture.picture))
     for block in version.blocks:
-        append_block(article, block)
+        append_block(article, block, images)
     if config.copyright_notice:
         _append_rights(element(article, "footer"), version.lang, config)
 
@@ -122,7 +130,11 @@ def append_dateline(parent: etree._Element, version: LocalizedArticle) -> None:
     _append_string(parent, f") {DATELINE_DASH}")
 
 
-def append_block(parent: etree._Element, block: LocalizedBlock) -> None:
+def append_block(parent: etree._Element, block: LocalizedBlock, images: ImageSource | None = None) -> None:
+    if block.kind == "figure":
+        if images and block.picture:
+            append_figure(parent, block.picture, *images(block.picture.picture))
+        return
     if block.kind == "heading":
         node = element(parent, f"h{min(max(block.level, 2), 6)}")
     elif block.kind == "quote":
@@ -138,7 +150,25 @@ def append_block(parent: etree._Element, block: LocalizedBlock) -> None:
             _append_string(node, " ")
         append_text(node, sentence)
     for child in block.children:
-        append_block(node, child)
+        append_block(node, child, images)
+
+
+def append_figure(parent: etree._Element, picture: LocalizedPicture, src: str, width: int, height: int) -> None:
+    """<figure>: the picture with its alt text (in the language it is really in), the caption and
+    the credit."""
+    figure = element(parent, "figure")
+    img = element(figure, "img", src=src, alt=plain_text(picture.alt.text), width=str(width), height=str(height))
+    if picture.alt.fallback:
+        set_lang(img, picture.alt.lang)
+    if not (picture.caption or picture.credit):
+        return
+    caption = element(figure, "figcaption")
+    if picture.caption:
+        append_text(caption, picture.caption)
+    if picture.credit:
+        if picture.caption:
+            _append_string(caption, " ")
+        append_text(element(caption, "span", class_="credit"), picture.credit)
 
 
 def append_text(parent: etree._Element, text: Text) -> None:
