@@ -209,6 +209,26 @@ def _report_build(report) -> None:
 
 
 @app.command()
+def serve(
+    root: ProjectOption = Path("."),
+    lang: LangOption = None,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
+                                      help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+) -> None:
+    """Live preview: build the web pages, serve them on 127.0.0.1, rebuild when an article,
+    catalogue, the glossary, the settings or a template is saved, and reload the open pages."""
+    from publisher.serve import serve as live_preview  # only this command needs a server and a watcher
+
+    config = _config(root)
+    languages = _languages(config, lang)
+
+    def report(line: str) -> None:
+        err.print(line, markup=False)
+
+    run(lambda: live_preview(config, languages, "127.0.0.1", port, report))
+
+
+@app.command()
 def validate(
     paths: Annotated[list[Path] | None,
                      typer.Argument(help="Files or folders; default: the project's output folder.")] = None,
