@@ -39,6 +39,7 @@ class State:
 
     generation: int = 0  # grows with every build that changed a page
     error: str | None = None
+    closing: bool = False  # the preview is stopping: event streams end
 
     def event(self) -> bytes:
         data = json.dumps({"generation": self.generation, "error": self.error}, ensure_ascii=False)
@@ -76,6 +77,9 @@ class Preview:
         with self._changed:
             self._state = state
             self._changed.notify_all()
+
+    def close(self) -> None:
+        self._publish(State(self.state.generation, self.state.error, closing=True))
 
     def wait(self, seen: State, timeout: float) -> State:
         """The state once it differs from `seen`, or as it is after `timeout` seconds."""
@@ -189,7 +193,7 @@ class _Handler(SimpleHTTPRequestHandler):
         state = self.preview.state
         try:
             self.wfile.write(state.event())
-            while True:
+            while not state.closing:
                 self.wfile.flush()
                 newer = self.preview.wait(state, HEARTBEAT_SECONDS)
                 self.wfile.write(newer.event() if newer != state else b": still here\n\n")
@@ -216,6 +220,7 @@ class Server:
             raise PublisherError(f"cannot serve on {host}:{port}: {exc.strerror}; "
                                  "choose another port with --port") from None
         self.httpd.daemon_threads = True
+        self.preview = preview
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -228,6 +233,7 @@ class Server:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.preview.close()  # ends the event streams, so no open page holds the server up
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -71,7 +72,7 @@ def site(tmp_path_factory) -> Path:
 def bundled(tmp_path_factory) -> Path:
     """The repository's own article, built with the README's command into a copy of the project."""
     root = copy_bundled_project(tmp_path_factory.mktemp("bundled"))
-    subprocess.run(["publish", "build", "--format", "html", "-C", str(root)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "publisher", "build", "--format", "html", "-C", str(root)], check=True, capture_output=True)
     return root
 
 

@@ -9,6 +9,7 @@ import os
 import re
 import struct
 import subprocess
+import sys
 import zipfile
 import zlib
 from io import BytesIO
@@ -362,10 +363,10 @@ def test_a_bad_picture_is_refused_precisely_and_nothing_is_written(tmp_path, cas
     damage, field, message = BAD[case]
     root = tmp_path
     folder = pictured(root)
-    subprocess.run(["publish", "build", "-C", str(root)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "publisher", "build", "-C", str(root)], check=True, capture_output=True)
     before = {p: p.read_bytes() for p in (root / "output").rglob("*") if p.is_file()}
     damage(folder / "roundtable.jpg")
-    result = subprocess.run(["publish", "build", "-C", str(root)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "publisher", "build", "-C", str(root)], capture_output=True, text=True)
     line = next(i for i, text in enumerate((root / "source/test-story.md").read_text().splitlines(), 1)
                 if text.strip() == f"{field}: roundtable.jpg")
     assert (result.returncode, result.stderr.strip()) == (1, f"source/test-story.md:{line}: {message}")
@@ -403,7 +404,7 @@ def test_a_picture_written_wrong_is_refused_with_every_problem(tmp_path, case):
     front, body, messages = SYNTAX[case]
     root = tmp_path
     pictured(root, front, body, update=False)
-    result = subprocess.run(["publish", "build", "-C", str(root)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "publisher", "build", "-C", str(root)], capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     found = [re.sub(r"^source/test-story\.md:\d+: ", "", line) for line in result.stderr.strip().splitlines()]
     assert found == messages

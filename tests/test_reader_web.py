@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import urllib.robotparser
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -137,7 +138,7 @@ def test_robots_txt_lets_crawlers_in_and_names_both_sitemaps(site):
 
 def test_without_base_url_the_build_says_so_once_and_writes_no_sitemap(tmp_path):
     root = make_project(tmp_path)
-    result = subprocess.run(["publish", "build", "-C", str(root), "--format", "html"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "publisher", "build", "-C", str(root), "--format", "html"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     notes = [line for line in result.stderr.splitlines() if "base_url" in line]
     assert notes == ["note: base_url is not set: canonical and hreflang links stay relative and no sitemap is "

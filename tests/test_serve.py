@@ -161,3 +161,12 @@ def test_a_port_in_use_is_an_error_without_a_traceback(project):
                                         ("#kazakhstan.po#", False), ("terms.tbx", True)])
 def test_editor_litter_is_not_a_save(name, kept):
     assert is_project_file(f"/project/locales/ru/LC_MESSAGES/{name}") is kept
+
+
+def test_ctrl_c_ends_the_preview_while_a_page_is_still_open(browser, project):
+    running = Preview(project, "--port", "0")
+    page = browser.new_page()
+    page.goto(f"{running.url}en/{SLUG}.html")
+    page.wait_for_load_state("networkidle")
+    running.stop()  # the open page's event stream must not hold the server up
+    page.close()
