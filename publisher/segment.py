@@ -100,6 +100,11 @@ def _all_units(article: Article, mode: str) -> Iterator[Unit]:
     yield Unit(article.byline, "byline", "byline")
     for keyword in article.keywords:
         yield Unit(keyword, "keyword", "keyword")
+    # Notes to partners travel with the story in every language (a withdrawal's reason, say).
+    for role in ("ednote", "correction"):
+        note = getattr(article, role)
+        if note:
+            yield Unit(note, role, role)
     for block in article.blocks:
         yield from block_units(block, article.language, mode)
 
