@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import polib
 from lxml import etree
 
 from publisher.build import build
@@ -97,3 +98,19 @@ def set_front_matter(root: Path, *lines: str, slug: str = "test-story") -> None:
         text = "\n".join(l for l in text.split("\n") if not l.startswith(key))
         text = text.replace("byline: BelTA\n", f"byline: BelTA\n{line}\n", 1)
     path.write_text(text, encoding="utf-8")
+
+
+def retranslate(root: Path, lang: str, translations: dict[str, str], slug: str = "test-story") -> None:
+    """A translator's answer to an edit: new text for these units, no longer fuzzy."""
+    from tests.helpers import po_path
+
+    run_update(root)
+    po = polib.pofile(str(po_path(root, lang, slug)))
+    for entry in po:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+    po.save()
+    run_update(root)
