@@ -79,7 +79,8 @@ def test_a_version_is_dated_by_the_build_that_made_it_and_a_correction_is_its_ow
     assert signals(item(day.root, "en")) == ["sig:correction"]
     path = day.root / "source" / "test-story.md"
     path.write_text(path.read_text(encoding="utf-8").replace("key partners", "close partners"), encoding="utf-8")
-    retranslate(day.root, "ru", {"Kazakhstan and Belarus are close partners.": "Казахстан и Беларусь — близкие партнёры."})
+    retranslate(day.root, "ru", {"Kazakhstan and Belarus are close partners.":
+                                 "Казахстан и Беларусь — близкие партнёры."})
     day(51)
     ru = item(day.root, "ru")
     assert times(ru) == ("3", stamp(51), stamp(0.5))
