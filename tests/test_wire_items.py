@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from publisher.wire import exporter as wire_exporter
 from publisher.wire.schema import problems
 from tests.wire_helpers import (GUID_RE, LANGUAGES, NAR, SLUGS, XHTML, XML_LANG, assert_all_valid, body_paragraphs,
                                 feed, item, make_newsroom, meta, package, set_front_matter, wire_build, wire_files)
-from tests.helpers import translate
+from tests.helpers import ROOT, translate
 
 EPOCH = "1733046420"  # 2024-12-01T09:47:00Z
 
@@ -217,3 +218,51 @@ def test_our_own_checks_see_what_the_schema_does_not(built):
     not_xhtml = data.replace(b'<html xmlns="http://www.w3.org/1999/xhtml"', b'<html xmlns="urn:x"')
     assert "exactly one {http://www.w3.org/1999/xhtml}html element" in problems(not_xhtml)[0].message
 
+
+
+# --- The bundled story, as the README builds it -------------------------------------------------
+
+
+def copy_newsroom(dest: Path) -> Path:
+    """The repository's newsroom (articles, catalogues, glossary, settings, ledger), without output/."""
+    for folder in ("source", "locales", "glossary", "ledger"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    return dest
+
+
+def test_the_bundled_story_goes_out_in_four_languages_as_its_ledger_says(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = copy_newsroom(tmp_path)
+    ledger = root / "ledger" / "belta-20240905-kazakhstan-belarus-allies.json"
+    committed = ledger.read_bytes()
+    report = wire_build(root)
+    assert report.held_back == []
+    assert ledger.read_bytes() == committed, ("the committed ledger is out of date with the bundled story: run "
+                                              "`publish build` and commit ledger/")
+    assert_all_valid(root)
+    for lang in LANGUAGES:
+        tree = item(root, lang, "kazakhstan-belarus-allies")
+        assert tree.get("guid") == f"urn:newsml:belta.by:20240905:belta-20240905-kazakhstan-belarus-allies@{lang}"
+        assert tree.get("version") == "1"
+    retired = {g: i for g, i in json.loads(committed)["items"].items() if i["retired"]}
+    assert sorted(retired) == ["urn:newsml:belta:belta-20240905-kazakhstan-belarus-allies"] + [
+        f"urn:newsml:belta:belta-20240905-kazakhstan-belarus-allies:{lang}" for lang in ("be", "en", "kk", "ru")]
+
+
+def test_withdrawing_the_bundled_story_reaches_its_retired_guids_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")
+    root = copy_newsroom(tmp_path)
+    path = root / "source" / "kazakhstan-belarus-allies.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("byline: BelTA\n", "byline: BelTA\nstatus: canceled\n"),
+                    encoding="utf-8")
+    wire_build(root)
+    assert_all_valid(root)
+    for lang in LANGUAGES:
+        for suffix, guid_end, version in (("", f"@{lang}", "2"), (".retired-1", f":{lang}", "3")):
+            tree = item(root, lang, f"kazakhstan-belarus-allies{suffix}")
+            assert tree.get("guid").endswith(guid_end) and tree.get("version") == version
+            assert meta(tree).find(NAR + "pubStatus").get("qcode") == "stat:canceled"
+    old = package(root, "kazakhstan-belarus-allies.retired-1")
+    assert old.get("guid") == "urn:newsml:belta:belta-20240905-kazakhstan-belarus-allies" and old.get("version") == "2"
+    assert all(r.get("residref").startswith("urn:newsml:belta:") for r in old.iter(NAR + "itemRef"))

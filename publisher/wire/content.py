@@ -170,15 +170,16 @@ def item_content(version: LocalizedArticle, guid: str, config: Config) -> ItemCo
 
 
 def package_content(article: Article, guid: str, refs: tuple[Ref, ...], headlines: tuple[Name, ...],
-                    package_notes: tuple[Note, ...], config: Config) -> PackageContent:
+                    package_notes: tuple[Note, ...], config: Config, retired: int = 0) -> PackageContent:
     return PackageContent(guid=guid, lang=article.language, status=article.status, provider=config.provider,
-                          group_id=group_id(article), slugline=article.slug, headlines=headlines, refs=refs,
-                          notes=package_notes, embargoed=article.embargoed, rights=rights(config))
+                          group_id=group_id(article, retired), slugline=article.slug, headlines=headlines,
+                          refs=refs, notes=package_notes, embargoed=article.embargoed, rights=rights(config))
 
 
-def group_id(article: Article) -> str:
-    """An xs:ID unique within any message: article ids are unique within the project."""
-    return f"G-{article.id}"
+def group_id(article: Article, retired: int = 0) -> str:
+    """An xs:ID unique within any message: article ids are unique within the project, and a retired
+    package of the story (sent in the same message as the current one when it is withdrawn) is numbered."""
+    return f"G-{article.id}" + (f"-retired-{retired}" if retired else "")
 
 
 def notes(version: LocalizedArticle) -> tuple[Note, ...]:

@@ -207,11 +207,12 @@ def _send_packages(article: Article, versions: tuple[LocalizedArticle, ...], con
         refs = tuple(Ref(i.guid, i.latest.version, i.language, i.latest.headline or "", i.latest.status)
                      for i in members)
         headlines = tuple(Name(r.headline, r.lang) for r in refs if r.headline)
-        content = package_content(article, item.guid, refs, headlines, package_notes, config)
+        retired = _retired_index(book, item)
+        content = package_content(article, item.guid, refs, headlines, package_notes, config, retired)
         item = _advance(item, content.digest(), now, content.status, content.embargoed,
                         headlines[0].text if headlines else None)
         tree = package_item(content, _stamp(item), config.provider_domain)
-        path = f"newsml/{article.slug}{f'.retired-{_retired_index(book, item)}' if item.retired else ''}.xml"
+        path = f"newsml/{article.slug}{f'.retired-{retired}' if retired else ''}.xml"
         document, book = _document(path, item, serialize(tree), book)
         documents.append(document)
     return documents, book
