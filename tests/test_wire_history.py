@@ -180,6 +180,8 @@ class NewsDay(RuleBasedStateMachine):
                 for record in entry["versions"]:
                     key = (guid, record["version"])
                     assert self.versions.setdefault(key, record) == record, f"{key} was rewritten in the ledger"
+        for (guid, version), digest in self.bytes.items():  # what an outbox would check its files against
+            assert self.versions[(guid, int(version))]["sent"] == f"sha256:{digest}", (guid, version)
 
     @invariant()
     def versions_only_grow(self):
