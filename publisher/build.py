@@ -8,7 +8,8 @@ anywhere removes the staged files and leaves output/ as it was.
 
 A build narrowed with --article, --lang or --format renders what it is asked for, removes
 nothing and leaves the manifest alone; an --article build leaves the collections (indexes,
-editions, feed) alone too. A --lang build sends the wire a package of just those languages.
+editions, feed) alone too. A --lang build sends the wire just those languages; their package still
+lists every language partners hold (publisher.wire).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class _Build:
             return self._nothing_to_do(hashes)
         self.articles = load_articles(self.config, self.only)
         if not self.only and "newsml" in self.options.formats:  # a story partners hold may not just vanish
-            wire.check_sent_stories(self.config, {a.id for a in self.articles})
+            wire.check_sent_stories(self.config, self.articles)
         self.dirty = [a for a in self.articles if self.force or self.manifest.articles.get(a.slug) != hashes[a.slug]
                       or self.manifest.ids.get(a.slug) != a.id or not _cache_path(self.out, a.slug).exists()]
         self.newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)

@@ -4,6 +4,8 @@ embargoes, withdrawals, withholdings and deletions, as partners see them."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -247,3 +249,21 @@ def test_a_changed_translation_sends_only_that_item_and_the_package(day):
         "output/newsml/kk/test-story.xml", "output/newsml/test-story.xml", "output/newsml/feed.xml",
         "ledger/test-test-story.json"}
     assert times(item(day.root, "kk")) == ("2", stamp(1), stamp(0)) and signals(item(day.root, "kk")) == ["sig:update"]
+
+
+def test_changing_the_id_of_a_sent_story_is_refused(day):
+    day(0)
+    path = day.root / "source" / "second-story.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: test-second-story", "id: renamed-story"),
+                    encoding="utf-8")
+    with pytest.raises(PublisherError, match="now has the id 'renamed-story', but partners know the story by guids"):
+        day(1)
+
+
+def test_the_editor_reads_the_refusal_without_a_traceback(day):
+    day(0)
+    (day.root / "source" / "second-story.md").unlink()
+    result = subprocess.run([sys.executable, "-m", "publisher", "build", "-C", str(day.root), "--format", "newsml"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("ledger/test-second-story.json: this story was sent to wire partners")

@@ -97,20 +97,30 @@ def plan(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger, n
     return Plan(tuple(documents + packages), book)
 
 
-def check_sent_stories(config: Config, article_ids: set[str]) -> None:
-    """A story sent to partners whose source is gone is refused: partners would keep it forever."""
+def check_sent_stories(config: Config, articles: list[Article]) -> None:
+    """A story sent to partners whose source is gone (or whose id changed) is refused: partners would
+    keep it as usable for ever."""
+    ids = {a.id for a in articles}
+    by_slug = {a.slug: a for a in articles}
     errors = []
     for article_id in ledgers.ledger_ids(config.root):
-        if article_id in article_ids:
+        if article_id in ids:
             continue
         book = load_ledger(config, article_id)
         live = [item for item in book.sent() if item.latest.status != "canceled"]
-        if live:
+        if not live:
+            continue
+        renamed = by_slug.get(book.slug)
+        if renamed:
+            problem = (f"source/{book.slug}.md now has the id '{renamed.id}', but partners know the story by "
+                       f"guids built from '{article_id}'; put the id back, or withdraw the story under it first "
+                       "('status: canceled') and send the new one after")
+        else:
             source = f"source/{book.slug}.md" if book.slug else f"the article with id '{article_id}'"
-            errors.append(PublisherError(
-                f"this story was sent to wire partners ({len(live)} item(s) they still hold as usable) but "
-                f"{source} is gone; restore it, and set 'status: canceled' to withdraw the story from "
-                "partners, or keep it as it was", ledgers.relative_path(article_id)))
+            problem = (f"{source} is gone; restore it, and set 'status: canceled' to withdraw the story from "
+                       "partners, or keep it as it was")
+        errors.append(PublisherError(f"this story was sent to wire partners ({len(live)} item(s) they still hold "
+                                     f"as usable) but {problem}", ledgers.relative_path(article_id)))
     if errors:
         raise errors[0] if len(errors) == 1 else Problems(errors)
 
