@@ -37,6 +37,7 @@ source_language = "en"
 languages = ["en", "ru", "be", "kk"]
 babel_locales = { en = "en_GB" }
 provider = "BelTA"
+provider_domain = "belta.by"
 copyright_holder = "BelTA"
 copyright_notice = "© BelTA. Reproduction requires a hyperlink to belta.by."
 """

@@ -8,7 +8,8 @@ anywhere removes the staged files and leaves output/ as it was.
 
 A build narrowed with --article, --lang or --format renders what it is asked for, removes
 nothing and leaves the manifest alone; an --article build leaves the collections (indexes,
-editions, feed) alone too. A --lang build sends the wire a package of just those languages.
+editions, feed) alone too. A --lang build sends the wire just those languages; their package still
+lists every language partners hold (publisher.wire).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import logging
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
-from publisher import catalogs, ledger
+from publisher import catalogs, wire
 from publisher.checks import errors_by_language
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
@@ -34,7 +36,7 @@ from publisher.source import find_articles
 
 log = logging.getLogger(__name__)
 CACHE_DIR = ".build"  # inside the output folder: the manifest and each article's localized versions
-FEED = "newsml/feed.xml"  # moved into place last: partners poll it
+FEED = wire.FEED  # moved into place last: partners poll it
 Progress = Callable[[int, int], None]
 
 
@@ -82,7 +84,8 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
     formats = tuple(f for f in FORMATS if f in formats)
     with project_lock(config.root):
         sweep_temporary(config.output_path)
-        report = _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)
+        stamp = wire.build_time() if "newsml" in formats else None  # the time of the wire's new versions
+        report = _Build(config, Options(formats, wanted, fallback), only, force, stamp).run(job_count(jobs), progress)
     if "html" in formats and not config.base_url:
         report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
                             "written; set base_url in [tool.publisher] to the address output/html is served at")
@@ -90,8 +93,9 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
 
 
 class _Build:
-    def __init__(self, config: Config, options: Options, only: tuple[str, ...], force: bool):
-        self.config, self.options, self.only = config, options, only
+    def __init__(self, config: Config, options: Options, only: tuple[str, ...], force: bool,
+                 build_time: datetime | None = None):
+        self.config, self.options, self.only, self.build_time = config, options, only, build_time
         self.out = config.output_path
         self.partial = bool(only) or options.formats != FORMATS or options.languages != config.languages
         self.manifest = Manifest() if self.partial else Manifest.load(self.out / CACHE_DIR)
@@ -106,6 +110,8 @@ class _Build:
         if not self.force and not self.gone and all(self.manifest.articles.get(s) == h for s, h in hashes.items()):
             return self._nothing_to_do(hashes)
         self.articles = load_articles(self.config, self.only)
+        if not self.only and "newsml" in self.options.formats:  # a story partners hold may not just vanish
+            wire.check_sent_stories(self.config, self.articles)
         self.dirty = [a for a in self.articles if self.force or self.manifest.articles.get(a.slug) != hashes[a.slug]
                       or self.manifest.ids.get(a.slug) != a.id or not _cache_path(self.out, a.slug).exists()]
         self.newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
@@ -135,7 +141,7 @@ class _Build:
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         """Each article's files are staged as they come; only a lean summary stays in memory."""
         results: dict[str, ArticleResult] = {}
-        work = [(self.config, self.options, a) for a in self.dirty]
+        work = [(self.config, self.options, a, self.build_time) for a in self.dirty]
         for done, result in enumerate(map_in_processes(_render_article, work, jobs), start=1):
             self._stage_files(result.files)
             self.outputs[result.slug] = sorted(result.files)
@@ -154,13 +160,16 @@ class _Build:
 
     def _render_collections(self, results: dict[str, ArticleResult]) -> list[str]:
         cached = {a.slug: results.get(a.slug) or self._lean(_load_cache(self.out, a.slug)) for a in self.articles}
-        ctx = Context(self.config)
+        pending = {path: data for result in results.values() for path, data in result.state.items()}
+        ctx = Context(self.config, self.build_time, pending)
         names: list[str] = []
         for fmt in self.options.formats:
             chosen = tuple(cached[a.slug].published.get(fmt, ()) for a in self.newest)
             files = exporter(fmt).collection(tuple(vs for vs in chosen if vs), ctx)
             self._stage_files(files)
             names += files
+        if "newsml" in self.options.formats and FEED not in names and FEED in self.manifest.files.get("*", ()):
+            names.append(FEED)  # the wire sends nothing this time: partners keep polling the last good feed
         for article in self.articles:
             self.report.held_back += cached[article.slug].held_back
         return names
@@ -226,10 +235,10 @@ def _keeps_pages(result: ArticleResult, earlier: set[str]) -> bool:
     return any(f.startswith(f"{h.format}/{h.lang}/") for h in result.held_back for f in earlier)
 
 
-def _render_article(job: tuple[Config, Options, Article]) -> ArticleResult:
-    config, options, article = job
+def _render_article(job: tuple[Config, Options, Article, datetime | None]) -> ArticleResult:
+    config, options, article, build_time = job
     versions = _localize_all(config, article, options.languages)
-    ctx = Context(config)
+    ctx = Context(config, build_time)
     published, held_back, files, state = {}, [], {}, {}
     errors = None
     for fmt in options.formats:
@@ -265,7 +274,9 @@ def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], fall
     gate = config.gates[fmt]
     passed = []
     for version in versions:
-        reason = _editorial_hold(version.article, fmt) or _translation_hold(version, fmt, gate, fallback, errors)
+        reason = _editorial_hold(config, version.article, fmt)
+        if not reason and (fmt != "newsml" or wire.gated(version.article)):  # a withdrawal reaches every language
+            reason = _translation_hold(version, fmt, gate, fallback, errors)
         if reason:
             held_back.append(HeldBack(version.slug, version.lang, fmt, reason))
         else:
@@ -286,14 +297,14 @@ def _translation_hold(version: LocalizedArticle, fmt: str, gate: Gate, fallback:
     return None
 
 
-def _editorial_hold(article: Article, fmt: str) -> str | None:
-    """The desk's own holds. The wire carries an embargo and a withdrawal to partners (embargoed,
-    stat:canceled); readers' formats wait until the embargo field is removed, and drop a
-    withdrawn story. A withheld story goes nowhere."""
+def _editorial_hold(config: Config, article: Article, fmt: str) -> str | None:
+    """The desk's own holds. The wire decides its own (publisher.wire: it carries an embargo, a
+    withdrawal and a withholding to partners); readers' formats wait until the embargo field is
+    removed, and drop a withdrawn or withheld story."""
+    if fmt == "newsml":
+        return wire.hold(article, config)
     if article.status == "withheld":
         return "status: withheld"
-    if fmt == "newsml":
-        return None
     if article.status == "canceled":
         return "status: canceled (the wire sends the withdrawal)"
     if article.embargoed:
@@ -317,7 +328,7 @@ def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str
     source = config.source_path / f"{slug}.md"
     catalogues = [catalogs.catalog_path(config.locales_path, lang, slug) for lang in languages]
     pictures = sorted(p for p in (config.source_path / slug).glob("*") if p.is_file())  # source/<slug>/…
-    return article_hash(source, catalogues + [config.root / ledger.relative_path(article_id)] + pictures)
+    return article_hash(source, catalogues + [config.root / wire.ledger_path(article_id)] + pictures)
 
 
 def _cache_path(out: Path, slug: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -12,6 +13,8 @@ from publisher.errors import PublisherError
 from publisher.textchars import describe, forbidden
 
 SEGMENTATION_MODES = ("sentence", "paragraph")
+# A lower-case DNS name of two or more labels (RFC 1035): the ProviderId of RFC 3085 guids.
+DOMAIN_RE = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,11 @@ class Config:
     base_url: str = ""
     collection_size: int = 50  # editions and the wire feed carry the newest N articles
     provider: str = "publisher"
+    # The Internet domain the provider owns (belta.by): wire guids are RFC 3085 URNs built from it.
+    provider_domain: str = ""
     copyright_holder: str = ""
     copyright_notice: str = ""
+    usage_terms: str = ""  # what partners may do with the wire copy (NewsML-G2 rightsInfo/usageTerms)
     gates: dict[str, Gate] = field(default_factory=lambda: dict(DEFAULT_GATES))
 
     @property
@@ -122,6 +128,9 @@ def _from_table(root: Path, table: dict[str, Any], path: Path) -> Config:
     if config.base_url and (address.scheme not in ("http", "https") or not address.netloc):
         raise PublisherError(f"base_url '{config.base_url}' is not a site address; write it in full, "
                              "e.g. https://news.example/", path)
+    if config.provider_domain and not DOMAIN_RE.fullmatch(config.provider_domain):
+        raise PublisherError(f"provider_domain '{config.provider_domain}' is not an Internet domain name; write the "
+                             "domain the provider owns, e.g. belta.by", path)
     return config
 
 

@@ -19,14 +19,15 @@ DOMAIN = "publisher"
 
 
 @lru_cache(maxsize=None)
-def translations(lang: str) -> NullTranslations:
-    """The UI catalogue of a language; a language without one shows the English words."""
-    po = files("publisher") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def translations(lang: str, package: str = "publisher", domain: str = DOMAIN) -> NullTranslations:
+    """The catalogue of a language (`<package>/locale/<lang>/LC_MESSAGES/<domain>.po`); a language without
+    one shows the English words. The wire keeps its notes to partners in its own domain."""
+    po = files(package) / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
     if not po.is_file():
         return NullTranslations()
     with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+        catalog = read_po(handle, locale=lang, domain=domain)
     mo = BytesIO()
     write_mo(mo, catalog)
     mo.seek(0)
-    return Translations(mo, domain=DOMAIN)
+    return Translations(mo, domain=domain)

@@ -41,6 +41,8 @@ def localize(article: Article, translations: Translations, lang: str, babel_loca
         keywords=tuple(t(k, "keyword") for k in article.keywords),
         blocks=blocks,
         completeness=completeness(article, translations, lang, mode),
+        ednote=t(article.ednote, "ednote") if article.ednote else None,
+        correction=t(article.correction, "correction") if article.correction else None,
         languages=languages,
         picture=_picture(article.picture, t) if article.picture else None,
     )

@@ -23,6 +23,8 @@ class Dateline:
     place: str
     agency: str
     date: date
+    country: str | None = None  # ISO 3166-1 alpha-2 code of the place's country (BY)
+    geonames: str | None = None  # the place's GeoNames id (625144 for Minsk)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class Unit:
     """One translatable string: its identity is (context, text)."""
 
     text: str
-    role: str  # headline | summary | dateline.place | dateline.agency | byline | keyword | heading | body | quotation | list | caption
+    role: str  # headline | summary | dateline.place | dateline.agency | byline | keyword | ednote | correction | heading | body | quotation | list | caption
     context: str | None = None
 
     @property
@@ -140,6 +142,8 @@ class LocalizedArticle:
     keywords: tuple[Text, ...]
     blocks: tuple[LocalizedBlock, ...]
     completeness: Completeness
+    ednote: Text | None = None  # the editor's note to partners (a withdrawal's reason, an embargo's terms)
+    correction: Text | None = None  # what the latest correction changed
     languages: tuple[str, ...] = field(default=())  # every language this article is published in
     picture: LocalizedPicture | None = None  # the lead picture
 

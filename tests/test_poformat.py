@@ -50,3 +50,18 @@ def test_short_strings_stay_on_one_line_and_newlines_split():
     assert string_lines("msgid", "Short") == ['msgid "Short"']
     assert string_lines("msgstr", "a\nb") == ['msgstr ""', '"a\\n"', '"b"']
     assert string_lines("msgid", 'say "hi"\\') == ['msgid "say \\"hi\\"\\\\"']
+
+
+def test_an_obsolete_entry_keeps_its_previous_text_as_gettext_writes_it(tmp_path):
+    """An edited unit edited again before it is translated becomes obsolete with its #| line: "#~|"."""
+    import polib
+
+    from publisher.poformat import entry_lines
+
+    entry = polib.POEntry(msgid="The second story has (edit 2) a list and a quotation. " * 2, msgstr="Перевод",
+                          flags=["fuzzy"], previous_msgid="The second story has a list and a quotation. " * 2)
+    ours = "\n".join(HEADER + entry_lines(entry, obsolete=True)) + "\n"
+    path = tmp_path / "obsolete.po"
+    path.write_text(ours, encoding="utf-8")
+    theirs = subprocess.run([gettext_tool("msgcat"), str(path)], capture_output=True, text=True, check=True).stdout
+    assert ours == theirs and "#~| msgid" in ours

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from publisher import catalogs, newsml_schema
+from publisher import catalogs
+from publisher.wire import schema as newsml_schema
 from publisher.config import load_config
 from publisher.exporters import FORMATS, Context, exporter
 from publisher.localize import localize

@@ -56,6 +56,15 @@ dateline:
 def test_good_minimal_article_gets_defaults(tmp_path):
     article = read_article(_article(tmp_path, GOOD))
     assert article.byline == "BelTA" and article.summary is None and article.status == "usable"
+    assert (article.dateline.country, article.dateline.geonames) == (None, None)
+
+
+def test_the_dateline_names_its_country_and_geonames_id_and_offsets_may_be_z_or_negative(tmp_path):
+    front = GOOD.replace("  agency: BelTA\n", "  agency: BelTA\n  country: BY\n  geonames: 625144\n")
+    front = front.replace("+03:00", "Z") + "updated: 2024-09-05T13:00:00-14:00\n"
+    article = read_article(_article(tmp_path, front))
+    assert (article.dateline.country, article.dateline.geonames) == ("BY", "625144")
+    assert article.published.utcoffset().total_seconds() == 0 and article.updated.utcoffset().days == -1
 
 
 @pytest.mark.parametrize("front, line, text", [
@@ -68,6 +77,16 @@ def test_good_minimal_article_gets_defaults(tmp_path):
     (GOOD.replace("headline: A headline", "headline: [a, b]"), 4, "'headline' must be a non-empty text"),
     (GOOD.replace("id: s1", "id: ../etc"), 2, "id must be letters"),
     (GOOD + "urgency: 12\n", 9, "'urgency' must be a whole number"),
+    # xs:dateTime carries offsets of whole minutes up to 14 hours: wire partners reject anything else.
+    (GOOD.replace("+03:00", "+03:00:30"), 5, "the time zone offset of '2024-09-05T12:00:00+03:00:30' is not one"),
+    (GOOD.replace("+03:00", "+23:00"), 5, "write whole minutes from -14:00 to +14:00"),
+    (GOOD + "updated: 2024-09-05T13:00:00-14:30\n", 9, "is not one an xs:dateTime can carry"),
+    (GOOD.replace("place: Minsk", "place: '[Minsk](https://minsk.by)'"), 7, "'dateline.place' is plain text"),
+    (GOOD.replace("agency: BelTA", "agency: Bel&amp;TA"), 8, "'dateline.agency' is plain text, not Markdown"),
+    (GOOD.replace("  agency: BelTA\n", "  agency: BelTA\n  country: XX\n"), 9, "'XX' is not an ISO 3166-1 alpha-2"),
+    (GOOD.replace("  agency: BelTA\n", "  agency: BelTA\n  country: EU\n"), 9, "'EU' is not an ISO 3166-1"),
+    (GOOD.replace("  agency: BelTA\n", "  agency: BelTA\n  geonames: Minsk\n"), 9, "'Minsk' is not a GeoNames id"),
+    (GOOD.replace("  agency: BelTA\n", "  agency: BelTA\n  city: Minsk\n"), 9, "unknown field 'dateline.city'"),
 ])
 def test_bad_front_matter_is_reported_with_its_line(tmp_path, front, line, text):
     with pytest.raises(PublisherError) as caught:

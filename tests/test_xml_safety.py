@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.newsml_schema import NAR
+from publisher.wire import NAR
 from tests.helpers import ROOT
 
 PARSING_FUNCTIONS = {"parse", "fromstring", "XML", "iterparse", "XMLID", "fromstringlist"}

@@ -3,20 +3,23 @@
 An exporter renders files as bytes, keyed by their path under the output folder
 ("html/ru/<slug>.html"); it never writes: the build writes everything once all is rendered.
 An exporter that keeps state in the project (NewsML-G2's version ledger) also offers
-`article_with_state(versions, ctx) -> (files, {project-relative path: bytes})`.
+`article_with_state(versions, ctx) -> (files, {project-relative path: bytes})`. The wire is no
+reader-facing format: it lives in publisher.wire and is registered here under "newsml".
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from publisher.config import Config
 from publisher.model import LocalizedArticle
 
-# The registry: format name → module publisher.exporters.<name>.
+# The registry: format name → module publisher.exporters.<name> (the wire's is publisher.wire).
 FORMATS = ("html", "xhtml", "epub", "newsml")
+MODULES = {"newsml": "publisher.wire"}
 
 Files = dict[str, bytes]
 # All language versions of one article that a format publishes (source language first).
@@ -26,6 +29,8 @@ Versions = tuple[LocalizedArticle, ...]
 @dataclass(frozen=True)
 class Context:
     config: Config
+    build_time: datetime | None = None  # when this build runs: the time of the wire's new versions
+    state: Files = field(default_factory=dict)  # project state this build will write (the ledgers), by path
 
 
 class Exporter(Protocol):
@@ -41,4 +46,4 @@ class Exporter(Protocol):
 def exporter(name: str) -> Exporter:
     if name not in FORMATS:
         raise KeyError(name)
-    return importlib.import_module(f"publisher.exporters.{name}").EXPORTER
+    return importlib.import_module(MODULES.get(name, f"publisher.exporters.{name}")).EXPORTER

@@ -1,0 +1,91 @@
+"""The wire as the build sees it: one story's items and ledger, then the feed, every file validated.
+
+    newsml/<lang>/<slug>.xml   one text newsItem per story and language
+    newsml/<slug>.xml          the packageItem listing the story's languages (pgrmod:alt)
+    newsml/feed.xml            a newsMessage carrying the items and packages the newest stories
+                               (Config.collection_size) send in this build
+
+Every document is checked against the shipped NewsML-G2 2.35 schema (and what the schema leaves
+out: one XHTML body in inlineXML, qcodes from declared schemes) before the build may write
+anything: a document that fails is a bug in the toolkit, reported as one, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from lxml import etree
+
+from publisher.errors import PublisherError
+from publisher.exporters import Context, Files, Versions
+from publisher.wire import ledger as ledgers
+from publisher.wire.ledger import Ledger
+from publisher.wire.newsday import Document, build_time, load_ledger, plan
+from publisher.wire.schema import parser, problems
+from publisher.wire.tree import news_message, serialize
+
+FEED = "newsml/feed.xml"
+
+
+class WireExporter:
+    name = "newsml"
+
+    def article(self, versions: Versions, ctx: Context) -> Files:
+        return self.article_with_state(versions, ctx)[0]
+
+    def article_with_state(self, versions: Versions, ctx: Context) -> tuple[Files, Files]:
+        """The story's documents, and its ledger keyed by its path in the project."""
+        article = versions[0].article
+        book = load_ledger(ctx.config, article.id)
+        result = plan(versions, ctx.config, book, ctx.build_time or build_time())
+        files = {document.path: document.data for document in result.documents}
+        check(files)
+        if not result.ledger.sent():
+            return files, {}
+        return files, {ledgers.relative_path(article.id): ledgers.dumps(result.ledger)}
+
+    def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
+        """The feed: what the newest stories send, items before their package. Nothing when they
+        send nothing (every language held back): the build then keeps the last feed."""
+        documents, created = [], []
+        for versions in articles[: ctx.config.collection_size]:
+            book = _pending_ledger(versions, ctx)
+            result = plan(versions, ctx.config, book, ctx.build_time or build_time())
+            documents += result.documents
+            created += [result.ledger.items[d.guid].latest.created for d in result.documents]
+        if not documents:
+            return {}
+        sent = max(created)
+        priority = min(versions[0].article.urgency for versions in articles[: ctx.config.collection_size])
+        trees = [etree.fromstring(d.data, parser()) for d in documents]
+        feed = serialize(news_message(trees, sent, ctx.config.provider, _transmit_id(sent, documents), priority))
+        check({FEED: feed})
+        return {FEED: feed}
+
+
+EXPORTER = WireExporter()
+
+
+def check(files: Files) -> None:
+    """Refuse to write a document the IPTC schema rejects: that is a bug of ours, not bad input."""
+    for path, data in sorted(files.items()):
+        found = problems(data, ours=True)
+        if found:
+            listed = "; ".join(f"line {p.line}: {p.message}" for p in found[:5])
+            raise PublisherError(f"bug: publish made a NewsML-G2 document that the IPTC 2.35 schema rejects, so "
+                                 f"nothing was written; please report it with this message: {listed}", path)
+
+
+def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
+    """The story's ledger as this build leaves it: from the state it is about to write, else the project."""
+    article = versions[0].article
+    pending = ctx.state.get(ledgers.relative_path(article.id))
+    if pending is None:
+        return load_ledger(ctx.config, article.id)
+    return ledgers.loads(pending, article.id)
+
+
+def _transmit_id(sent, documents: list[Document]) -> str:
+    """The same items sent at the same time make the same message; anything else gets another id."""
+    lines = [sent.isoformat()] + [f"{d.guid} {d.version}" for d in documents]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:20]

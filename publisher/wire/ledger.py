@@ -1,0 +1,218 @@
+"""The version ledger: every wire item of a story, every version of it that was sent, and when.
+
+A partner's ingest system keeps the highest version of every guid it has seen, so versions only
+ever go up, on whatever machine the story is rebuilt: the ledger is committed with the project,
+one file per story, `ledger/<article id>.json` (keyed by id because the guids are), and read back by
+every build. It is plain JSON with sorted keys:
+
+    {
+      "format": 2,
+      "article": "<article id>",
+      "slug": "<slug>",                       the source file, for messages
+      "items": {
+        "<guid>": {
+          "kind": "text" | "package",
+          "language": "en",
+          "retired": false,                   true: an earlier guid of this item (not updated,
+                                              but a withdrawal still reaches it)
+          "versions": [
+            {
+              "version": 1,
+              "created": "2026-12-01T09:47:00+00:00",   versionCreated; the first is firstCreated
+              "content": "sha256:…",          the canonical editorial content (see content.py)
+              "sent": "sha256:…",             the bytes of the NewsML-G2 item as written
+              "status": "usable" | "canceled" | "withheld",
+              "signal": null | "update" | "correction",
+              "correction": null | "…",       the source's correction note when this version was made
+              "correctionNote": null | {"text": "…", "lang": "kk"},   as the correcting version showed it
+              "embargoed": null | "…",
+              "headline": "…"                 as sent, for the package and for people
+            }
+          ]
+        }
+      }
+    }
+
+`created` is the real time of the build that first made that version (SOURCE_DATE_EPOCH when it
+is set), so rebuilds reproduce every item byte for byte; `sent` lets a delivery outbox prove that
+the bytes it holds for guid + version are the ones first made. Ledgers of format 1 (one entry per
+language, hashes of serializer bytes, guids derived from the provider's name) are read and keep the
+guids they were sent with: a partner already holds those items.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from publisher.errors import PublisherError
+
+LEDGER_DIR = "ledger"
+FORMAT = 2
+STATUSES = ("usable", "canceled", "withheld")
+
+
+@dataclass(frozen=True)
+class Version:
+    version: int
+    created: datetime
+    content: str | None  # None: recorded by a format-1 ledger, whose hashes were of serializer bytes
+    sent: str | None
+    status: str = "usable"
+    signal: str | None = None
+    correction: str | None = None
+    correction_note: tuple[str, str] | None = None  # (text, language) shown by a correcting version
+    embargoed: datetime | None = None
+    headline: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    guid: str
+    kind: str  # text | package
+    language: str
+    versions: tuple[Version, ...] = ()
+    retired: bool = False
+
+    @property
+    def latest(self) -> Version:
+        return self.versions[-1]
+
+    @property
+    def first_created(self) -> datetime:
+        return self.versions[0].created
+
+
+@dataclass(frozen=True)
+class Ledger:
+    article: str
+    slug: str = ""
+    items: dict[str, Item] = field(default_factory=dict)  # guid → item
+
+    def current(self, kind: str, lang: str) -> Item | None:
+        """The item partners get updates of for this kind and language (not a retired guid)."""
+        return next((i for i in self.items.values() if i.kind == kind and i.language == lang and not i.retired),
+                    None)
+
+    def sent(self) -> list[Item]:
+        return [item for item in self.items.values() if item.versions]
+
+    def with_item(self, item: Item) -> Ledger:
+        return replace(self, items={**self.items, item.guid: item})
+
+
+def relative_path(article_id: str) -> str:
+    """The ledger's path inside the project."""
+    return f"{LEDGER_DIR}/{article_id}.json"
+
+
+def ledger_ids(root: Path) -> list[str]:
+    """The article ids that have a ledger in the project, in a stable order."""
+    folder = root / LEDGER_DIR
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+# --- Reading and writing ----------------------------------------------------------------------
+
+
+def load(root: Path, article_id: str, legacy=None) -> Ledger:
+    """The article's ledger; an empty one when nothing was sent yet. `legacy(kind, lang)` gives the
+    guid and language of an item of a format-1 ledger, which recorded neither."""
+    name = relative_path(article_id)
+    file = root / name
+    if not file.exists():
+        return Ledger(article_id)
+    try:
+        return loads(file.read_bytes(), article_id, legacy)
+    except OSError as exc:
+        raise PublisherError(f"the version ledger cannot be read ({exc.strerror})", name) from None
+
+
+def loads(data: bytes, article_id: str, legacy=None) -> Ledger:
+    try:
+        parsed = json.loads(data.decode("utf-8"))
+        if not isinstance(parsed, dict):
+            raise TypeError("the file is not a JSON object")
+        if parsed.get("format") == FORMAT:
+            return _read(parsed)
+        if "languages" in parsed and legacy is not None:
+            return _read_format_1(parsed, legacy)
+        raise ValueError(f"unknown ledger format {parsed.get('format')!r}")
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError,
+            IndexError) as exc:
+        raise PublisherError(f"the version ledger cannot be read ({type(exc).__name__}: {exc}); restore it "
+                             "from version control: without it the wire would send lower versions",
+                             relative_path(article_id)) from None
+
+
+def dumps(ledger: Ledger) -> bytes:
+    """Stable JSON: sorted keys, two-space indents, one trailing newline, so that git diffs stay small."""
+    data = {"format": FORMAT, "article": ledger.article, "slug": ledger.slug,
+            "items": {guid: _item_json(item) for guid, item in ledger.items.items()}}
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _read(data: dict) -> Ledger:
+    items = {}
+    for guid, entry in data["items"].items():
+        versions = tuple(_version(v) for v in entry["versions"])
+        if [v.version for v in versions] != list(range(versions[0].version, versions[0].version + len(versions))):
+            raise ValueError(f"the versions of {guid} do not count up one by one")
+        if entry["kind"] not in ("text", "package"):
+            raise ValueError(f"unknown item kind {entry['kind']!r}")
+        items[str(guid)] = Item(str(guid), entry["kind"], str(entry["language"]), versions, bool(entry["retired"]))
+    return Ledger(str(data["article"]), str(data.get("slug", "")), items)
+
+
+def _version(data: dict) -> Version:
+    status = data["status"]
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    if not isinstance(data["version"], int) or data["version"] < 1:
+        raise ValueError(f"version {data['version']!r} is not a positive whole number")
+    note = data["correctionNote"]
+    return Version(data["version"], _time(data["created"]), data["content"], data["sent"], status, data["signal"],
+                   data["correction"], (str(note["text"]), str(note["lang"])) if note else None,
+                   _time(data["embargoed"]) if data["embargoed"] else None, data["headline"])
+
+
+def _read_format_1(data: dict, legacy) -> Ledger:
+    """Format 1: {"id", "languages": {lang: ENTRY}, "package": ENTRY}, each ENTRY with its history."""
+    article = str(data["id"])
+    entries = [("text", lang, entry) for lang, entry in data["languages"].items()]
+    if data.get("package"):
+        entries.append(("package", "", data["package"]))
+    items = {}
+    for kind, lang, entry in entries:
+        past = [(p["version"], p["versionCreated"]) for p in entry["history"]]
+        versions = tuple(Version(int(n), _time(t), None, None) for n, t in past + [(entry["version"],
+                                                                                    entry["versionCreated"])])
+        guid, language = legacy(kind, lang)
+        items[guid] = Item(guid, kind, language, versions)
+    return Ledger(article, "", items)
+
+
+def _item_json(item: Item) -> dict:
+    return {"kind": item.kind, "language": item.language, "retired": item.retired,
+            "versions": [_version_json(v) for v in item.versions]}
+
+
+def _version_json(v: Version) -> dict:
+    return {"version": v.version, "created": format_time(v.created), "content": v.content, "sent": v.sent,
+            "status": v.status, "signal": v.signal, "correction": v.correction,
+            "correctionNote": dict(zip(("text", "lang"), v.correction_note)) if v.correction_note else None,
+            "embargoed": format_time(v.embargoed) if v.embargoed else None, "headline": v.headline}
+
+
+def _time(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError(f"time without a zone offset: {text}")
+    return value
+
+
+def format_time(value: datetime) -> str:
+    """xs:dateTime with the zone offset, to the second (2024-09-05T12:00:00+03:00)."""
+    return value.isoformat(timespec="seconds")

@@ -1,0 +1,210 @@
+"""NewsML-G2 2.35 documents as lxml trees: a newsItem per language, a packageItem, a newsMessage.
+
+Each tree is a pure function of its content (content.py) and its stamp (from the ledger), so the
+same guid and version always give the same bytes. Element order follows the schema (itemMeta:
+itemClass, provider, versionCreated, firstCreated, embargoed, pubStatus, edNote, signal; contentMeta:
+administrative before descriptive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml import etree
+
+from publisher.localedata import language_name
+from publisher.wire.body import word_count
+from publisher.wire.codes import Concept, Name
+from publisher.wire.content import GROUP_SCHEME, NOTE_SCHEME, ItemContent, Note, PackageContent, Rights
+from publisher.wire.ledger import format_time
+from publisher.wire.schema import NAR, XHTML
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+CATALOG = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_41.xml"
+NEWSITEM_TYPE = "application/vnd.iptc.g2.newsitem+xml"
+ROOT_ATTRIBUTES = {"standard": "NewsML-G2", "standardversion": "2.35", "conformance": "power"}
+INFO_SOURCE_ROLE = "cpprole:originfo"  # IPTC Content Production Party Role: the originating information source
+
+
+@dataclass(frozen=True)
+class Stamp:
+    version: int
+    version_created: datetime
+    first_created: datetime
+    signal: str | None  # update | correction
+    correction: Note | None = None  # the correction note, on the version that made the correction
+
+
+def news_item(content: ItemContent, stamp: Stamp, domain: str) -> etree._Element:
+    item = _root("newsItem", content.guid, stamp, content.lang)
+    _catalog(item, domain, (NOTE_SCHEME,))
+    _rights(item, content.rights, content.lang)
+    notes = ((stamp.correction,) if stamp.correction else ()) + content.notes
+    _item_meta(item, "ninat:text", content.provider, stamp, content.embargoed, content.status, notes, content.lang)
+    _content_meta(item, content)
+    content_set = _el(item, "contentSet")
+    if content.body:  # a withdrawn or withheld story carries no text
+        inline = _el(content_set, "inlineXML", contenttype="application/xhtml+xml",
+                     wordcount=str(word_count(content.body)))
+        inline.append(_xhtml(content))
+    return item
+
+
+def package_item(content: PackageContent, stamp: Stamp, domain: str) -> etree._Element:
+    """The story's language versions as alternatives (pgrmod:alt), each at the version partners hold."""
+    package = _root("packageItem", content.guid, stamp, content.lang)
+    _catalog(package, domain, (GROUP_SCHEME, NOTE_SCHEME))
+    _rights(package, content.rights, content.lang)
+    _item_meta(package, "ninat:composite", content.provider, stamp, content.embargoed, content.status,
+               content.notes, content.lang)
+    meta = _el(package, "contentMeta")
+    _el(meta, "slugline").text = content.slugline
+    for headline in content.headlines:
+        _named(meta, "headline", headline, content.lang)
+    group_set = _el(package, "groupSet", root=content.group_id)
+    group = _el(group_set, "group", id=content.group_id, role=f"{GROUP_SCHEME}:languages", mode="pgrmod:alt")
+    for ref in content.refs:
+        item_ref = _el(group, "itemRef", residref=ref.guid, version=str(ref.version), contenttype=NEWSITEM_TYPE,
+                       title=language_name(ref.lang), **{XML_LANG: ref.lang})
+        _el(item_ref, "itemClass", qcode="ninat:text")
+        _el(item_ref, "pubStatus", qcode=f"stat:{ref.status}")
+        _el(item_ref, "headline").text = ref.headline
+    return package
+
+
+def news_message(items: list[etree._Element], sent: datetime, sender: str, transmit_id: str,
+                 priority: int) -> etree._Element:
+    message = etree.Element(f"{{{NAR}}}newsMessage", nsmap={None: NAR})
+    header = _el(message, "header")
+    _el(header, "sent").text = format_time(sent)
+    _el(header, "sender").text = sender
+    _el(header, "transmitId").text = transmit_id
+    _el(header, "priority").text = str(priority)
+    item_set = _el(message, "itemSet")
+    for item in items:
+        item_set.append(item)
+    return message
+
+
+def serialize(tree: etree._Element) -> bytes:
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+# --- Parts ------------------------------------------------------------------------------------
+
+
+def _el(parent: etree._Element, name: str, **attributes: str) -> etree._Element:
+    return etree.SubElement(parent, f"{{{NAR}}}{name}", attributes)
+
+
+def _root(name: str, guid: str, stamp: Stamp, lang: str) -> etree._Element:
+    root = etree.Element(f"{{{NAR}}}{name}", nsmap={None: NAR})
+    root.set("guid", guid)
+    root.set("version", str(stamp.version))
+    for key, value in ROOT_ATTRIBUTES.items():
+        root.set(key, value)
+    root.set(XML_LANG, lang)
+    _el(root, "catalogRef", href=CATALOG)
+    return root
+
+
+def _catalog(item: etree._Element, domain: str, schemes: tuple[str, ...]) -> None:
+    """The provider's own vocabularies (note and group roles), which IPTC leaves to providers."""
+    catalog = _el(item, "catalog")
+    for scheme in schemes:
+        _el(catalog, "scheme", alias=scheme, uri=f"http://{domain}/newsml-g2/{scheme}/")
+
+
+def _rights(item: etree._Element, rights: Rights, lang: str) -> None:
+    if not (rights.holder or rights.notice or rights.usage_terms):
+        return
+    info = _el(item, "rightsInfo")
+    if rights.lang != lang:
+        info.set(XML_LANG, rights.lang)
+    if rights.holder:
+        _el(_el(info, "copyrightHolder", literal=rights.holder), "name").text = rights.holder
+    if rights.notice:
+        _el(info, "copyrightNotice").text = rights.notice
+    if rights.usage_terms:
+        _el(info, "usageTerms").text = rights.usage_terms
+
+
+def _item_meta(item: etree._Element, item_class: str, provider: str, stamp: Stamp, embargoed: datetime | None,
+               status: str, notes: tuple[Note, ...], lang: str) -> None:
+    meta = _el(item, "itemMeta")
+    _el(meta, "itemClass", qcode=item_class)
+    _el(meta, "provider", literal=provider)
+    _el(meta, "versionCreated").text = format_time(stamp.version_created)
+    _el(meta, "firstCreated").text = format_time(stamp.first_created)
+    if embargoed:
+        _el(meta, "embargoed").text = format_time(embargoed)
+    _el(meta, "pubStatus", qcode=f"stat:{status}")
+    for note in notes:
+        _named(meta, "edNote", Name(note.text, note.lang), lang, role=note.role)
+    if stamp.signal:
+        _el(meta, "signal", qcode=f"sig:{stamp.signal}")
+
+
+def _content_meta(item: etree._Element, content: ItemContent) -> None:
+    lang = content.lang
+    meta = _el(item, "contentMeta")
+    _el(meta, "urgency").text = str(content.urgency)
+    _el(meta, "contentCreated").text = format_time(content.content_created)
+    if content.content_modified:
+        _el(meta, "contentModified").text = format_time(content.content_modified)
+    _located(meta, content, lang)
+    _named(_el(meta, "infoSource", role=INFO_SOURCE_ROLE), "name", content.credit, lang)
+    _named(_el(meta, "creator"), "name", content.byline, lang)
+    _el(meta, "language", tag=lang)
+    _concept(meta, "genre", content.genre, lang)
+    for keyword in content.keywords:
+        _named(meta, "keyword", keyword, lang)
+    for subject in content.subjects:
+        _concept(meta, "subject", subject, lang)
+    _el(meta, "slugline").text = content.slugline
+    _named(meta, "headline", content.headline, lang)
+    _el(meta, "dateline").text = content.dateline
+    _named(meta, "by", content.byline, lang)
+    _named(meta, "creditline", content.credit, lang)
+    if content.summary:
+        _named(meta, "description", content.summary, lang, role="drol:summary")
+
+
+def _located(meta: etree._Element, content: ItemContent, lang: str) -> None:
+    place = content.located
+    located = _el(meta, "located", type="cpnat:geoArea", **({"qcode": place.qcode} if place.qcode else {}))
+    _named(located, "name", place.name, lang)
+    if place.country:
+        _concept(located, "broader", place.country, lang)
+
+
+def _concept(parent: etree._Element, tag: str, concept: Concept, lang: str) -> None:
+    attributes = {"type": concept.type, "qcode": concept.qcode}
+    if concept.why:
+        attributes["why"] = concept.why
+    element = _el(parent, tag, **attributes)
+    for name in concept.names:
+        _el(element, "name", **{XML_LANG: name.lang}).text = name.text
+
+
+def _named(parent: etree._Element, tag: str, name: Name, lang: str, **attributes: str) -> etree._Element:
+    """A text property; marked with its own language when it is not the item's (a fallback, a code's name)."""
+    if name.lang != lang:
+        attributes[XML_LANG] = name.lang
+    element = _el(parent, tag, **attributes)
+    element.text = name.text
+    return element
+
+
+def _xhtml(content: ItemContent) -> etree._Element:
+    """The body as one XHTML document of flat paragraphs (see body.py)."""
+    html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML})
+    html.set(XML_LANG, content.lang)
+    html.set("lang", content.lang)
+    head = etree.SubElement(html, f"{{{XHTML}}}head")
+    etree.SubElement(head, f"{{{XHTML}}}title").text = content.headline.text
+    body = etree.SubElement(html, f"{{{XHTML}}}body")
+    for paragraph in content.body:
+        etree.SubElement(body, f"{{{XHTML}}}{paragraph.tag}").text = paragraph.text
+    return html
