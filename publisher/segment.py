@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 
 from sentencex import segment as sentencex_segment
 
@@ -12,16 +13,42 @@ from publisher.model import Article, Block, Unit
 
 # sentencex has no Belarusian rules and falls back to English ones; Russian ones fit Belarusian.
 SEGMENTER_LANGUAGE = {"be": "ru"}
+# The rules below read only the end of the text before a sentence start: this much of it
+# (more than the longest abbreviation they know, so a cut never changes their answer).
+_TAIL = 48
 # A piece after a one-letter initial continues the sentence ("Ю. Николайчик", "J. Smith").
-_INITIAL_END = re.compile(r"(?:^|[\s(])[A-ZА-ЯЁІЎӘҒҚҢӨҰҮҺ]\.\s*$")
+_INITIAL_END = re.compile(r"(?:^|[\s(])[A-ZА-ЯЁІЎӘҒҚҢӨҰҮҺ]\.$")
 # A piece starting with a digit after a month or unit abbreviation continues it ("5 сент. 2024").
 _ABBREVIATION_END = re.compile(
     r"\b(?:[Jj]an|[Ff]eb|[Mm]ar|[Aa]pr|[Jj]un|[Jj]ul|[Aa]ug|[Ss]ept?|[Oo]ct|[Nn]ov|[Dd]ec|No|Nos|approx"
     r"|янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек|г|гг|тыс|млн|млрд|руб|долл|п|ст|т\.\s?е|т\.\s?к"
-    r"|студз|лют|сак|крас|чэрв|ліп|жн|вер|кастр|ліст|снеж|қаң|ақп|нау|сәу|мам|мау|шіл|там|қыр|қаз|қар|жел)\.\s*$"
+    r"|студз|лют|сак|крас|чэрв|ліп|жн|вер|кастр|ліст|снеж|қаң|ақп|нау|сәу|мам|мау|шіл|там|қыр|қаз|қар|жел)\.$"
 )
-# Markdown spans no sentence boundary may cut: links and code.
-_PROTECTED = re.compile(r"!?\[[^\]]*\]\([^)]*\)|`[^`]*`")
+# Abbreviations that never end an English sentence, whatever follows: titles before a name
+# ("Ms. Green") and "i.e."/"e.g." before a capital.
+_TITLE_END = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Gen|Col|Lt|Capt|Sgt|Sen|Rep|Gov|Hon|St|Mt"
+                        r"|i\.\s?e|e\.\s?g|cf|vs|viz)\.$")
+# A quotation ending in ! or ? (or …), its closing mark, then its attribution ("Nobody believed it!"
+# Ms. Ivanova added.): a dash (Russian «…!» — добавила она), or a short clause with a verb of saying.
+_QUOTATION_END = re.compile(r"[!?…][”\"»’'“]+$")
+_DASH_START = re.compile(r"[—–-]\s")
+_ATTRIBUTION = re.compile(
+    r"(?:\S+\s+){0,5}(?:said|says|added|adds|asked|asks|noted|notes|stressed|stresses|explained|explains"
+    r"|replied|replies|wrote|writes|continued|concluded|insisted|exclaimed|admitted|recalled|remarked"
+    r"|announced|declared|shouted|cried|answered|observed|emphasi[sz]ed|suggested|warned|urged|argued"
+    r"|believes|is\s+convinced|was\s+convinced)\b(?:\s+[^\s.!?]+){0,4}[.!?]?\s*$")
+_ATTRIBUTION_LENGTH = 120  # characters: an attribution is a short clause, longer pieces are not read for one
+# An ellipsis followed by a capital ends a sentence ("Prices rose… Then they fell."); sentencex
+# only splits after three dots.
+_ELLIPSIS = re.compile(r"…|\.\.\.")
+_OPENERS = "“«„‘\"'([—–-"
+# Long paragraphs are given to sentencex in pieces of at most this many characters, cut where a
+# sentence may end: a final mark, closing marks, spaces (see _chunks).
+_CHUNK = 3000
+_CANDIDATE_END = re.compile(r"[.!?…][”\"»’'“)\]]*\s+")
+# Markdown spans no sentence boundary may cut: links (text and target) and code. Each part stops
+# at the first bracket, parenthesis or backtick that could begin another, so the text is read once.
+_PROTECTED = re.compile(r"!?\[[^\[\]]*\]\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
 _OPENING_QUOTES = "“«„‘\"'"
 
 
@@ -29,46 +56,111 @@ def split(text: str, lang: str) -> list[str]:
     """Split a paragraph into sentence pieces whose concatenation is exactly `text`."""
     if not text.strip():
         return [text] if text else []
-    starts = _sentence_starts(text, lang)
+    starts = sorted(set(_sentence_starts(text, lang)) | set(_ellipsis_starts(text)))
     starts = _merge_false_starts(text, starts)
     bounds = starts[1:] + [len(text)]
-    pieces = [text[a:b] for a, b in zip([0] + starts[1:], bounds)]
-    return pieces
+    return [text[a:b] for a, b in zip([0] + starts[1:], bounds)]
 
 
 def _sentence_starts(text: str, lang: str) -> list[int]:
     """Offsets where sentences start, found by sentencex and located in the original text."""
-    starts, cursor = [], 0
-    for sentence in sentencex_segment(SEGMENTER_LANGUAGE.get(lang, lang), text):
-        stripped = sentence.strip()
-        if not stripped:
+    starts = []
+    for offset, chunk in _chunks(text):
+        if len(chunk) > _CHUNK:  # nowhere in it can a sentence end: one piece, not read
+            if chunk.strip():
+                starts.append(offset + len(chunk) - len(chunk.lstrip()))
             continue
-        found = text.find(stripped, cursor)
-        if found < 0:  # the segmenter normalised something; keep what we have as one piece
-            break
-        starts.append(found)
-        cursor = found + len(stripped)
+        cursor = 0
+        for sentence in sentencex_segment(SEGMENTER_LANGUAGE.get(lang, lang), chunk):
+            stripped = sentence.strip()
+            if not stripped:
+                continue
+            found = chunk.find(stripped, cursor)
+            if found < 0:  # the segmenter normalised something; keep what we have as one piece
+                break
+            starts.append(offset + found)
+            cursor = found + len(stripped)
     return starts or [0]
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """The text in pieces sentencex reads in linear time: (offset, piece).
+
+    sentencex takes quadratic time on some long texts (many opening quotation marks or brackets,
+    many short sentences: see tests/test_linear_time.py). A paragraph of up to _CHUNK characters,
+    several times the longest a news agency writes, is read whole; a longer one is cut where a
+    sentence may end, preferably after a lower-case word's full stop before a capital. A stretch
+    longer than _CHUNK with nowhere to end a sentence comes as one piece."""
+    if len(text) <= _CHUNK:
+        yield 0, text
+        return
+    ends = list(_CANDIDATE_END.finditer(text))
+    cuts = [m.end() for m in ends]
+    sure = [m.end() for m in ends if m.end() < len(text) and text[m.end()].isupper()
+            and text[m.start() - 2:m.start()].isalpha() and text[m.start() - 1].islower()]
+    start = 0
+    while start < len(text):
+        end = _furthest(sure, start, start + _CHUNK) or _furthest(cuts, start, start + _CHUNK)
+        if end is None:  # the next place a sentence may end is beyond the limit
+            i = bisect_right(cuts, start)
+            end = cuts[i] if i < len(cuts) else len(text)
+        yield start, text[start:end]
+        start = end
+
+
+def _furthest(cuts: list[int], start: int, limit: int) -> int | None:
+    i = bisect_right(cuts, limit) - 1
+    return cuts[i] if i >= 0 and cuts[i] > start else None
+
+
+def _ellipsis_starts(text: str) -> Iterator[int]:
+    """Where a sentence starts after an ellipsis: spaces, maybe an opening mark, then a capital."""
+    for match in _ELLIPSIS.finditer(text):
+        i = match.end()
+        if i < len(text) and text[i].isspace():
+            while i < len(text) and text[i].isspace():
+                i += 1
+            start = i
+            while i < len(text) and text[i] in _OPENERS:
+                i += 1
+            if i < len(text) and text[i].isupper():
+                yield start
 
 
 def _merge_false_starts(text: str, starts: list[int]) -> list[int]:
     protected = [m.span() for m in _PROTECTED.finditer(text)]
+    protected_starts = [a for a, _ in protected]
     kept = [starts[0]]
-    for start in starts[1:]:
-        before = text[kept[-1] : start]
-        if _continues(before, text[start:]) or any(a < start < b for a, b in protected):
+    for start, end in zip(starts[1:], starts[2:] + [len(text)]):
+        i = bisect_right(protected_starts, start) - 1
+        inside_markup = i >= 0 and protected[i][0] < start < protected[i][1]
+        if inside_markup or _continues(text, kept[-1], start, end):
             continue
         kept.append(start)
     return kept
 
 
-def _continues(before: str, after: str) -> bool:
-    first = after[:1]
+def _continues(text: str, sentence_start: int, start: int, piece_end: int) -> bool:
+    """Whether the piece text[start:piece_end] goes on with the sentence begun at `sentence_start`."""
+    end = start
+    while end > sentence_start and text[end - 1].isspace():
+        end -= 1
+    before = text[max(sentence_start, end - _TAIL):end]
+    first = text[start:start + 1]
     return (
         first.islower()
-        or bool(_INITIAL_END.search(before))
+        or bool(_INITIAL_END.search(before) or _TITLE_END.search(before))
         or first.isdigit() and bool(_ABBREVIATION_END.search(before))
+        or bool(_QUOTATION_END.search(before)) and _is_attribution(text, start, piece_end)
     )
+
+
+def _is_attribution(text: str, start: int, end: int) -> bool:
+    if _DASH_START.match(text, start):
+        return True
+    if end - start > _ATTRIBUTION_LENGTH:
+        return False
+    return bool(_ATTRIBUTION.match(" ".join(text[start:end].split())))
 
 
 @lru_cache(maxsize=4096)  # every language version of an article splits the same source paragraphs

@@ -16,8 +16,9 @@ from publisher.inline import Inline, parse_inline
 if TYPE_CHECKING:
     from publisher.glossary import Glossary
 
-# Links and e-mail addresses written as plain text: not prose, never language.
-_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Links and e-mail addresses written as plain text: not prose, never language. An address starts
+# where a word does (the lookbehind): tried from inside a long word, it would rescan the word.
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A word: letters only (digits, underscores, hyphens and apostrophes separate words).
 WORD = re.compile(r"[^\W\d_]+")
 

@@ -51,7 +51,8 @@ _KNOWN_CHECKS = frozenset(CHECK_NAMES)
 # `# no-check: figures, length (why)`; the comment survives msgcat and msgmerge, which drop
 # flags they do not know.
 _NO_CHECK_FLAG = "no-check-"
-_NO_CHECK_COMMENT = re.compile(r"^\s*no-check:\s*([\w-]+(?:\s*,\s*[\w-]+)*)", re.MULTILINE)
+# (A line's leading blanks are spaces and tabs: `\s*` there would rescan every blank line below.)
+_NO_CHECK_COMMENT = re.compile(r"^[ \t]*no-check:\s*([\w-]+(?:\s*,\s*[\w-]+)*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
