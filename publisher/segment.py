@@ -36,20 +36,22 @@ _ATTRIBUTION = re.compile(
     r"(?:\S+\s+){0,5}(?:said|says|added|adds|asked|asks|noted|notes|stressed|stresses|explained|explains"
     r"|replied|replies|wrote|writes|continued|concluded|insisted|exclaimed|admitted|recalled|remarked"
     r"|announced|declared|shouted|cried|answered|observed|emphasi[sz]ed|suggested|warned|urged|argued"
-    r"|believes|is\s+convinced|was\s+convinced)\b(?:\s+[^\s.!?]+){0,4}[.!?]?\s*$")
+    r"|believes|is\s+convinced|was\s+convinced)\b(?:\s+[^\s.!?]+){0,4}[.!?](?:\s|$)")
 _ATTRIBUTION_LENGTH = 120  # characters: an attribution is a short clause, longer pieces are not read for one
 # An ellipsis followed by a capital ends a sentence ("Prices rose… Then they fell."); sentencex
 # only splits after three dots.
 _ELLIPSIS = re.compile(r"…|\.\.\.")
 _OPENERS = "“«„‘\"'([—–-"
-# Long paragraphs are given to sentencex in pieces of at most this many characters, cut where a
-# sentence may end: a final mark, closing marks, spaces (see _chunks).
+_CLOSERS = "”»’\"')]"
+# sentencex reads at most this many characters at a time (see _sentence_starts); past a window in
+# which no sentence ends, the next place where one may: a final mark, closing marks, spaces.
 _CHUNK = 3000
 _CANDIDATE_END = re.compile(r"[.!?…][”\"»’'“)\]]*\s+")
 # Markdown spans no sentence boundary may cut: links (text and target) and code. Each part stops
 # at the first bracket, parenthesis or backtick that could begin another, so the text is read once.
 _PROTECTED = re.compile(r"!?\[[^\[\]]*\]\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
-_OPENING_QUOTES = "“«„‘\"'"
+# A body sentence holding one of these quotes someone (the apostrophe ' is left out: it is also a letter's).
+_QUOTATION_MARKS = "“«„\""
 
 
 def split(text: str, lang: str) -> list[str]:
@@ -63,60 +65,51 @@ def split(text: str, lang: str) -> list[str]:
 
 
 def _sentence_starts(text: str, lang: str) -> list[int]:
-    """Offsets where sentences start, found by sentencex and located in the original text."""
-    starts = []
-    for offset, chunk in _chunks(text):
-        if len(chunk) > _CHUNK:  # nowhere in it can a sentence end: one piece, not read
-            if chunk.strip():
-                starts.append(offset + len(chunk) - len(chunk.lstrip()))
-            continue
-        cursor = 0
-        for sentence in sentencex_segment(SEGMENTER_LANGUAGE.get(lang, lang), chunk):
-            stripped = sentence.strip()
-            if not stripped:
-                continue
-            found = chunk.find(stripped, cursor)
-            if found < 0:  # the segmenter normalised something; keep what we have as one piece
-                break
-            starts.append(offset + found)
-            cursor = found + len(stripped)
+    """Offsets where sentences start, found by sentencex and located in the original text.
+
+    sentencex takes quadratic time on some long texts (many opening quotation marks or brackets,
+    many short sentences: see tests/test_linear_time.py), so it reads at most _CHUNK characters at a
+    time, several times the longest paragraph a news agency writes. A longer paragraph is read in
+    windows, each from the start of the last sentence the previous one found; a window in which no
+    sentence ends is one piece, up to the first place after it where one may end."""
+    starts: list[int] = []
+    start = 0
+    while start < len(text):
+        window = _sentencex_starts(text[start:start + _CHUNK], lang)
+        if start + _CHUNK >= len(text):
+            starts += [start + s for s in window]
+            break
+        if len(window) > 1:  # the window's last sentence may go on beyond it: read it again
+            starts += [start + s for s in window[:-1]]
+            start += window[-1]
+        else:
+            starts.append(start + window[0])
+            end = _CANDIDATE_END.search(text, start + _CHUNK)
+            start = end.end() if end else len(text)
     return starts or [0]
 
 
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
-    """The text in pieces sentencex reads in linear time: (offset, piece).
-
-    sentencex takes quadratic time on some long texts (many opening quotation marks or brackets,
-    many short sentences: see tests/test_linear_time.py). A paragraph of up to _CHUNK characters,
-    several times the longest a news agency writes, is read whole; a longer one is cut where a
-    sentence may end, preferably after a lower-case word's full stop before a capital. A stretch
-    longer than _CHUNK with nowhere to end a sentence comes as one piece."""
-    if len(text) <= _CHUNK:
-        yield 0, text
-        return
-    ends = list(_CANDIDATE_END.finditer(text))
-    cuts = [m.end() for m in ends]
-    sure = [m.end() for m in ends if m.end() < len(text) and text[m.end()].isupper()
-            and text[m.start() - 2:m.start()].isalpha() and text[m.start() - 1].islower()]
-    start = 0
-    while start < len(text):
-        end = _furthest(sure, start, start + _CHUNK) or _furthest(cuts, start, start + _CHUNK)
-        if end is None:  # the next place a sentence may end is beyond the limit
-            i = bisect_right(cuts, start)
-            end = cuts[i] if i < len(cuts) else len(text)
-        yield start, text[start:end]
-        start = end
-
-
-def _furthest(cuts: list[int], start: int, limit: int) -> int | None:
-    i = bisect_right(cuts, limit) - 1
-    return cuts[i] if i >= 0 and cuts[i] > start else None
+def _sentencex_starts(text: str, lang: str) -> list[int]:
+    starts, cursor = [], 0
+    for sentence in sentencex_segment(SEGMENTER_LANGUAGE.get(lang, lang), text):
+        stripped = sentence.strip()
+        if not stripped:
+            continue
+        found = text.find(stripped, cursor)
+        if found < 0:  # the segmenter normalised something; keep what we have as one piece
+            break
+        starts.append(found)
+        cursor = found + len(stripped)
+    return starts or [len(text) - len(text.lstrip())]
 
 
 def _ellipsis_starts(text: str) -> Iterator[int]:
-    """Where a sentence starts after an ellipsis: spaces, maybe an opening mark, then a capital."""
+    """Where a sentence starts after an ellipsis (and the marks closing a quotation on it): spaces,
+    maybe an opening mark, then a capital."""
     for match in _ELLIPSIS.finditer(text):
         i = match.end()
+        while i < len(text) and text[i] in _CLOSERS:
+            i += 1
         if i < len(text) and text[i].isspace():
             while i < len(text) and text[i].isspace():
                 i += 1
@@ -131,17 +124,17 @@ def _merge_false_starts(text: str, starts: list[int]) -> list[int]:
     protected = [m.span() for m in _PROTECTED.finditer(text)]
     protected_starts = [a for a, _ in protected]
     kept = [starts[0]]
-    for start, end in zip(starts[1:], starts[2:] + [len(text)]):
+    for start in starts[1:]:
         i = bisect_right(protected_starts, start) - 1
         inside_markup = i >= 0 and protected[i][0] < start < protected[i][1]
-        if inside_markup or _continues(text, kept[-1], start, end):
+        if inside_markup or _continues(text, kept[-1], start):
             continue
         kept.append(start)
     return kept
 
 
-def _continues(text: str, sentence_start: int, start: int, piece_end: int) -> bool:
-    """Whether the piece text[start:piece_end] goes on with the sentence begun at `sentence_start`."""
+def _continues(text: str, sentence_start: int, start: int) -> bool:
+    """Whether the piece at `start` goes on with the sentence begun at `sentence_start`."""
     end = start
     while end > sentence_start and text[end - 1].isspace():
         end -= 1
@@ -151,16 +144,13 @@ def _continues(text: str, sentence_start: int, start: int, piece_end: int) -> bo
         first.islower()
         or bool(_INITIAL_END.search(before) or _TITLE_END.search(before))
         or first.isdigit() and bool(_ABBREVIATION_END.search(before))
-        or bool(_QUOTATION_END.search(before)) and _is_attribution(text, start, piece_end)
+        or bool(_QUOTATION_END.search(before)) and _is_attribution(text, start)
     )
 
 
-def _is_attribution(text: str, start: int, end: int) -> bool:
-    if _DASH_START.match(text, start):
-        return True
-    if end - start > _ATTRIBUTION_LENGTH:
-        return False
-    return bool(_ATTRIBUTION.match(" ".join(text[start:end].split())))
+def _is_attribution(text: str, start: int) -> bool:
+    """A dash, or a short clause with a verb of saying up to its final mark ("Ms. Ivanova added.")."""
+    return bool(_DASH_START.match(text, start) or _ATTRIBUTION.match(text[start:start + _ATTRIBUTION_LENGTH]))
 
 
 @lru_cache(maxsize=4096)  # every language version of an article splits the same source paragraphs
@@ -208,6 +198,6 @@ def block_units(block: Block, lang: str, mode: str, inherited: str = "body") -> 
 
 
 def _sentence_role(sentence: str, role: str) -> str:
-    if role == "body" and any(mark in sentence for mark in _OPENING_QUOTES[:3]):
+    if role == "body" and any(mark in sentence for mark in _QUOTATION_MARKS):
         return "quotation"
     return role
