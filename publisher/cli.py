@@ -128,8 +128,10 @@ def check(root: ProjectOption = Path("."), lang: LangOption = None, article: Art
                                         jobs or None))
     summary = {"errors": report.errors, "warnings": report.warnings, "silenced": report.silenced,
                "catalogues": report.catalogues}
+    for note in report.skipped:  # a check that could not run here, and what to install
+        err.print(note, markup=False)
     if as_json:
-        data = {"problems": [asdict(p) for p in report.problems], "summary": summary}
+        data = {"problems": [asdict(p) for p in report.problems], "summary": summary, "skipped": report.skipped}
         out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
     else:
         _print_problems(report.problems)

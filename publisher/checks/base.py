@@ -14,6 +14,7 @@ from babel.core import get_global
 from publisher.inline import Inline, parse_inline
 
 if TYPE_CHECKING:
+    from publisher.checks.spelling import Spelling
     from publisher.glossary import Glossary
 
 # Links and e-mail addresses written as plain text: not prose, never language. An address starts
@@ -46,6 +47,7 @@ class Context:
     source_babel_locale: str
     glossary: Glossary
     allowed_latin: frozenset[str] = frozenset()  # the source's names and the glossary's Latin forms
+    spelling: Spelling | None = None  # the catalogue's unknown words; None: not checked (no dictionary)
 
 
 @dataclass(frozen=True)
