@@ -128,8 +128,10 @@ def check(root: ProjectOption = Path("."), lang: LangOption = None, article: Art
                                         jobs or None))
     summary = {"errors": report.errors, "warnings": report.warnings, "silenced": report.silenced,
                "catalogues": report.catalogues}
+    for note in report.skipped:  # a check that could not run here, and what to install
+        err.print(note, markup=False)
     if as_json:
-        data = {"problems": [asdict(p) for p in report.problems], "summary": summary}
+        data = {"problems": [asdict(p) for p in report.problems], "summary": summary, "skipped": report.skipped}
         out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
     else:
         _print_problems(report.problems)
@@ -149,6 +151,26 @@ def _print_problems(problems: list[Problem]) -> None:
             out.print()
         out.print(Text.assemble((problem.location, "bold"), ": ",
                                 (f"[{problem.check}]", _SEVERITY_STYLE[problem.severity]), f" {problem.message}"))
+
+
+@app.command()
+def draft(
+    source: Annotated[str, typer.Option("--from", help="The language to draft from (its translations).")],
+    target: Annotated[str, typer.Option("--to", help="The language whose untranslated units are drafted.")],
+    root: ProjectOption = Path("."),
+    article: ArticleOption = None,
+) -> None:
+    """Machine drafts with Apertium (ru <-> be): untranslated units only, always fuzzy, never a
+    translator's work; reports how many drafts would pass publish check as they are."""
+    from publisher.draft import draft as draft_catalogues
+    config = _config(root)
+    results = run(lambda: draft_catalogues(config, project.load_articles(config, tuple(article or ())), source, target))
+    for result in results:
+        for msgid, why in result.refused:
+            err.print(f"{result.path}: not drafted: “{msgid[:60]}”: {why}", markup=False)
+        out.print(f"{result.path}: {len(result.drafted)} drafted (fuzzy), {result.passing} of them pass publish check "
+                  f"as they are; {len(result.refused)} refused, {result.no_source} with no {source} translation "
+                  "to draft from", markup=False)
 
 
 @app.command()

@@ -46,14 +46,22 @@ class Glossary:
         Words that are part of a longer term's occurrence belong to that term only: "Belarusian State
         University of Informatics and Radioelectronics" is not also "Belarusian State University".
         """
-        spans = [(term.id, span) for term in self.terms for span in term._spans(text, lang)]
-        found = {term_id for term_id, span in spans if not _inside_longer(span, spans)}
+        spans = [(span, term.id) for term in self.terms for span in term._spans(text, lang)]
+        inside = _inside_longer(spans)
+        found = {term_id for span, term_id in spans if span not in inside}
         return tuple(term for term in self.terms if term.id in found)
 
 
-def _inside_longer(span: tuple[int, int], spans: list[tuple[str, tuple[int, int]]]) -> bool:
-    start, end = span
-    return any(s <= start and end <= e and e - s > end - start for _, (s, e) in spans)
+def _inside_longer(spans: list[tuple[tuple[int, int], str]]) -> set[tuple[int, int]]:
+    """The spans that lie within a longer one. In order of start (the longer first), a span is within
+    a longer one when an earlier, different span reaches as far: one pass, not a pass per span."""
+    inside, reach = set(), -1
+    ordered = sorted({span for span, _ in spans}, key=lambda span: (span[0], -span[1]))
+    for start, end in ordered:
+        if reach >= end:
+            inside.add((start, end))
+        reach = max(reach, end)
+    return inside
 
 
 @lru_cache(maxsize=None)

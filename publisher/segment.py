@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 
 from sentencex import segment as sentencex_segment
 
@@ -12,32 +13,83 @@ from publisher.model import Article, Block, Picture, Unit
 
 # sentencex has no Belarusian rules and falls back to English ones; Russian ones fit Belarusian.
 SEGMENTER_LANGUAGE = {"be": "ru"}
+# The rules below read only the end of the text before a sentence start: this much of it
+# (more than the longest abbreviation they know, so a cut never changes their answer).
+_TAIL = 48
 # A piece after a one-letter initial continues the sentence ("Ю. Николайчик", "J. Smith").
-_INITIAL_END = re.compile(r"(?:^|[\s(])[A-ZА-ЯЁІЎӘҒҚҢӨҰҮҺ]\.\s*$")
+_INITIAL_END = re.compile(r"(?:^|[\s(])[A-ZА-ЯЁІЎӘҒҚҢӨҰҮҺ]\.$")
 # A piece starting with a digit after a month or unit abbreviation continues it ("5 сент. 2024").
 _ABBREVIATION_END = re.compile(
     r"\b(?:[Jj]an|[Ff]eb|[Mm]ar|[Aa]pr|[Jj]un|[Jj]ul|[Aa]ug|[Ss]ept?|[Oo]ct|[Nn]ov|[Dd]ec|No|Nos|approx"
     r"|янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек|г|гг|тыс|млн|млрд|руб|долл|п|ст|т\.\s?е|т\.\s?к"
-    r"|студз|лют|сак|крас|чэрв|ліп|жн|вер|кастр|ліст|снеж|қаң|ақп|нау|сәу|мам|мау|шіл|там|қыр|қаз|қар|жел)\.\s*$"
+    r"|студз|лют|сак|крас|чэрв|ліп|жн|вер|кастр|ліст|снеж|қаң|ақп|нау|сәу|мам|мау|шіл|там|қыр|қаз|қар|жел)\.$"
 )
-# Markdown spans no sentence boundary may cut: links and code.
-_PROTECTED = re.compile(r"!?\[[^\]]*\]\([^)]*\)|`[^`]*`")
-_OPENING_QUOTES = "“«„‘\"'"
+# Abbreviations that never end an English sentence, whatever follows: titles before a name
+# ("Ms. Green") and "i.e."/"e.g." before a capital.
+_TITLE_END = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Gen|Col|Lt|Capt|Sgt|Sen|Rep|Gov|Hon|St|Mt"
+                        r"|i\.\s?e|e\.\s?g|cf|vs|viz)\.$")
+# A quotation ending in ! or ? (or …), its closing mark, then its attribution ("Nobody believed it!"
+# Ms. Ivanova added.): a dash (Russian «…!» — добавила она), or a short clause with a verb of saying.
+_QUOTATION_END = re.compile(r"[!?…][”\"»’'“]+$")
+_DASH_START = re.compile(r"[—–-]\s")
+_ATTRIBUTION = re.compile(
+    r"(?:\S+\s+){0,5}(?:said|says|added|adds|asked|asks|noted|notes|stressed|stresses|explained|explains"
+    r"|replied|replies|wrote|writes|continued|concluded|insisted|exclaimed|admitted|recalled|remarked"
+    r"|announced|declared|shouted|cried|answered|observed|emphasi[sz]ed|suggested|warned|urged|argued"
+    r"|believes|is\s+convinced|was\s+convinced)\b(?:\s+[^\s.!?]+){0,4}[.!?](?:\s|$)")
+_ATTRIBUTION_LENGTH = 120  # characters: an attribution is a short clause, longer pieces are not read for one
+# An ellipsis followed by a capital ends a sentence ("Prices rose… Then they fell."); sentencex
+# only splits after three dots.
+_ELLIPSIS = re.compile(r"…|\.\.\.")
+_OPENERS = "“«„‘\"'([—–-"
+_CLOSERS = "”»’\"')]"
+# sentencex reads at most this many characters at a time (see _sentence_starts); past a window in
+# which no sentence ends, the next place where one may: a final mark, closing marks, spaces.
+_CHUNK = 3000
+_CANDIDATE_END = re.compile(r"[.!?…][”\"»’'“)\]]*\s+")
+# Markdown spans no sentence boundary may cut: links (text and target) and code. Each part stops
+# at the first bracket, parenthesis or backtick that could begin another, so the text is read once.
+_PROTECTED = re.compile(r"!?\[[^\[\]]*\]\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
+# A body sentence holding one of these quotes someone (the apostrophe ' is left out: it is also a letter's).
+_QUOTATION_MARKS = "“«„\""
 
 
 def split(text: str, lang: str) -> list[str]:
     """Split a paragraph into sentence pieces whose concatenation is exactly `text`."""
     if not text.strip():
         return [text] if text else []
-    starts = _sentence_starts(text, lang)
+    starts = sorted(set(_sentence_starts(text, lang)) | set(_ellipsis_starts(text)))
     starts = _merge_false_starts(text, starts)
     bounds = starts[1:] + [len(text)]
-    pieces = [text[a:b] for a, b in zip([0] + starts[1:], bounds)]
-    return pieces
+    return [text[a:b] for a, b in zip([0] + starts[1:], bounds)]
 
 
 def _sentence_starts(text: str, lang: str) -> list[int]:
-    """Offsets where sentences start, found by sentencex and located in the original text."""
+    """Offsets where sentences start, found by sentencex and located in the original text.
+
+    sentencex takes quadratic time on some long texts (many opening quotation marks or brackets,
+    many short sentences: see tests/test_linear_time.py), so it reads at most _CHUNK characters at a
+    time, several times the longest paragraph a news agency writes. A longer paragraph is read in
+    windows, each from the start of the last sentence the previous one found; a window in which no
+    sentence ends is one piece, up to the first place after it where one may end."""
+    starts: list[int] = []
+    start = 0
+    while start < len(text):
+        window = _sentencex_starts(text[start:start + _CHUNK], lang)
+        if start + _CHUNK >= len(text):
+            starts += [start + s for s in window]
+            break
+        if len(window) > 1:  # the window's last sentence may go on beyond it: read it again
+            starts += [start + s for s in window[:-1]]
+            start += window[-1]
+        else:
+            starts.append(start + window[0])
+            end = _CANDIDATE_END.search(text, start + _CHUNK)
+            start = end.end() if end else len(text)
+    return starts or [0]
+
+
+def _sentencex_starts(text: str, lang: str) -> list[int]:
     starts, cursor = [], 0
     for sentence in sentencex_segment(SEGMENTER_LANGUAGE.get(lang, lang), text):
         stripped = sentence.strip()
@@ -48,27 +100,57 @@ def _sentence_starts(text: str, lang: str) -> list[int]:
             break
         starts.append(found)
         cursor = found + len(stripped)
-    return starts or [0]
+    return starts or [len(text) - len(text.lstrip())]
+
+
+def _ellipsis_starts(text: str) -> Iterator[int]:
+    """Where a sentence starts after an ellipsis (and the marks closing a quotation on it): spaces,
+    maybe an opening mark, then a capital."""
+    for match in _ELLIPSIS.finditer(text):
+        i = match.end()
+        while i < len(text) and text[i] in _CLOSERS:
+            i += 1
+        if i < len(text) and text[i].isspace():
+            while i < len(text) and text[i].isspace():
+                i += 1
+            start = i
+            while i < len(text) and text[i] in _OPENERS:
+                i += 1
+            if i < len(text) and text[i].isupper():
+                yield start
 
 
 def _merge_false_starts(text: str, starts: list[int]) -> list[int]:
     protected = [m.span() for m in _PROTECTED.finditer(text)]
+    protected_starts = [a for a, _ in protected]
     kept = [starts[0]]
     for start in starts[1:]:
-        before = text[kept[-1] : start]
-        if _continues(before, text[start:]) or any(a < start < b for a, b in protected):
+        i = bisect_right(protected_starts, start) - 1
+        inside_markup = i >= 0 and protected[i][0] < start < protected[i][1]
+        if inside_markup or _continues(text, kept[-1], start):
             continue
         kept.append(start)
     return kept
 
 
-def _continues(before: str, after: str) -> bool:
-    first = after[:1]
+def _continues(text: str, sentence_start: int, start: int) -> bool:
+    """Whether the piece at `start` goes on with the sentence begun at `sentence_start`."""
+    end = start
+    while end > sentence_start and text[end - 1].isspace():
+        end -= 1
+    before = text[max(sentence_start, end - _TAIL):end]
+    first = text[start:start + 1]
     return (
         first.islower()
-        or bool(_INITIAL_END.search(before))
+        or bool(_INITIAL_END.search(before) or _TITLE_END.search(before))
         or first.isdigit() and bool(_ABBREVIATION_END.search(before))
+        or bool(_QUOTATION_END.search(before)) and _is_attribution(text, start)
     )
+
+
+def _is_attribution(text: str, start: int) -> bool:
+    """A dash, or a short clause with a verb of saying up to its final mark ("Ms. Ivanova added.")."""
+    return bool(_DASH_START.match(text, start) or _ATTRIBUTION.match(text[start:start + _ATTRIBUTION_LENGTH]))
 
 
 @lru_cache(maxsize=4096)  # every language version of an article splits the same source paragraphs
@@ -136,6 +218,6 @@ def block_units(block: Block, lang: str, mode: str, inherited: str = "body") -> 
 
 
 def _sentence_role(sentence: str, role: str) -> str:
-    if role == "body" and any(mark in sentence for mark in _OPENING_QUOTES[:3]):
+    if role == "body" and any(mark in sentence for mark in _QUOTATION_MARKS):
         return "quotation"
     return role

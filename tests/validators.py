@@ -79,3 +79,20 @@ def chromium_binary() -> str:
     if not path:
         pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
     return path
+
+
+# The Hunspell dictionaries the project's languages are checked with (en as BelTA writes it: en_GB).
+DICTIONARIES = {"en": "en_GB", "ru": "ru", "be": "be", "kk": "kk"}
+
+
+def missing_dictionaries() -> list[str]:
+    """What keeps the spelling check from running here, each with what to install (empty: nothing)."""
+    from publisher.checks.spelling import dictionary_name, load_speller
+    found = (load_speller(dictionary_name(lang, locale)) for lang, locale in DICTIONARIES.items())
+    return [speller for speller in found if isinstance(speller, str)]
+
+
+def spellers_or_skip() -> None:
+    missing = missing_dictionaries()
+    if missing:
+        pytest.skip("; ".join(missing))

@@ -14,10 +14,12 @@ from babel.core import get_global
 from publisher.inline import Inline, parse_inline
 
 if TYPE_CHECKING:
+    from publisher.checks.spelling import Spelling
     from publisher.glossary import Glossary
 
-# Links and e-mail addresses written as plain text: not prose, never language.
-_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Links and e-mail addresses written as plain text: not prose, never language. An address starts
+# where a word does (the lookbehind): tried from inside a long word, it would rescan the word.
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A word: letters only (digits, underscores, hyphens and apostrophes separate words).
 WORD = re.compile(r"[^\W\d_]+")
 
@@ -45,6 +47,7 @@ class Context:
     source_babel_locale: str
     glossary: Glossary
     allowed_latin: frozenset[str] = frozenset()  # the source's names and the glossary's Latin forms
+    spelling: Spelling | None = None  # the catalogue's unknown words; None: not checked (no dictionary)
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,33 @@ def _roman(word: str) -> Decimal | None:
 def _word_values(lang: str) -> dict[str, Decimal]:
     return {form: Decimal(value) for value, forms in _NUMBER_WORDS.get(lang, {}).items() for form in forms.split()}
 
+
+
+# --- Typesetting of figures ---------------------------------------------------------------------------
+
+# Russian, Belarusian and Kazakh typesetting write four-digit numbers solid (1500) and group five
+# digits and more in threes with a no-break space (15 000). Babel's format_decimal does not follow
+# the first rule (1 500), so the check cannot lean on it.
+SOLID_FOUR_DIGITS = frozenset({"ru", "be", "kk"})
+_GAP = "[ \u00a0\u202f\u2009]"
+# One digit, a space, three digits: neither part of a longer figure nor of a decimal fraction's tail.
+_SPACED_FOUR = re.compile(rf"(?<![\d.,])(?<!\d{_GAP})\d{_GAP}\d{{3}}(?!\d|{_GAP}\d{{3}}(?!\d))")
+# Five digits and more grouped with an ordinary (breaking) space somewhere.
+_BREAKABLE_GROUPS = re.compile(rf"(?<![\d.,])(?<!\d{_GAP})(?:\d{{2,3}}(?:{_GAP}\d{{3}})+|\d(?:{_GAP}\d{{3}}){{2,}})(?!\d)")
+
+
+def digit_groups(entry: Entry, ctx: Context) -> Iterator[str]:
+    if ctx.lang not in SOLID_FOUR_DIGITS:
+        return
+    plain = prose(entry.target)
+    name = english_name(ctx.lang)
+    separate = {value for value, _ in _figures(entry.source, ctx.source_babel_locale)}
+    for match in _SPACED_FOUR.finditer(plain):
+        first, rest = match.group()[0], match.group()[2:]
+        if {Decimal(first), Decimal(rest)} <= separate and Decimal(first + rest) not in separate:
+            continue  # two figures of the source side by side ("in 5 100-metre pools")
+        yield f"“{match.group()}”: {name} writes four-digit numbers solid: {first}{rest}"
+    for match in _BREAKABLE_GROUPS.finditer(plain):
+        if " " in match.group():
+            yield f"“{match.group()}”: group the digits with no-break spaces (U+00A0), so that the number " \
+                  "never breaks across lines"

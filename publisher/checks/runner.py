@@ -9,12 +9,13 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from publisher import catalogs
-from publisher.checks.base import Check, Context, Entry, words
+from publisher.checks.base import Check, Context, Entry, english_name, words
 from publisher.checks.content import fuzzy, identical, terminology, untranslated
-from publisher.checks.figures import figures
+from publisher.checks.figures import digit_groups, figures
 from publisher.checks.form import length, markup, punctuation, whitespace
 from publisher.checks.marks import balance, quotes
 from publisher.checks.script import foreign_letters, latin_words, mixed_script, own_letters, source_names
+from publisher.checks.spelling import glossary_words, load_word_list, prepare, spelling, word_list_path
 from publisher.config import Config
 from publisher.glossary import Glossary, Term, load_glossary
 from publisher.model import Article
@@ -37,6 +38,8 @@ TRANSLATION_CHECKS = (
     Check("letters", "error", foreign_letters),
     Check("balance", "error", balance),
     Check("latin", "warning", latin_words),
+    Check("spelling", "warning", spelling),
+    Check("digit-groups", "warning", digit_groups),
     Check("quotes", "warning", quotes),
     Check("whitespace", "warning", whitespace),
     Check("punctuation", "warning", punctuation),
@@ -51,7 +54,8 @@ _KNOWN_CHECKS = frozenset(CHECK_NAMES)
 # `# no-check: figures, length (why)`; the comment survives msgcat and msgmerge, which drop
 # flags they do not know.
 _NO_CHECK_FLAG = "no-check-"
-_NO_CHECK_COMMENT = re.compile(r"^\s*no-check:\s*([\w-]+(?:\s*,\s*[\w-]+)*)", re.MULTILINE)
+# (A line's leading blanks are spaces and tabs: `\s*` there would rescan every blank line below.)
+_NO_CHECK_COMMENT = re.compile(r"^[ \t]*no-check:\s*([\w-]+(?:\s*,\s*[\w-]+)*)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     silenced: int = 0
     catalogues: int = 0
+    skipped: list[str] = field(default_factory=list)  # checks that could not run, and what to install
 
     @property
     def errors(self) -> int:
@@ -90,27 +95,44 @@ class Report:
         self.problems += other.problems
         self.silenced += other.silenced
         self.catalogues += other.catalogues
+        self.skipped += [note for note in other.skipped if note not in self.skipped]
 
 
 def check_articles(config: Config, articles: Iterable[Article], languages: tuple[str, ...] = (),
-                   jobs: int | None = None) -> Report:
-    """Every check on every catalogue of the articles (all the project's languages unless named).
+                   jobs: int | None = None, errors_only: bool = False) -> Report:
+    """Every check on every catalogue of the articles (all the project's languages unless named);
+    with `errors_only`, the checks whose findings are errors.
 
     Articles are checked in `jobs` worker processes (default: one per core); the report is the
     same, in the same order, whatever their number."""
     glossary = load_glossary(config.glossary_path)
     chosen = tuple(lang for lang in config.languages if not languages or lang in languages)
+    shared = _Project(glossary, _word_lists(config, chosen), errors_only)
     report = Report()
-    check = partial(_check_article, config, glossary, chosen)
+    check = partial(_check_article, config, shared, chosen)
     for article_report in map_in_processes(check, list(articles), job_count(jobs)):
         report.extend(article_report)
     return report
 
 
 def errors_by_language(config: Config, article: Article) -> dict[str, int]:
-    """Check errors per language of one article: what the build's gates ask."""
-    counts = Counter(p.lang for p in check_articles(config, [article]).problems if p.severity == "error")
+    """Check errors per language of one article: what the build's gates ask (warnings are not read)."""
+    counts = Counter(p.lang for p in check_articles(config, [article], errors_only=True).problems)
     return {lang: counts[lang] for lang in config.languages}
+
+
+@dataclass(frozen=True)
+class _Project:
+    """What every article's checks share: the glossary, the word lists, which checks run."""
+
+    glossary: Glossary
+    word_lists: dict[str, frozenset[str]]
+    errors_only: bool = False
+
+
+def _word_lists(config: Config, languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    paths = {lang: word_list_path(config.glossary_path, lang) for lang in languages}
+    return {lang: load_word_list(path, display_path(config, path)) for lang, path in paths.items()}
 
 
 @dataclass(frozen=True)
@@ -120,12 +142,13 @@ class _Shared:
     article: Article
     wanted: tuple[tuple[str | None, str], ...]  # the units the article publishes (msgctxt, msgid)
     glossary: Glossary
+    project: _Project
 
 
-def _check_article(config: Config, glossary: Glossary, languages: tuple[str, ...], article: Article) -> Report:
+def _check_article(config: Config, project: _Project, languages: tuple[str, ...], article: Article) -> Report:
     """An article's catalogues one after another; the checks' caches read each source text once."""
     wanted = tuple(unit.key for unit in units(article, config.segmentation))
-    shared = _Shared(article, wanted, _RememberingGlossary(glossary.terms))
+    shared = _Shared(article, wanted, _RememberingGlossary(project.glossary.terms), project)
     report = Report()
     for lang in languages:
         report.extend(check_catalogue(config, shared, lang))
@@ -158,11 +181,13 @@ def check_catalogue(config: Config, shared: _Shared, lang: str) -> Report:
     published = set(shared.wanted)
     found = [e for e in po if not e.obsolete and (e.msgctxt, e.msgid) in published]
     entries = [_entry(e) for e in found]
-    ctx = _context(config, shared, lang, [e.source for e in entries])
     report = Report(catalogues=1)
-    _record(report, CATALOGUE_CHECKS, entries, ctx, _silenced(po.header), replace(place, line=1))
+    ctx = _context(config, shared, lang, entries, report.skipped)
+    catalogue_checks, translation_checks = (_chosen(checks, shared.project.errors_only)
+                                            for checks in (CATALOGUE_CHECKS, TRANSLATION_CHECKS))
+    _record(report, catalogue_checks, entries, ctx, _silenced(po.header), replace(place, line=1))
     for po_entry, entry in zip(found, entries):
-        checks = STATE_CHECKS + TRANSLATION_CHECKS if entry.translated else STATE_CHECKS
+        checks = STATE_CHECKS + translation_checks if entry.translated else STATE_CHECKS
         _record(report, checks, entry, ctx, _silenced(po_entry.tcomment, po_entry.flags),
                 replace(place, line=po_entry.linenum, msgid=entry.source))
     if not is_source:
@@ -194,12 +219,27 @@ def _entry(po_entry) -> Entry:
     return Entry(po_entry.msgid, po_entry.msgstr, "fuzzy" in po_entry.flags)
 
 
-def _context(config: Config, shared: _Shared, lang: str, sources: list[str]) -> Context:
-    glossary_words = {w for term in shared.glossary.terms for form in term.forms.get(lang, ()) for w in words(form)}
+def _chosen(checks: tuple[Check, ...], errors_only: bool) -> tuple[Check, ...]:
+    return tuple(c for c in checks if c.severity == "error") if errors_only else checks
+
+
+def _context(config: Config, shared: _Shared, lang: str, entries: list[Entry], skipped: list[str]) -> Context:
+    forms = [form for term in shared.glossary.terms for form in term.forms.get(lang, ())]
+    names = source_names([e.source for e in entries])
     source_lang = shared.article.language
-    return Context(lang=lang, source_lang=source_lang, babel_locale=config.babel_locale(lang),
-                   source_babel_locale=config.babel_locale(source_lang), glossary=shared.glossary,
-                   allowed_latin=source_names(sources) | glossary_words)
+    ctx = Context(lang=lang, source_lang=source_lang, babel_locale=config.babel_locale(lang),
+                  source_babel_locale=config.babel_locale(source_lang), glossary=shared.glossary,
+                  allowed_latin=names | {w for form in forms for w in words(form)})
+    if shared.project.errors_only:
+        return ctx
+    accepted = glossary_words(forms) | shared.project.word_lists.get(lang, frozenset())
+    if lang == source_lang:
+        accepted |= names
+    known = prepare(lang, ctx.babel_locale, [e.target for e in entries if e.translated], accepted)
+    if isinstance(known, str):
+        skipped.append(f"spelling not checked in {english_name(lang)}: {known}")
+        return ctx
+    return replace(ctx, spelling=known)
 
 
 def _silenced(comment: str | None, flags: Iterable[str] = ()) -> set[str]:

@@ -32,7 +32,8 @@ _LATIN_WORD = re.compile(rf"(?<![^\W\d_])[{LATIN}]+(?![^\W\d_])")
 _FOREIGN = {lang: re.compile(f"[{letters}]") for lang, letters in FOREIGN_LETTERS.items()}
 _OWN = {lang: re.compile(f"[{letters}]") for lang, letters in OWN_LETTERS.items()}
 _ROMAN_NUMERAL = re.compile(r"[IVXLCDM]+")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s*)[\s“‘\"«„(\[—–-]*$")
+# What may stand between a sentence's end and its first word.
+_SENTENCE_OPENERS = frozenset("“‘\"«„([—–-")
 _SHOWN = 5  # words quoted in one message
 
 
@@ -104,10 +105,19 @@ def _names_in(text: str) -> frozenset[str]:
     for match in _LATIN_WORD.finditer(plain):
         word = match.group()
         # A sentence start holds no letter: it is looked for after the previous word only.
-        if _inner_capital(word) or word[0].isupper() and not _SENTENCE_START.search(plain, previous_end, match.start()):
+        if _inner_capital(word) or word[0].isupper() and not _starts_sentence(plain, previous_end, match.start()):
             names.add(word)
         previous_end = match.end()
     return frozenset(names)
+
+
+def _starts_sentence(text: str, previous_end: int, start: int) -> bool:
+    """Whether the word at `start` begins a sentence: nothing but spaces and opening marks since the
+    text's start or since a final mark. Read backwards from the word, over those marks only."""
+    i = start
+    while i > previous_end and (text[i - 1].isspace() or text[i - 1] in _SENTENCE_OPENERS):
+        i -= 1
+    return i == 0 or i > previous_end and text[i - 1] in ".!?:"
 
 
 def _inner_capital(word: str) -> bool:
