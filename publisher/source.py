@@ -16,6 +16,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from publisher.errors import PublisherError, Problems
+from publisher.inline import parse_inline, plain_text
+from publisher.links import SCHEMES, allowed
 from publisher.model import Article, Block, Dateline
 from publisher.textchars import describe, forbidden, printable
 
@@ -26,6 +28,14 @@ RESERVED_NAMES = {"con", "prn", "aux", "nul", "edition", "index", "feed"} | {f"c
     f"lpt{i}" for i in range(10)
 }
 STATUSES = ("usable", "canceled", "withheld")
+# Dates a story can carry: a typo (0024, 2204) is caught, and every format can write them
+# (a zip entry's date field ends in 2107; UTC conversions stay inside Python's years 1-9999).
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2099
+# Front matter is a flat mapping with a nested dateline and a few lists: deeper is a mistake.
+MAX_YAML_DEPTH = 4
+_YAML_OPENERS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+                 yaml.FlowSequenceStartToken)
+_YAML_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 # libyaml's parser when PyYAML was built with it: ten times faster, same nodes and marks.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED = ("id", "language", "headline", "published", "dateline")
@@ -42,20 +52,24 @@ class _Field:
 
 
 def find_articles(source_dir: Path) -> list[Path]:
-    """Every article in the source folder, in a stable order."""
+    """Every article in the source folder, in a stable order. Hidden files are not articles: an
+    editor's lock or autosave (Emacs `.#slug.md`), a half-synced copy; backups (`slug.md~`,
+    `#slug.md#`, `.slug.md.swp`) do not end in `.md`."""
     if not source_dir.is_dir():
         raise PublisherError("no source folder; create it and add an article as <slug>.md", source_dir)
-    return sorted(source_dir.glob("*.md"))
+    return sorted(p for p in source_dir.glob("*.md") if not p.name.startswith((".", "#")))
 
 
-def read_article(path: Path, display: str | None = None) -> Article:
-    """Parse and validate one article; every problem found is reported together."""
+def read_article(path: Path, display: str | None = None, source_language: str | None = None) -> Article:
+    """Parse and validate one article; every problem found is reported together. With
+    `source_language`, an article written in another language is refused: every translation is
+    made from, and checked against, the project's source language."""
     name = printable(display or str(path))  # a file name could carry terminal escapes
     text = _read_text(path, name)
     meta, body, body_line = _split_front_matter(text, name)
     fields = _mapping(meta, name, body_line)
     errors: list[PublisherError] = []
-    article = _build(path, name, fields, body, body_line, errors)
+    article = _build(path, name, fields, body, body_line, errors, source_language)
     if errors:
         raise errors[0] if len(errors) == 1 else Problems(errors)
     assert article is not None
@@ -93,9 +107,37 @@ def _split_front_matter(text: str, name: str) -> tuple[str, str, int]:
 def _compose(meta: str) -> yaml.Node | None:
     """The YAML node tree; on an error, the pure-Python parser's message (the same everywhere)."""
     try:
+        _refuse_yaml_features(meta, _YAML_LOADER)
         return yaml.compose(meta, Loader=_YAML_LOADER)
     except yaml.YAMLError:
+        _refuse_yaml_features(meta, yaml.SafeLoader)
         return yaml.compose(meta, Loader=yaml.SafeLoader)
+
+
+class _Refused(yaml.YAMLError):
+    def __init__(self, problem: str, mark: yaml.Mark):
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
+def _refuse_yaml_features(meta: str, loader) -> None:
+    """Anchors, aliases and tags are refused before anything is built from the YAML: an alias
+    bomb of a few hundred bytes expands to gigabytes, a recursive alias never ends, and a tag asks
+    for a type the front matter has no use for. Nesting is bounded too. One pass over the tokens."""
+    depth = 0
+    for token in yaml.scan(meta, Loader=loader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            raise _Refused("anchors and aliases (&name, *name) are not accepted in front matter; write each value "
+                           "out", token.start_mark)
+        if isinstance(token, yaml.TagToken):
+            raise _Refused("tags (!name) are not accepted in front matter; write the plain value", token.start_mark)
+        if isinstance(token, _YAML_OPENERS):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise _Refused(f"values nested more than {MAX_YAML_DEPTH - 1} levels deep; front matter is "
+                               "'field: value' lines, with a nested dateline", token.start_mark)
+        elif isinstance(token, _YAML_CLOSERS):
+            depth -= 1
 
 
 def _mapping(meta: str, name: str, body_line: int) -> dict[str, _Field]:
@@ -108,25 +150,32 @@ def _mapping(meta: str, name: str, body_line: int) -> dict[str, _Field]:
         raise PublisherError(f"front matter is not valid YAML: {problem}", name, line) from None
     if not isinstance(node, yaml.MappingNode):
         raise PublisherError("front matter must be a mapping of 'field: value' lines", name, 2)
+    return _fields(node, name, "")
+
+
+def _fields(node: yaml.MappingNode, name: str, prefix: str) -> dict[str, _Field]:
     fields: dict[str, _Field] = {}
     for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 2
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise PublisherError("a field name must be a plain word, not a list or a mapping", name, line)
         key = key_node.value
         if key in fields:
-            raise PublisherError(f"field '{key}' appears twice", name, key_node.start_mark.line + 2)
-        fields[key] = _Field(_plain(value_node), key_node.start_mark.line + 2)
+            raise PublisherError(f"field '{prefix}{printable(key)}' appears twice", name, line)
+        fields[key] = _Field(_plain(value_node, name, f"{prefix}{key}."), line)
     return fields
 
 
-def _plain(node: yaml.Node) -> object:
+def _plain(node: yaml.Node, name: str, prefix: str) -> object:
     """YAML node → str / list / dict; scalars stay strings so that we parse dates ourselves."""
     if isinstance(node, yaml.MappingNode):
-        return {k.value: _Field(_plain(v), k.start_mark.line + 2) for k, v in node.value}
+        return _fields(node, name, prefix)
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item) for item in node.value]
+        return [_plain(item, name, prefix) for item in node.value]
     return node.value
 
 
-def _build(path, name, fields, body, body_line, errors) -> Article | None:
+def _build(path, name, fields, body, body_line, errors, source_language=None) -> Article | None:
     def fail(message: str, line: int) -> None:
         errors.append(PublisherError(message, name, line))
 
@@ -150,6 +199,14 @@ def _build(path, name, fields, body, body_line, errors) -> Article | None:
         fail(f"id '{ident}' is a reserved name (a device on Windows or a page of the output); choose another",
              fields["id"].line)
     language = _language(fields, fail)
+    if language and source_language and language != source_language:
+        fail(f"the article is written in '{language}', but the project's source language is '{source_language}': "
+             f"every language is translated from {source_language}; write the article in {source_language} (or set "
+             "source_language in the settings if the whole newsroom writes in another language)",
+             fields["language"].line)
+    for key in ("headline", "summary", "byline", "credit", "correction", "ednote"):
+        if key in fields and isinstance(fields[key].value, str):
+            _check_links(fields[key].value, name, fields[key].line, errors)
     published = _datetime(fields, "published", fail)
     dateline = _dateline(fields, published, fail)
     blocks = parse_body(body, name, body_line, errors)
@@ -223,17 +280,34 @@ def _language(fields, fail) -> str | None:
     return code
 
 
+def date_problem(value: date) -> str | None:
+    """Why a date (or date-time) cannot be a story's, if it cannot."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        return f"the year {value.year} is out of range; dates from {EARLIEST_YEAR} to {LATEST_YEAR} are accepted"
+    return None
+
+
 def _datetime(fields, key, fail, required=True) -> datetime | None:
     f = fields.get(key)
     if f is None:
         return None
+    example = "write e.g. 2024-09-05T12:00:00+03:00"
+    if not isinstance(f.value, str):
+        fail(f"field '{key}' must be a date-time; {example}", f.line)
+        return None
     try:
-        value = datetime.fromisoformat(str(f.value))
+        value = datetime.fromisoformat(f.value)
     except ValueError:
-        fail(f"field '{key}': '{f.value}' is not a date-time; write e.g. 2024-09-05T12:00:00+03:00", f.line)
+        fail(f"field '{key}': '{printable(f.value[:100])}' is not a date-time; {example}", f.line)
         return None
     if value.tzinfo is None:
         fail(f"field '{key}': add the time zone offset, e.g. {f.value}+03:00", f.line)
+        return None
+    if date_problem(value):
+        fail(f"field '{key}': {date_problem(value)}", f.line)
+        return None
+    if value.utcoffset() and abs(value.utcoffset().total_seconds()) > 14 * 3600:
+        fail(f"field '{key}': the time zone offset is beyond ±14:00; {example}", f.line)
         return None
     return value
 
@@ -250,13 +324,22 @@ def _dateline(fields, published, fail) -> Dateline | None:
             fail(f"field 'dateline.{key}' is missing or empty", part.line if part else f.line)
         else:
             parts[key] = part.value.strip()
+    for key in f.value.keys() - {"place", "agency", "date"}:
+        fail(f"unknown field 'dateline.{printable(key)}'; a dateline has place, agency and date",
+             f.value[key].line)
     when = f.value.get("date")
     day = published.date() if published else None
     if when is not None:
         try:
-            day = date.fromisoformat(str(when.value))
+            day = date.fromisoformat(when.value) if isinstance(when.value, str) else None
+            problem = date_problem(day) if day else "not a date"
         except ValueError:
-            fail(f"field 'dateline.date': '{when.value}' is not a date; write e.g. 2024-09-05", when.line)
+            problem = "not a date"
+        if problem:
+            shown = printable(when.value[:100]) if isinstance(when.value, str) else "this"
+            fail(f"field 'dateline.date': '{shown}' is {problem}; write e.g. 2024-09-05" if problem == "not a date"
+                 else f"field 'dateline.date': {problem}", when.line)
+            day = None
     if len(parts) < 2 or day is None:
         return None
     return Dateline(place=parts["place"], agency=parts["agency"], date=day)
@@ -266,7 +349,7 @@ def _urgency(fields, fail) -> int:
     f = fields.get("urgency")
     if f is None:
         return 5
-    if not str(f.value).isdigit() or not 1 <= int(f.value) <= 9:
+    if not isinstance(f.value, str) or not re.fullmatch(r"[1-9]", f.value):  # ASCII: '²' and '⑤' are digits too
         fail("field 'urgency' must be a whole number from 1 (most urgent) to 9", f.line)
         return 5
     return int(f.value)
@@ -274,16 +357,44 @@ def _urgency(fields, fail) -> int:
 
 # --- Body -------------------------------------------------------------------------------------
 
-_MD = MarkdownIt("commonmark", {"html": False})
+# Pipe tables are recognised so that they can be refused by name (CommonMark alone reads them as
+# a paragraph of literal text).
+_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+_MAX_NESTING = _MD.options["maxNesting"]  # markdown-it stops reading, silently, below this depth
+_CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]*\]")
+# What is left of a link markdown-it refused to make (javascript:, file:…): "[words](target)" as text.
+_REFUSED_LINK = re.compile(r"\[[^\]]*\]\(\s*<?[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def parse_body(body: str, name: str, first_line: int, errors: list[PublisherError]) -> tuple[Block, ...]:
-    tokens = _MD.parse(body)
-    blocks, _ = _blocks(tokens, 0, None, name, first_line, errors)
+    env: dict = {}
+    tokens = _MD.parse(body, env)
+    references = env.get("references", {})
+    for label, ref in references.items():
+        if label.startswith("^"):
+            line = first_line + (ref.get("map") or [0])[0]
+            errors.append(PublisherError(f"footnote [{label}] is not supported; put the note in the text, or in a "
+                                         "paragraph of its own", name, line))
+    if _too_deep(tokens, name, first_line, errors):
+        return ()
+    blocks, _ = _blocks(tokens, 0, None, name, first_line, errors, env if references else None)
     return tuple(blocks)
 
 
-def _blocks(tokens: list[Token], i: int, close: str | None, name, first_line, errors) -> tuple[list[Block], int]:
+def _too_deep(tokens: list[Token], name: str, first_line: int, errors: list[PublisherError]) -> bool:
+    """markdown-it skips the rest of a container nested as deep as its limit: report, never drop."""
+    for token in tokens:
+        if token.type in _CONTAINERS and token.level >= _MAX_NESTING - 2:
+            line = first_line + (token.map[0] if token.map else 0)
+            errors.append(PublisherError(f"lists and quotations nested more than {(_MAX_NESTING - 2) // 2} deep; "
+                                         "flatten the structure", name, line))
+            return True
+    return False
+
+
+def _blocks(tokens: list[Token], i: int, close: str | None, name, first_line, errors,
+            env: dict | None) -> tuple[list[Block], int]:
     blocks: list[Block] = []
     while i < len(tokens):
         token = tokens[i]
@@ -294,12 +405,16 @@ def _blocks(tokens: list[Token], i: int, close: str | None, name, first_line, er
             inline = tokens[i + 1]
             kind = "paragraph" if token.type == "paragraph_open" else "heading"
             level = int(token.tag[1]) if kind == "heading" else 0
+            text = inline.content.strip()
+            if env is not None:
+                text = _resolve_references(text, env)
             _check_inline(inline, name, line, errors)
-            blocks.append(Block(kind, text=inline.content.strip(), level=level, line=line))
+            _check_links(text, name, line, errors)
+            blocks.append(Block(kind, text=text, level=level, line=line))
             i += 3
-        elif token.type in ("blockquote_open", "list_item_open", "bullet_list_open", "ordered_list_open"):
+        elif token.type in _CONTAINERS:
             kind = {"blockquote_open": "quote", "list_item_open": "item"}.get(token.type, "list")
-            children, i = _blocks(tokens, i + 1, token.type.replace("_open", "_close"), name, first_line, errors)
+            children, i = _blocks(tokens, i + 1, token.type.replace("_open", "_close"), name, first_line, errors, env)
             blocks.append(Block(kind, children=tuple(children), ordered=token.type == "ordered_list_open", line=line))
         else:
             what = token.type.replace("_open", "").replace("_", " ")
@@ -326,3 +441,85 @@ def _check_inline(inline: Token, name: str, line: int, errors: list[PublisherErr
     for child in inline.children or ():
         if child.type == "image":
             errors.append(PublisherError("images are not supported in an article body yet", name, line))
+        elif child.type == "text" and _FOOTNOTE.search(child.content):
+            found = _FOOTNOTE.search(child.content).group(0)
+            errors.append(PublisherError(f"footnote {found} is not supported; put the note in the text, or in a "
+                                         "paragraph of its own", name, line))
+
+
+def _check_links(text: str, name: str, line: int, errors: list[PublisherError]) -> None:
+    """Every link of a unit must be one that every format can carry (see publisher.links)."""
+    problem = None
+    try:
+        nodes = parse_inline(text)
+    except ValueError:
+        nodes = ()
+        problem = "a link"
+    for href in _hrefs(nodes):
+        if not allowed(href):
+            problem = f"the link target '{printable(href[:200])}'"
+            break
+    if problem is None and _REFUSED_LINK.search(plain_text(text)):
+        problem = f"the link '{printable(_REFUSED_LINK.search(plain_text(text)).group(0)[:200])}…'"
+    if problem:
+        errors.append(PublisherError(f"{problem} cannot be published; a link must be an absolute "
+                                     f"{', '.join(SCHEMES[:-1])} or {SCHEMES[-1]} address", name, line))
+
+
+def _hrefs(nodes) -> list[str]:
+    found = []
+    for node in nodes:
+        if node.kind == "link":
+            found.append(node.href)
+        found += _hrefs(node.children)
+    return found
+
+
+def _resolve_references(text: str, env: dict) -> str:
+    """A paragraph using reference-style links ([BelTA][1] … [1]: https://…) as the same text with
+    inline links, which is what a unit carries: its translators keep [words](target) as it is."""
+    tokens = _MD.parseInline(text, env)[0].children or []
+    if [t.attrGet("href") for t in tokens if t.type == "link_open"] == list(_hrefs(parse_inline(text))):
+        return text  # no reference link in it
+    return render_inline_markdown(tokens)
+
+
+_TEXT_SPECIAL = re.compile(r"[\\`*_\[\]<>]|&(?=#?[A-Za-z0-9]+;)")
+
+
+def render_inline_markdown(tokens: list[Token]) -> str:
+    """Inline tokens as Markdown that parse_inline reads back to the same tree (titles, which no
+    output carries, are left out)."""
+    out: list[str] = []
+    for token in tokens:
+        if token.type in ("text", "text_special"):
+            out.append(_TEXT_SPECIAL.sub(lambda m: "\\" + m.group(0), token.content))
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif token.type in ("em_open", "em_close"):
+            out.append("*")
+        elif token.type in ("strong_open", "strong_close"):
+            out.append("**")
+        elif token.type == "link_open":
+            out.append("[")
+        elif token.type == "link_close":
+            out.append("](" + _link_destination(str(token.attrs.get("href", "") if token.attrs else "")) + ")")
+        elif token.type == "code_inline":
+            out.append(_code_span(token.content))
+        else:
+            out.append(_TEXT_SPECIAL.sub(lambda m: "\\" + m.group(0), token.content))
+    return "".join(out)
+
+
+def _link_destination(href: str) -> str:
+    if href and not re.search(r"[\s()<>\\]", href):
+        return href
+    return "<" + re.sub(r"([<>\\])", r"\\\1", href) + ">"
+
+
+def _code_span(content: str) -> str:
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", content)), default=0) + 1)
+    if content.startswith("`") or content.endswith("`") or (
+            content.startswith(" ") and content.endswith(" ") and content.strip(" ")):
+        content = f" {content} "
+    return f"{fence}{content}{fence}"
