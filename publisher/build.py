@@ -96,6 +96,8 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
     with project_lock(config.root), folder_lock(out, busy):
         notes = journal.recover(cache_dir, out, config.root)
         sweep_temporary(*(out / fmt for fmt in FORMATS), cache_dir, config.root / ledger.LEDGER_DIR)
+        for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
+            old_cache.unlink()
         report = _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)
         report.notes[:0] = notes
         return report
@@ -462,4 +464,5 @@ def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str
     """The hash of an article's inputs; `written` gives files as this build leaves them (its ledger)."""
     source = config.source_path / f"{slug}.md"
     catalogues = [catalogs.catalog_path(config.locales_path, lang, slug) for lang in languages]
-    return manifests.article_hash(source, catalogues + [config.root / ledger.relative_path(article_id)], written)
+    return manifests.article_hash(config.root, source, catalogues + [config.root / ledger.relative_path(article_id)],
+                                  written)

@@ -79,6 +79,8 @@ def load(folder: Path, out: Path, project: Path) -> tuple[Manifest, str | None]:
 def _problem(manifest: Manifest, out: Path, project: Path) -> str | None:
     if manifest.format != FORMAT:
         return f"written by another version of the toolkit (layout {manifest.format})"
+    if not manifest.project:
+        return "incomplete (it names no project)"
     if manifest.project != project_key(project):
         return f"written by another project ({manifest.project[:200]})"
     for slug, record in manifest.articles.items():
@@ -173,8 +175,16 @@ def build_hash(config: Config, options: str) -> str:
                    *_tree(_PACKAGE / "data"), publisher.__version__.encode())
 
 
-def article_hash(source: Path, inputs: list[Path], written: dict[Path, bytes] | None = None) -> str:
-    """The source's bytes and each other input's path and bytes (`written`: as the build leaves them)."""
+def article_hash(root: Path, source: Path, inputs: list[Path], written: dict[Path, bytes] | None = None) -> str:
+    """The source's bytes and each other input's project-relative path and bytes (`written`: as the
+    build leaves them). Where the project lives is no part of it."""
     written = written or {}
-    return _digest(_read(source), *(p.as_posix().encode() + b"\0" + (written[p] if p in written else _read(p))
+    return _digest(_read(source), *(_relative(root, p).encode() + b"\0" + (written[p] if p in written else _read(p))
                                     for p in inputs))
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
