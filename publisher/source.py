@@ -52,12 +52,12 @@ class _Field:
 
 
 def find_articles(source_dir: Path) -> list[Path]:
-    """Every article in the source folder, in a stable order. Hidden files are not articles: an
-    editor's lock or autosave (Emacs `.#slug.md`), a half-synced copy; backups (`slug.md~`,
-    `#slug.md#`, `.slug.md.swp`) do not end in `.md`."""
+    """Every article in the source folder, in a stable order. Hidden files and editors' lock files
+    are not articles (Emacs `.#slug.md`, a word processor's `~$slug.md`, a half-synced copy);
+    backups (`slug.md~`, `#slug.md#`, `.slug.md.swp`) do not end in `.md`."""
     if not source_dir.is_dir():
         raise PublisherError("no source folder; create it and add an article as <slug>.md", source_dir)
-    return sorted(p for p in source_dir.glob("*.md") if not p.name.startswith((".", "#")))
+    return sorted(p for p in source_dir.glob("*.md") if not p.name.startswith((".", "#", "~")))
 
 
 def read_article(path: Path, display: str | None = None, source_language: str | None = None) -> Article:
@@ -71,6 +71,7 @@ def read_article(path: Path, display: str | None = None, source_language: str | 
     errors: list[PublisherError] = []
     article = _build(path, name, fields, body, body_line, errors, source_language)
     if errors:
+        errors.sort(key=lambda e: e.line or 0)  # in the order of the file
         raise errors[0] if len(errors) == 1 else Problems(errors)
     assert article is not None
     return article
@@ -127,10 +128,9 @@ def _refuse_yaml_features(meta: str, loader) -> None:
     depth = 0
     for token in yaml.scan(meta, Loader=loader):
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-            raise _Refused("anchors and aliases (&name, *name) are not accepted in front matter; write each value "
-                           "out", token.start_mark)
+            raise _Refused("anchors and aliases (&name, *name) are not accepted; write each value out", token.start_mark)
         if isinstance(token, yaml.TagToken):
-            raise _Refused("tags (!name) are not accepted in front matter; write the plain value", token.start_mark)
+            raise _Refused("tags (!name) are not accepted; write the plain value", token.start_mark)
         if isinstance(token, _YAML_OPENERS):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -147,7 +147,8 @@ def _mapping(meta: str, name: str, body_line: int) -> dict[str, _Field]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise PublisherError(f"front matter is not valid YAML: {problem}", name, line) from None
+        what = "front matter" if isinstance(exc, _Refused) else "front matter is not valid YAML"
+        raise PublisherError(f"{what}: {problem}", name, line) from None
     if not isinstance(node, yaml.MappingNode):
         raise PublisherError("front matter must be a mapping of 'field: value' lines", name, 2)
     return _fields(node, name, "")
@@ -378,7 +379,8 @@ def parse_body(body: str, name: str, first_line: int, errors: list[PublisherErro
                                          "paragraph of its own", name, line))
     if _too_deep(tokens, name, first_line, errors):
         return ()
-    blocks, _ = _blocks(tokens, 0, None, name, first_line, errors, env if references else None)
+    links = {label: ref for label, ref in references.items() if not label.startswith("^")}
+    blocks, _ = _blocks(tokens, 0, None, name, first_line, errors, {"references": links} if links else None)
     return tuple(blocks)
 
 
@@ -491,6 +493,7 @@ def render_inline_markdown(tokens: list[Token]) -> str:
     """Inline tokens as Markdown that parse_inline reads back to the same tree (titles, which no
     output carries, are left out)."""
     out: list[str] = []
+    hrefs: list[str] = []  # of the links open at this point
     for token in tokens:
         if token.type in ("text", "text_special"):
             out.append(_TEXT_SPECIAL.sub(lambda m: "\\" + m.group(0), token.content))
@@ -501,9 +504,10 @@ def render_inline_markdown(tokens: list[Token]) -> str:
         elif token.type in ("strong_open", "strong_close"):
             out.append("**")
         elif token.type == "link_open":
+            hrefs.append(str(token.attrGet("href") or ""))
             out.append("[")
         elif token.type == "link_close":
-            out.append("](" + _link_destination(str(token.attrs.get("href", "") if token.attrs else "")) + ")")
+            out.append("](" + _link_destination(hrefs.pop() if hrefs else "") + ")")
         elif token.type == "code_inline":
             out.append(_code_span(token.content))
         else:
