@@ -95,7 +95,7 @@ def load(root: Path, article_id: str) -> Ledger:
             languages={lang: _entry(value) for lang, value in data["languages"].items()},
             package=_entry(data["package"]) if data.get("package") else None,
         )
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PublisherError(f"the version ledger cannot be read ({type(exc).__name__}: {exc}); restore it "
                              "from version control: without it the wire would send lower versions", name) from None
 
@@ -129,6 +129,8 @@ def _time(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise ValueError(f"time without a zone offset: {text}")
+    if not 1800 <= value.year <= 2099:  # the years an article may carry (publisher.source): later ones overflow
+        raise ValueError(f"time out of range: {text}")
     return value
 
 
