@@ -200,7 +200,8 @@ class _Build:
     def _up_to_date(self, article: Article, inputs: str, damaged: set[str]) -> bool:
         """Whether the article can be skipped: same inputs and id, its files intact, its cache usable."""
         record = self.manifest.articles.get(article.slug)
-        if self.force or record is None or record.inputs != inputs or record.id != article.id or article.slug in damaged:
+        if (self.force or record is None or record.inputs != inputs or record.id != article.id
+                or article.slug in damaged):
             return False
         if self.only:
             return True  # no collection needs its versions

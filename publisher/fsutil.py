@@ -140,7 +140,8 @@ def _lock(path: Path, busy: str) -> Iterator[None]:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise PublisherError("the lock file is a symbolic link; delete it (publish creates its own)", path) from None
+            raise PublisherError("the lock file is a symbolic link; delete it (publish creates its own)",
+                                 path) from None
         raise with_path(exc, path) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):

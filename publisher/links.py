@@ -36,16 +36,17 @@ def allowed(href: str) -> bool:
 
 def targets(text: str) -> Counter[str]:
     """The link targets of a unit's inline Markdown, with how often each occurs."""
-    found: Counter[str] = Counter()
-    _collect(parse_inline(text), found)
-    return found
+    return Counter(hrefs(parse_inline(text)))
 
 
-def _collect(nodes: tuple[Inline, ...], found: Counter[str]) -> None:
+def hrefs(nodes: tuple[Inline, ...]) -> list[str]:
+    """The link targets in an inline tree, in reading order."""
+    found = []
     for node in nodes:
         if node.kind == "link":
-            found[node.href] += 1
-        _collect(node.children, found)
+            found.append(node.href)
+        found += hrefs(node.children)
+    return found
 
 
 def differ(source: str, translation: str) -> bool:

@@ -13,11 +13,12 @@ from pathlib import Path
 import yaml
 from babel import Locale, UnknownLocaleError
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from publisher.errors import PublisherError, Problems
 from publisher.inline import parse_inline, plain_text
-from publisher.links import SCHEMES, allowed
+from publisher.links import SCHEMES, allowed, hrefs
 from publisher.model import Article, Block, Dateline
 from publisher.textchars import describe, forbidden, printable
 
@@ -128,7 +129,8 @@ def _refuse_yaml_features(meta: str, loader) -> None:
     depth = 0
     for token in yaml.scan(meta, Loader=loader):
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-            raise _Refused("anchors and aliases (&name, *name) are not accepted; write each value out", token.start_mark)
+            raise _Refused("anchors and aliases (&name, *name) are not accepted; write each value out",
+                           token.start_mark)
         if isinstance(token, yaml.TagToken):
             raise _Refused("tags (!name) are not accepted; write the plain value", token.start_mark)
         if isinstance(token, _YAML_OPENERS):
@@ -409,7 +411,11 @@ def _blocks(tokens: list[Token], i: int, close: str | None, name, first_line, er
             level = int(token.tag[1]) if kind == "heading" else 0
             text = inline.content.strip()
             if env is not None:
-                text = _resolve_references(text, env)
+                resolved = resolve_references(text, env)
+                if resolved is None:
+                    errors.append(PublisherError("a reference-style link here cannot be kept as it is; write it "
+                                                 "inline, as [words](https://…)", name, line))
+                text = resolved or text
             _check_inline(inline, name, line, errors)
             _check_links(text, name, line, errors)
             blocks.append(Block(kind, text=text, level=level, line=line))
@@ -457,7 +463,7 @@ def _check_links(text: str, name: str, line: int, errors: list[PublisherError]) 
     except ValueError:
         nodes = ()
         problem = "a link"
-    for href in _hrefs(nodes):
+    for href in hrefs(nodes):
         if not allowed(href):
             problem = f"the link target '{printable(href[:200])}'"
             break
@@ -468,62 +474,47 @@ def _check_links(text: str, name: str, line: int, errors: list[PublisherError]) 
                                      f"{', '.join(SCHEMES[:-1])} or {SCHEMES[-1]} address", name, line))
 
 
-def _hrefs(nodes) -> list[str]:
-    found = []
-    for node in nodes:
-        if node.kind == "link":
-            found.append(node.href)
-        found += _hrefs(node.children)
-    return found
-
-
-def _resolve_references(text: str, env: dict) -> str:
+def resolve_references(text: str, env: dict) -> str | None:
     """A paragraph using reference-style links ([BelTA][1] … [1]: https://…) as the same text with
-    inline links, which is what a unit carries: its translators keep [words](target) as it is."""
-    tokens = _MD.parseInline(text, env)[0].children or []
-    if [t.attrGet("href") for t in tokens if t.type == "link_open"] == list(_hrefs(parse_inline(text))):
+    inline links, which is what a unit carries: its translators keep [words](target) as it is.
+    Each reference is replaced where it stands, and the result must read exactly as markdown-it
+    read the original; None if it does not (the caller reports it)."""
+    wanted = _inline_tree(_MD.parseInline(text, env)[0].children or [])
+    if wanted == _inline_tree(_MD.parseInline(text)[0].children or []):
         return text  # no reference link in it
-    return render_inline_markdown(tokens)
+    references = env["references"]
+
+    def inline(match: re.Match) -> str:
+        if match.group("code"):
+            return match.group(0)  # a code span is not markup
+        words, label = match.group(1), match.group(2) or match.group(1)
+        ref = references.get(normalizeReference(label)) if label is not None else None
+        return f"[{words}]({_link_destination(ref['href'])})" if ref else match.group(0)
+
+    resolved = _REFERENCE.sub(inline, text)
+    return resolved if _inline_tree(_MD.parseInline(resolved)[0].children or []) == wanted else None
 
 
-_TEXT_SPECIAL = re.compile(r"[\\`*_\[\]<>]|&(?=#?[A-Za-z0-9]+;)")
+# [words][label], [words][] or [label], not an inline link's [words](…) nor an escaped bracket; code
+# spans are matched first so that what they hold stays as it is.
+_REFERENCE = re.compile(r"(?<!\\)\[((?:[^\[\]\\]|\\.)*)\](?:\[((?:[^\[\]\\]|\\.)*)\])?(?![(:\[])"
+                        r"|(?P<code>(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\4(?!`))")
 
 
-def render_inline_markdown(tokens: list[Token]) -> str:
-    """Inline tokens as Markdown that parse_inline reads back to the same tree (titles, which no
-    output carries, are left out)."""
-    out: list[str] = []
-    hrefs: list[str] = []  # of the links open at this point
+def _inline_tree(tokens: list[Token]) -> list[tuple[str, str, str]]:
+    """What an inline token stream means: its kinds, texts (adjacent ones joined) and link targets."""
+    tree: list[tuple[str, str, str]] = []
     for token in tokens:
-        if token.type in ("text", "text_special"):
-            out.append(_TEXT_SPECIAL.sub(lambda m: "\\" + m.group(0), token.content))
-        elif token.type in ("softbreak", "hardbreak"):
-            out.append("\n")
-        elif token.type in ("em_open", "em_close"):
-            out.append("*")
-        elif token.type in ("strong_open", "strong_close"):
-            out.append("**")
-        elif token.type == "link_open":
-            hrefs.append(str(token.attrGet("href") or ""))
-            out.append("[")
-        elif token.type == "link_close":
-            out.append("](" + _link_destination(hrefs.pop() if hrefs else "") + ")")
-        elif token.type == "code_inline":
-            out.append(_code_span(token.content))
+        kind = "text" if token.type in ("text", "text_special", "softbreak", "hardbreak") else token.type
+        content = " " if token.type.endswith("break") else token.content if kind in ("text", "code_inline") else ""
+        if kind == "text" and tree and tree[-1][0] == "text":
+            tree[-1] = ("text", tree[-1][1] + content, "")
         else:
-            out.append(_TEXT_SPECIAL.sub(lambda m: "\\" + m.group(0), token.content))
-    return "".join(out)
+            tree.append((kind, content, str(token.attrGet("href") or "")))
+    return tree
 
 
 def _link_destination(href: str) -> str:
     if href and not re.search(r"[\s()<>\\]", href):
         return href
     return "<" + re.sub(r"([<>\\])", r"\\\1", href) + ">"
-
-
-def _code_span(content: str) -> str:
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", content)), default=0) + 1)
-    if content.startswith("`") or content.endswith("`") or (
-            content.startswith(" ") and content.endswith(" ") and content.strip(" ")):
-        content = f" {content} "
-    return f"{fence}{content}{fence}"

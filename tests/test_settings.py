@@ -129,7 +129,8 @@ def test_any_settings_give_a_config_or_a_message(tmp_path_factory, table):
         config = load_config(root)
     except PublisherError as error:
         for line in str(error).splitlines():
-            assert re.match(rf"{re.escape(str(root / 'pyproject.toml'))}: \[tool\.publisher\] [\w.\[\]-]+: \S", line), line
+            where = re.escape(str(root / "pyproject.toml"))
+            assert re.match(rf"{where}: \[tool\.publisher\] [\w.\[\]-]+: \S", line), line
         return
     assert config.source_language in config.languages
     assert all(isinstance(lang, str) for lang in config.languages)
