@@ -17,6 +17,7 @@ editions, feed) alone too. A --lang build sends the wire a package of just those
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,7 @@ from publisher.checks import errors_by_language
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
-from publisher.fsutil import folder_lock, project_lock, sweep_temporary, write_atomic
+from publisher.fsutil import folder_lock, project_lock, real_path, sweep_temporary, write_atomic
 from publisher.journal import CACHE, OUTPUT, PROJECT, Move, Staging
 from publisher.localize import localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
@@ -42,6 +43,10 @@ from publisher.source import find_articles
 log = logging.getLogger(__name__)
 CACHE_DIR = ".build"  # inside the output folder: the manifest, each article's cache entry, the journal
 FEED = "newsml/feed.xml"  # moved into place last: partners poll it
+# Present while a build stages files: if the next build finds it, that one was killed and its
+# temporary files are swept (looking for them in every folder on every build would cost a no-op
+# build a walk of the whole output).
+STAGING_MARK = "staging"
 Progress = Callable[[int, int], None]
 # Silencing the links check on a unit needs a reason: `# no-check: markup (the partner's page moved)`.
 _SILENCED_WITH_REASON = re.compile(r"^\s*no-check:\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*\(\s*\S[^)]*\)", re.MULTILINE)
@@ -94,8 +99,11 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
     # Two projects may build into one folder (--out): the folder has its own lock.
     busy = f"another publish build is writing into {display_path(config, out)}"
     with project_lock(config.root), folder_lock(out, busy):
+        real_path.cache_clear()  # folders may have been moved or linked since the last command
         notes = journal.recover(cache_dir, out, config.root)
-        sweep_temporary(*(out / fmt for fmt in FORMATS), cache_dir, config.root / ledger.LEDGER_DIR)
+        if (cache_dir / STAGING_MARK).exists():  # the last build was killed while staging: sweep what it left
+            sweep_temporary(*(out / fmt for fmt in FORMATS), cache_dir, config.root / ledger.LEDGER_DIR)
+            (cache_dir / STAGING_MARK).unlink()
         for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
             old_cache.unlink()
         report = _Build(config, Options(formats, wanted, fallback), only, force).run(job_count(jobs), progress)
@@ -150,7 +158,10 @@ class _Build:
         self.window = {a.slug for a in self.newest[: self.config.collection_size]}
         self.cached: dict[str, ArticleResult] = {}
         self.dirty = [a for a in self.articles if not self._up_to_date(a, hashes[a.slug], damaged)]
+        mark = self.cache_dir / STAGING_MARK
         try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            mark.touch()
             results = self._render_articles(jobs, progress)
             if not self.only:
                 self._render_collections(results)
@@ -158,6 +169,10 @@ class _Build:
         except BaseException:
             self.staging.abort()
             raise
+        finally:
+            mark.unlink(missing_ok=True)
+            if not any(self.cache_dir.iterdir()):
+                self.cache_dir.rmdir()  # a first build that failed leaves no trace
         return self.report
 
     def _input_hashes(self) -> dict[str, str]:
@@ -170,11 +185,11 @@ class _Build:
         """Articles (and COLLECTIONS) with an output file deleted or changed since the manifest was
         written: they are rendered again. A file found as written but with a new stamp (touched,
         copied back) only gets its record refreshed."""
-        damaged, first = set(), None
+        damaged, first, out = set(), None, str(self.out)
         for slug, record in self.manifest.articles.items():
             files = {}
             for relative, rec in record.files.items():
-                now = manifests.check(self.out / relative, rec)
+                now = manifests.check(os.path.join(out, relative), rec)
                 if now is None:
                     damaged.add(slug)
                     first = first or relative
@@ -184,8 +199,9 @@ class _Build:
                 self.manifest.articles[slug] = struct_replace(record, files={**record.files, **files})
                 self.stamps_moved = True
         if damaged:
-            self.report.notes.append(f"{self._name(first)} and the other outputs of {len(damaged)} article(s) or "
-                                     "collection(s) were deleted or changed since the last build: rendered again")
+            self.report.notes.append(f"{self._name(first)} (and any other output of the same {len(damaged)} article(s) "
+                                     "or collection(s)) was deleted or changed since the last build: rendered again "
+                                     "(a language now held back keeps what is there)")
         return damaged
 
     def _nothing_to_do(self, hashes: dict[str, str]) -> BuildReport:

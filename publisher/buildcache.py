@@ -22,7 +22,7 @@ from publisher.config import Config
 from publisher.manifest import FileRecord, record
 from publisher.model import LocalizedArticle
 from publisher.source import ID_RE, STATUSES, date_problem
-from publisher.textchars import forbidden
+from publisher.textchars import forbidden, printable
 
 FORMAT = 1
 # The escapes msgspec writes; any other (\u0000, \b…) would stand for a character no output carries.
@@ -95,7 +95,8 @@ def _plausible(entry: Entry, slug: str, article_id: str, inputs: str, config: Co
         return False
     if any(not set(chosen) <= set(langs) or len(set(chosen)) != len(chosen) for chosen in entry.published.values()):
         return False
-    if any(row[0] != slug or row[1] not in config.languages or row[2] not in formats for row in entry.held_back):
+    if any(row[0] != slug or row[1] not in config.languages or row[2] not in formats or printable(row[3]) != row[3]
+           for row in entry.held_back):
         return False
     return all(_plausible_version(v, slug, article_id, config) for v in entry.versions)
 

@@ -15,7 +15,8 @@ import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from functools import lru_cache
+from pathlib import Path
 
 from publisher.errors import PublisherError
 
@@ -164,18 +165,25 @@ def _lock(path: Path, busy: str) -> Iterator[None]:
 def confined(root: Path, relative: object) -> Path | None:
     """`root/relative` if `relative` is a plain relative path that stays inside `root` (through any
     symbolic link on the way), else None. For paths read from files others can write."""
+    base = real_path(str(root))
+    return Path(base, relative) if stays_inside(base, relative) else None
+
+
+def stays_inside(base: str, relative: object) -> bool:
+    """Whether `relative` is a plain relative path that stays inside the real folder `base`."""
     if not isinstance(relative, str) or not relative or "\\" in relative or "\0" in relative:
-        return None
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or pure.as_posix() != relative or any(part in ("", ".", "..") for part in pure.parts):
-        return None
-    base = root.resolve()
-    target = base / relative
-    try:
-        inside = target.parent.resolve().is_relative_to(base)
-    except (OSError, RuntimeError):  # a symbolic link loop
-        return None
-    return target if inside else None
+        return False
+    if relative.startswith("/") or any(part in ("", ".", "..") for part in relative.split("/")):
+        return False
+    parent = real_path(os.path.dirname(os.path.join(base, relative)))
+    return parent == base or parent.startswith(base + os.sep)
+
+
+@lru_cache(maxsize=65536)
+def real_path(path: str) -> str:
+    """os.path.realpath, kept: a build checks thousands of files in a few folders. A command that
+    writes clears it (real_path.cache_clear()) when it starts, under its lock."""
+    return os.path.realpath(path)
 
 
 def sweep_temporary(*folders: Path) -> None:

@@ -30,6 +30,7 @@ from publisher.errors import BuildInterrupted, PublisherError
 from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic, write_temporary
 from publisher.manifest import MANIFEST_NAME, output_path, project_key
 from publisher.source import SLUG_RE
+from publisher.textchars import printable
 
 JOURNAL_NAME = "journal.json"
 # What a path is relative to: the output folder, the build's own folder in it, the project.
@@ -134,7 +135,7 @@ def recover(cache_dir: Path, out: Path, project: Path) -> list[str]:
 
 def _problem(journal: Journal, staging: Staging) -> str | None:
     if journal.project != project_key(staging.project) and any(m.base == PROJECT for m in journal.moves):
-        return f"left by another project ({journal.project[:200]})"
+        return f"left by another project ({printable(journal.project[:200])})"
     for move in journal.moves:
         if staging.path(move.base, move.path) is None:
             return f"a path outside the output or ledger folder: {move.path[:200]!r}"
@@ -159,7 +160,7 @@ def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: 
             target = staging.path(move.base, move.path)
             assert target is not None  # checked when staged or read
             tmp = target.with_name(move.temporary)
-            if tmp.exists():
+            if tmp.is_file() and not tmp.is_symlink():  # a link planted under our name is not moved
                 os.replace(tmp, target)
                 moved += 1
         for relative in journal.remove:

@@ -23,8 +23,9 @@ import msgspec
 
 import publisher
 from publisher.config import Config
-from publisher.fsutil import confined
+from publisher.fsutil import confined, real_path, stays_inside
 from publisher.source import ID_RE, SLUG_RE
+from publisher.textchars import printable
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 2  # the layout below; a manifest of another layout is not read
@@ -82,23 +83,29 @@ def _problem(manifest: Manifest, out: Path, project: Path) -> str | None:
     if not manifest.project:
         return "incomplete (it names no project)"
     if manifest.project != project_key(project):
-        return f"written by another project ({manifest.project[:200]})"
+        return f"written by another project ({printable(manifest.project[:200])})"
+    real_out = real_path(str(out))
     for slug, record in manifest.articles.items():
         if slug != COLLECTIONS and not SLUG_RE.fullmatch(slug) or slug == COLLECTIONS and record.cache:
             return f"an unusable article name {slug[:100]!r}"
         if slug != COLLECTIONS and not ID_RE.fullmatch(record.id):
             return f"an unusable article id {record.id[:100]!r}"
         for relative in record.files:
-            if not output_path(out, relative):
+            if not may_touch(real_out, relative):
                 return f"a path outside the output folder {relative[:200]!r}"
+        if any(printable(text) != text for row in record.held_back for text in row):
+            return "a held-back reason no terminal should print"  # it is printed by every no-op build
     return None
 
 
 def output_path(out: Path, relative: str) -> Path | None:
     """Where an output-relative path from the manifest (or the journal) points, if it may be touched:
     inside the output folder, through no symbolic link that leads out, and not the build's own folder."""
-    target = confined(out, relative)
-    return target if target is not None and not relative.startswith(".build/") else None
+    return confined(out, relative) if may_touch(real_path(str(out)), relative) else None
+
+
+def may_touch(real_out: str, relative: object) -> bool:
+    return stays_inside(real_out, relative) and not relative.startswith(".build/")
 
 
 def project_key(root: Path) -> str:
@@ -125,7 +132,7 @@ def _stamp(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def check(path: Path, rec: FileRecord) -> FileRecord | None:
+def check(path: Path | str, rec: FileRecord) -> FileRecord | None:
     """The file's record if it still holds what was written (refreshed when only its stamp moved);
     None if it is missing, not a regular file, or holds other bytes."""
     try:
@@ -134,7 +141,8 @@ def check(path: Path, rec: FileRecord) -> FileRecord | None:
             return None
         if _stamp(st) == rec.stamp:
             return rec
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return None
     return FileRecord(rec.sha256, rec.size, _stamp(st)) if record(data).sha256 == rec.sha256 else None

@@ -187,7 +187,7 @@ def _build(path, name, fields, body, body_line, errors, source_language=None) ->
             fail(f"missing field '{key}'", 1)
     for key, f in fields.items():
         if key not in KNOWN:
-            fail(f"unknown field '{key}'; known fields: {', '.join(sorted(KNOWN))}", f.line)
+            fail(f"unknown field '{printable(key)}'; known fields: {', '.join(sorted(KNOWN))}", f.line)
     if errors:
         return None
     slug = path.stem

@@ -163,7 +163,7 @@ def fresh_copy(edited, tmp_path_factory) -> Path:
     return copy_of(edited[0], tmp_path_factory.mktemp("example") / "newsroom")
 
 
-@settings(max_examples=25, **FUZZ)
+@settings(max_examples=int(os.environ.get("HUNT", 25)), **FUZZ)
 @given(data=st.data())
 def test_a_hostile_cache_entry_vouched_for_by_the_manifest_means_a_rebuild(edited, tmp_path_factory, data):
     """Whatever a cache entry holds, even well-formed JSON with a matching hash, the build succeeds
@@ -398,6 +398,30 @@ def test_a_hostile_journal_is_ignored_and_touches_nothing(project, tmp_path, hos
 # --- Temporary files: only ours, only where we write --------------------------------------------------------
 
 
+KILLED_WHILE_STAGING = """
+import os, signal, sys
+from pathlib import Path
+import publisher.journal
+from publisher.build import build
+from publisher.config import load_config
+publisher.journal.commit = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)  # kill -9, just before the moves
+build(load_config(Path(sys.argv[1])), jobs=1)
+"""
+
+
+def test_the_temporary_files_of_a_build_killed_while_staging_are_swept(project, tmp_path):
+    before = project_state(project)
+    edit_translation(project)
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_STAGING, str(project)], capture_output=True,
+                            timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    left = [p for p in (project / "output").rglob("*.publisher-*.tmp")]
+    assert left and project_state(project) == before  # staged, nothing moved
+    expected = clean_build(project, tmp_path)
+    build(load_config(project), jobs=1)
+    assert [p for p in left if p.exists()] == [] and project_state(project) == expected
+
+
 def test_only_the_toolkits_own_temporary_files_are_swept(project, tmp_path):
     out = project / "output"
     theirs = [out / ".git" / ".index.lock.tmp", out / "html" / ".draft.tmp", out / ".notes.abc123.tmp",
@@ -415,6 +439,7 @@ def test_only_the_toolkits_own_temporary_files_are_swept(project, tmp_path):
         path.write_text("x", encoding="utf-8")
     (out / "html" / "shared").unlink()
     (out / "html" / "shared").symlink_to(outside, target_is_directory=True)
+    (out / ".build" / "staging").touch()  # the mark a build killed while staging leaves
     build(load_config(project), jobs=1)
     assert [p for p in theirs if not p.exists()] == []
     assert [p for p in ours if p.exists()] == []

@@ -120,6 +120,8 @@ def test_temporary_files_of_a_killed_run_are_swept(tmp_path):
     leftover.write_text("half a catalogue", encoding="utf-8")
     (tmp_path / "output" / "html").mkdir(parents=True)
     stale = tmp_path / "output" / "html" / ".index.html.publisher-a8f2a8f2a8f2.tmp"
+    (tmp_path / "output" / ".build").mkdir()
+    (tmp_path / "output" / ".build" / "staging").touch()  # left by the build that was killed
     stale.write_text("<html", encoding="utf-8")
     run_update(tmp_path)
     build(load_config(tmp_path), formats=("html",))
