@@ -22,7 +22,7 @@ from publisher.config import Config
 from publisher.manifest import FileRecord, record
 from publisher.model import LocalizedArticle
 from publisher.source import ID_RE, STATUSES, date_problem
-from publisher.textchars import forbidden, printable
+from publisher.textchars import forbidden_in_utf8, printable
 
 FORMAT = 1
 # The escapes msgspec writes; any other (\u0000, \b…) would stand for a character no output carries.
@@ -80,7 +80,7 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
 
 
 def _canonical(raw: bytes, entry: Entry) -> bool:
-    if msgspec.json.encode(entry) != raw or forbidden(raw.decode("utf-8")):
+    if msgspec.json.encode(entry) != raw or forbidden_in_utf8(raw):
         return False
     return all(match.group(1)[0] in _PLAIN_ESCAPES for match in _ESCAPE.finditer(raw))
 
