@@ -412,13 +412,13 @@ build(load_config(Path(sys.argv[1])), jobs=1)
 def test_the_temporary_files_of_a_build_killed_while_staging_are_swept(project, tmp_path):
     before = project_state(project)
     edit_translation(project)
+    expected = clean_build(project, tmp_path)
     killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_STAGING, str(project)], capture_output=True,
                             timeout=300)
     assert killed.returncode == -signal.SIGKILL
     left = [p for p in (project / "output").rglob("*.publisher-*.tmp")]
     staged = {name for name in project_state(project) if ".publisher-" in name}
     assert left and {n: d for n, d in project_state(project).items() if n not in staged} == before  # nothing moved
-    expected = clean_build(project, tmp_path)
     build(load_config(project), jobs=1)
     assert [p for p in left if p.exists()] == [] and project_state(project) == expected
 
