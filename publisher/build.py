@@ -1,10 +1,13 @@
 """Languages × formats → output/: deterministic, incremental, parallel, gated, all-or-nothing.
 
-Each article whose inputs changed is localized once and rendered for every format in a worker
-process; its files are staged beside their targets. Collections (indexes, editions, the feed)
-are rendered last from every article's versions (cached per article from earlier builds). Only
-when everything has rendered are the staged files moved into place, the feed last; a failure
-anywhere removes the staged files and leaves output/ as it was.
+Each article whose inputs changed (or one of whose files in output/ was deleted or changed since)
+is localized once and rendered for every format in a worker process; its files are staged
+beside their targets. Collections (indexes, editions, the feed) are rendered last from every
+article's versions (kept per article from earlier builds, see buildcache). Only when everything
+has rendered are the staged files moved into place, under a journal (the feed last of the
+outputs, then the version ledgers, the cache and the manifest); a failure before that removes
+the staged files and leaves output/ as it was, and a commit cut short is finished by the next
+build before anything else.
 
 A build narrowed with --article, --lang or --format renders what it is asked for, removes
 nothing and leaves the manifest alone; an --article build leaves the collections (indexes,
@@ -15,29 +18,40 @@ lists every language partners hold (publisher.wire).
 from __future__ import annotations
 
 import logging
-import pickle
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from publisher import catalogs, wire
+from msgspec.structs import replace as struct_replace
+
+from publisher import buildcache, catalogs, journal, links, manifest as manifests, wire
 from publisher.checks import errors_by_language
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
-from publisher.fsutil import Staging, project_lock, sweep_temporary, write_atomic
+from publisher.fsutil import folder_lock, project_lock, real_path, sweep_temporary, write_atomic
+from publisher.journal import CACHE, OUTPUT, PROJECT, Move, Staging
 from publisher.localize import localize
-from publisher.manifest import MANIFEST_NAME, Manifest, article_hash, build_hash
+from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
 from publisher.parallel import job_count, map_in_processes
 from publisher.project import display_path, load_articles
+from publisher.segment import units
 from publisher.source import find_articles
 
 log = logging.getLogger(__name__)
-CACHE_DIR = ".build"  # inside the output folder: the manifest and each article's localized versions
+CACHE_DIR = ".build"  # inside the output folder: the manifest, each article's cache entry, the journal
 FEED = wire.FEED  # moved into place last: partners poll it
+# Present while a build stages files: if the next build finds it, that one was killed and its
+# temporary files are swept (looking for them in every folder on every build would cost a no-op
+# build a walk of the whole output).
+STAGING_MARK = "staging"
 Progress = Callable[[int, int], None]
+# Silencing the links check on a unit needs a reason: `# no-check: markup (the partner's page moved)`.
+_SILENCED_WITH_REASON = re.compile(r"^\s*no-check:\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*\(\s*\S[^)]*\)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -55,7 +69,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     held_back: list[HeldBack] = field(default_factory=list)
     rebuilt: list[str] = field(default_factory=list)  # articles rendered (the others were up to date)
-    notes: list[str] = field(default_factory=list)  # advice on the settings, shown once after a build
+    notes: list[str] = field(default_factory=list)  # what the build found and did about it (a repair…)
 
 
 @dataclass(frozen=True)
@@ -67,7 +81,7 @@ class Options:
 
 @dataclass(frozen=True)
 class ArticleResult:
-    """What one article contributed to a build; cached (without its files) for the next build."""
+    """What one article contributed to a build."""
 
     slug: str
     published: dict[str, tuple[LocalizedArticle, ...]]  # format → gated versions
@@ -82,14 +96,37 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
           progress: Progress | None = None) -> BuildReport:
     wanted = tuple(lang for lang in config.languages if lang in (languages or config.languages))
     formats = tuple(f for f in FORMATS if f in formats)
-    with project_lock(config.root):
-        sweep_temporary(config.output_path)
+    out = config.output_path
+    cache_dir = _cache_folder(config, out)
+    # Two projects may build into one folder (--out): the folder has its own lock.
+    busy = f"another publish build is writing into {display_path(config, out)}"
+    with project_lock(config.root), folder_lock(out, busy):
+        real_path.cache_clear()  # folders may have been moved or linked since the last command
+        notes = journal.recover(cache_dir, out, config.root)
+        if (cache_dir / STAGING_MARK).exists():  # the last build was killed while staging: sweep what it left
+            sweep_temporary(*(out / fmt for fmt in FORMATS), cache_dir, config.root / wire.LEDGER_DIR)
+            (cache_dir / STAGING_MARK).unlink()
+        for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
+            old_cache.unlink()
         stamp = wire.build_time() if "newsml" in formats else None  # the time of the wire's new versions
         report = _Build(config, Options(formats, wanted, fallback), only, force, stamp).run(job_count(jobs), progress)
+        report.notes[:0] = notes
     if "html" in formats and not config.base_url:
         report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
                             "written; set base_url in [tool.publisher] to the address output/html is served at")
     return report
+
+
+def _cache_folder(config: Config, out: Path) -> Path:
+    """output/.build, which must be a real folder: through a symbolic link the build would write
+    (and remove) wherever it points."""
+    folder = out / CACHE_DIR
+    if folder.is_symlink():
+        raise PublisherError("the build's own folder is a symbolic link; delete the link (the build makes a real "
+                             "folder there)", display_path(config, folder))
+    if folder.exists() and not folder.is_dir():
+        raise PublisherError("the build's own folder is a file; move it away", display_path(config, folder))
+    return folder
 
 
 class _Build:
@@ -97,56 +134,132 @@ class _Build:
                  build_time: datetime | None = None):
         self.config, self.options, self.only, self.build_time = config, options, only, build_time
         self.out = config.output_path
+        self.cache_dir = self.out / CACHE_DIR
         self.partial = bool(only) or options.formats != FORMATS or options.languages != config.languages
-        self.manifest = Manifest() if self.partial else Manifest.load(self.out / CACHE_DIR)
-        self.build_hash = build_hash(config, repr(options))
-        self.force = force or self.manifest.build_hash != self.build_hash
         self.report = BuildReport()
-        self.staging = Staging()
+        self.manifest = Manifest() if self.partial else self._load_manifest()
+        self.build_hash = manifests.build_hash(config, repr(options))
+        self.force = force or self.manifest.build_hash != self.build_hash
+        self.staging = Staging(self.out, config.root)
+        self.records: dict[str, dict[str, FileRecord]] = {}  # slug (or COLLECTIONS) → the files rendered
+        self.pending_state: dict[str, bytes] = {}  # project-relative path → bytes this build writes (ledgers)
+        self.inputs: dict[str, str] = {}  # slug → its input hash after this build
+        self.cache_records: dict[str, FileRecord] = {}
+        self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
+
+    def _load_manifest(self) -> Manifest:
+        loaded, problem = manifests.load(self.cache_dir, self.out, self.config.root)
+        if problem:
+            self.report.notes.append(f"{self._name(CACHE_DIR + '/' + manifests.MANIFEST_NAME)}: {problem}; "
+                                     "everything is built again and nothing is removed")
+        return loaded
 
     def run(self, jobs: int, progress: Progress | None) -> BuildReport:
         hashes = self._input_hashes()
-        self.gone = [] if self.partial else sorted(set(self.manifest.articles) - set(hashes))
-        if not self.force and not self.gone and all(self.manifest.articles.get(s) == h for s, h in hashes.items()):
+        self.gone = [] if self.partial else sorted(set(self.manifest.articles) - set(hashes) - {COLLECTIONS})
+        damaged = set() if self.force else self._damaged()
+        if not self.force and not self.gone and not damaged and all(
+                s in self.manifest.articles and self.manifest.articles[s].inputs == h for s, h in hashes.items()):
             return self._nothing_to_do(hashes)
         self.articles = load_articles(self.config, self.only)
         if not self.only and "newsml" in self.options.formats:  # a story partners hold may not just vanish
             wire.check_sent_stories(self.config, self.articles)
-        self.dirty = [a for a in self.articles if self.force or self.manifest.articles.get(a.slug) != hashes[a.slug]
-                      or self.manifest.ids.get(a.slug) != a.id or not _cache_path(self.out, a.slug).exists()]
         self.newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
         self.window = {a.slug for a in self.newest[: self.config.collection_size]}
-        self.outputs: dict[str, list[str]] = {}  # slug → the files this build rendered for it
+        self.cached: dict[str, ArticleResult] = {}
+        self.dirty = [a for a in self.articles if not self._up_to_date(a, hashes[a.slug], damaged)]
+        mark = self.cache_dir / STAGING_MARK
         try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            mark.touch()
             results = self._render_articles(jobs, progress)
-            self.collection_files = [] if self.only else self._render_collections(results)
+            if not self.only:
+                self._render_collections(results)
             self._commit(results)
         except BaseException:
             self.staging.abort()
             raise
+        finally:
+            mark.unlink(missing_ok=True)
+            if not any(self.cache_dir.iterdir()):
+                self.cache_dir.rmdir()  # a first build that failed leaves no trace
         return self.report
 
     def _input_hashes(self) -> dict[str, str]:
         """Each article's input hash from file bytes alone: a no-op build parses nothing."""
         slugs = [p.stem for p in find_articles(self.config.source_path) if not self.only or p.stem in self.only]
-        return {slug: _input_hash(self.config, slug, self.manifest.ids.get(slug, ""), self.options.languages)
-                for slug in slugs}
+        ids = {slug: record.id for slug, record in self.manifest.articles.items()}
+        return {slug: _input_hash(self.config, slug, ids.get(slug, ""), self.options.languages) for slug in slugs}
+
+    def _damaged(self) -> set[str]:
+        """Articles (and COLLECTIONS) with an output file deleted or changed since the manifest was
+        written: they are rendered again. A file found as written but with a new stamp (touched,
+        copied back) only gets its record refreshed."""
+        damaged, first, out = set(), None, str(self.out)
+        for slug, record in self.manifest.articles.items():
+            files = {}
+            for relative, rec in record.files.items():
+                now = manifests.check(os.path.join(out, relative), rec)
+                if now is None:
+                    damaged.add(slug)
+                    first = first or relative
+                else:
+                    files[relative] = now
+            if files != record.files:
+                self.manifest.articles[slug] = struct_replace(record, files={**record.files, **files})
+                self.stamps_moved = True
+        if damaged:
+            self.report.notes.append(f"{self._name(first)} (and any other output of the same {len(damaged)} article(s) "
+                                     "or collection(s)) was deleted or changed since the last build: rendered again "
+                                     "(a language now held back keeps what is there)")
+        return damaged
 
     def _nothing_to_do(self, hashes: dict[str, str]) -> BuildReport:
-        names = {f for slug in [*hashes, "*"] for f in self.manifest.files.get(slug, ())}
+        names = {f for slug in [*hashes, COLLECTIONS] for f in self.manifest.articles.get(slug, _EMPTY).files}
         self.report.unchanged = sorted(self._name(f) for f in names)
-        self.report.held_back = [HeldBack(slug, *h) for slug in hashes for h in self.manifest.held_back.get(slug, ())]
+        self.report.held_back = [HeldBack(slug, *h) for slug in hashes
+                                 for h in self.manifest.articles[slug].held_back]
+        if self.stamps_moved:
+            write_atomic(self.cache_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
         return self.report
+
+    def _up_to_date(self, article: Article, inputs: str, damaged: set[str]) -> bool:
+        """Whether the article can be skipped: same inputs and id, its files intact, its cache usable."""
+        record = self.manifest.articles.get(article.slug)
+        if (self.force or record is None or record.inputs != inputs or record.id != article.id
+                or article.slug in damaged):
+            return False
+        if self.only:
+            return True  # no collection needs its versions
+        cached = buildcache.load(self.cache_dir, article.slug, article.id, inputs, record.cache, self.config,
+                                 self.options.formats)
+        if cached is None:
+            return False
+        published, held_back, retracted = cached
+        self.cached[article.slug] = self._lean(ArticleResult(article.slug, published,
+                                                             tuple(HeldBack(*row) for row in held_back), {}, {},
+                                                             retracted))
+        return True
 
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         """Each article's files are staged as they come; only a lean summary stays in memory."""
         results: dict[str, ArticleResult] = {}
         work = [(self.config, self.options, a, self.build_time) for a in self.dirty]
+        ids = {a.slug: a.id for a in self.dirty}
         for done, result in enumerate(map_in_processes(_render_article, work, jobs), start=1):
-            self._stage_files(result.files)
-            self.outputs[result.slug] = sorted(result.files)
+            self.records[result.slug] = self._stage_files(result.files)
+            self.pending_state.update(result.state)
+            for relative, data in sorted(result.state.items()):
+                if self.staging.stage(PROJECT, relative, data):
+                    self.report.written.append(relative)
             if not self.partial:
-                self.staging.stage(_cache_path(self.out, result.slug), _dump_cache(result))
+                inputs = _input_hash(self.config, result.slug, ids[result.slug], self.options.languages,
+                                     {self.config.root / relative: data for relative, data in result.state.items()})
+                self.inputs[result.slug] = inputs
+                rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
+                data = buildcache.dumps(result.slug, inputs, result.published, rows, result.retracted)
+                self.cache_records[result.slug] = manifests.record(data)
+                self.staging.stage(CACHE, f"{result.slug}.json", data)
             results[result.slug] = self._lean(result)
             if progress:
                 progress(done, len(work))
@@ -156,95 +269,129 @@ class _Build:
     def _lean(self, result: ArticleResult) -> ArticleResult:
         """Without its files, and without its bodies unless an edition or the feed will need them."""
         published = {fmt: _summary(versions, result.slug in self.window) for fmt, versions in result.published.items()}
-        return replace(result, files={}, published=published)
+        return replace(result, files={}, state={}, published=published)
 
-    def _render_collections(self, results: dict[str, ArticleResult]) -> list[str]:
-        cached = {a.slug: results.get(a.slug) or self._lean(_load_cache(self.out, a.slug)) for a in self.articles}
-        pending = {path: data for result in results.values() for path, data in result.state.items()}
-        ctx = Context(self.config, self.build_time, pending)
-        names: list[str] = []
+    def _render_collections(self, results: dict[str, ArticleResult]) -> None:
+        every = {**self.cached, **results}
+        ctx = Context(self.config, self.build_time, self.pending_state)
+        files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
-            chosen = tuple(cached[a.slug].published.get(fmt, ()) for a in self.newest)
-            files = exporter(fmt).collection(tuple(vs for vs in chosen if vs), ctx)
-            self._stage_files(files)
-            names += files
-        if "newsml" in self.options.formats and FEED not in names and FEED in self.manifest.files.get("*", ()):
-            names.append(FEED)  # the wire sends nothing this time: partners keep polling the last good feed
+            chosen = tuple(every[a.slug].published.get(fmt, ()) for a in self.newest)
+            files.update(self._stage_files(exporter(fmt).collection(tuple(vs for vs in chosen if vs), ctx)))
+        previous = self.manifest.articles.get(COLLECTIONS, _EMPTY).files
+        if "newsml" in self.options.formats and FEED not in files and FEED in previous:
+            files[FEED] = previous[FEED]  # the wire sends nothing this time: partners keep polling the last good feed
+        self.records[COLLECTIONS] = files
         for article in self.articles:
-            self.report.held_back += cached[article.slug].held_back
-        return names
+            self.report.held_back += every[article.slug].held_back
 
-    def _stage_files(self, files: Files) -> None:
-        root = self.out.resolve()
+    def _stage_files(self, files: Files) -> dict[str, FileRecord]:
+        records = {}
         for relative, data in sorted(files.items()):
-            target = (root / relative).resolve()
-            if not target.is_relative_to(root):
+            if manifests.output_path(self.out, relative) is None:
                 raise PublisherError(f"refusing to write outside {display_path(self.config, self.out)}: {relative}")
             name = self._name(relative)
-            (self.report.written if self.staging.stage(target, data) else self.report.unchanged).append(name)
+            (self.report.written if self.staging.stage(OUTPUT, relative, data) else self.report.unchanged).append(name)
+            records[relative] = manifests.record(data)
+        return records
 
     def _commit(self, results: dict[str, ArticleResult]) -> None:
-        """Outputs first (the feed last of them), then project state, then the manifest vouching for both."""
-        self.staging.commit(last=[(self.out / FEED).resolve()])
-        for result in results.values():
-            for relative, data in sorted(result.state.items()):
-                if write_atomic(self.config.root / relative, data):
-                    self.report.written.append(relative)
-        if not self.partial:
-            manifest = self._next_manifest(results)
-            self._remove_stale(manifest)
-            write_atomic(self.out / CACHE_DIR / MANIFEST_NAME, manifest.dumps())
+        """Outputs first (the feed last of them), then project state, then the cache; then the
+        manifest vouching for all of it. Under a journal: see publisher.journal."""
+        if self.partial:
+            journal.commit(self.cache_dir, self.staging, _commit_order, [], None)
+            return
+        planned = self._next_manifest(results)
+        stale = self._stale(planned)
+        journal.commit(self.cache_dir, self.staging, _commit_order, stale, planned.dumps(),
+                       lambda: self._stamped(planned).dumps())
+        self.report.removed += [self._name(relative) for relative in stale if not relative.startswith(CACHE_DIR)]
 
     def _next_manifest(self, results: dict[str, ArticleResult]) -> Manifest:
         old = self.manifest
-        keep = [slug for slug in old.articles if slug not in self.gone and slug not in results]
-        manifest = Manifest(self.build_hash, {s: old.articles[s] for s in keep}, {s: old.ids[s] for s in keep},
-                            {s: old.files[s] for s in keep}, {s: old.held_back[s] for s in keep})
-        for article in self.dirty:
+        planned = Manifest(project=manifests.project_key(self.config.root), build_hash=self.build_hash)
+        for article in self.articles:
+            if article.slug not in results:
+                planned.articles[article.slug] = old.articles[article.slug]
+                continue
             result = results[article.slug]
-            # Hashed after the build wrote its state (the ledger), so the next build finds nothing to do.
-            manifest.articles[article.slug] = _input_hash(self.config, article.slug, article.id, self.options.languages)
-            manifest.ids[article.slug] = article.id
-            # A language now held back keeps its earlier files (never silently deleted): they stay listed;
-            # a retracted story's come down.
-            earlier = set() if result.retracted else set(old.files.get(article.slug, ()))
-            if not _keeps_pages(result, earlier):  # no earlier page stays up to show an earlier rendition
-                earlier = {f for f in earlier if "/pictures/" not in f}
-            manifest.files[article.slug] = sorted(earlier | set(self.outputs[article.slug]))
-            manifest.held_back[article.slug] = [[h.lang, h.format, h.reason] for h in result.held_back]
-        manifest.files["*"] = sorted(self.collection_files)
-        return manifest
+            files = dict(self.records[article.slug])
+            if not result.retracted:  # a language now held back keeps its earlier files (never silently deleted)
+                kept = self._kept(old.articles.get(article.slug), files)
+                if not _keeps_pages(result, kept):  # no earlier page stays up to show an earlier rendition
+                    kept = {rel: rec for rel, rec in kept.items() if "/pictures/" not in rel}
+                files = {**kept, **files}
+            planned.articles[article.slug] = ArticleRecord(
+                article.id, self.inputs[article.slug], files,
+                [(h.lang, h.format, h.reason) for h in result.held_back], self.cache_records[article.slug])
+        collections = dict(self.records.get(COLLECTIONS, {}))
+        held_langs = {h.lang for h in self.report.held_back}
+        previous = old.articles.get(COLLECTIONS)
+        if previous:  # a language held back keeps its earlier index and edition, as its articles keep theirs
+            kept = {rel: rec for rel, rec in self._kept(previous, collections).items()
+                    if rel.split("/")[1:2] and rel.split("/")[1] in held_langs}
+            collections = {**kept, **collections}
+        planned.articles[COLLECTIONS] = ArticleRecord("", "", collections)
+        return planned
 
-    def _remove_stale(self, manifest: Manifest) -> None:
-        """Outputs of articles whose source is gone or that were retracted, and collections no longer produced."""
-        stale = {f for slug in self.gone for f in self.manifest.files.get(slug, ())}
-        for slug in manifest.files:
-            stale |= set(self.manifest.files.get(slug, ())) - set(manifest.files[slug])
-        for relative in sorted(stale):
-            (self.out / relative).unlink(missing_ok=True)
-            self.report.removed.append(self._name(relative))
-        for slug in self.gone:
-            _cache_path(self.out, slug).unlink(missing_ok=True)
+    def _kept(self, record: ArticleRecord | None, rendered: dict[str, FileRecord]) -> dict[str, FileRecord]:
+        """Earlier files not rendered this time that are still there, as they are now."""
+        kept = {}
+        for relative, rec in (record.files.items() if record else ()):
+            if relative in rendered:
+                continue
+            now = manifests.check(self.out / relative, rec)
+            if now is None and (self.out / relative).is_file() and not (self.out / relative).is_symlink():
+                now = manifests.record((self.out / relative).read_bytes())
+            if now is not None:
+                kept[relative] = now
+        return kept
+
+    def _stale(self, planned: Manifest) -> list[str]:
+        """Outputs of articles whose source is gone or that were retracted, collections no longer
+        produced, and the cache entries of articles that are gone."""
+        before = {rel for record in self.manifest.articles.values() for rel in record.files}
+        after = {rel for record in planned.articles.values() for rel in record.files}
+        return sorted(before - after) + [f"{CACHE_DIR}/{slug}.json" for slug in self.gone]
+
+    def _stamped(self, planned: Manifest) -> Manifest:
+        """The manifest once the files are in place: each record with its file's stamp."""
+        articles = {slug: struct_replace(record, files={rel: manifests.stamped(self.out / rel, rec)
+                                                 for rel, rec in record.files.items()})
+                    for slug, record in planned.articles.items()}
+        return Manifest(planned.format, planned.project, planned.build_hash, articles)
 
     def _name(self, relative: str) -> str:
         return display_path(self.config, self.out / relative)
 
 
-def _keeps_pages(result: ArticleResult, earlier: set[str]) -> bool:
+_EMPTY = ArticleRecord("", "", {})
+
+
+def _keeps_pages(result: ArticleResult, earlier: dict[str, FileRecord]) -> bool:
     """Whether a held-back language keeps a web page or content document from an earlier build."""
     return any(f.startswith(f"{h.format}/{h.lang}/") for h in result.held_back for f in earlier)
 
 
+def _commit_order(move: Move) -> int:
+    """Outputs, the feed last of them; then project state (the ledger); then the build's cache."""
+    if move.base == PROJECT:
+        return 2
+    if move.base == CACHE:
+        return 3
+    return 1 if move.path == FEED else 0
+
+
 def _render_article(job: tuple[Config, Options, Article, datetime | None]) -> ArticleResult:
     config, options, article, build_time = job
-    versions = _localize_all(config, article, options.languages)
+    versions, holds = _localize_all(config, article, options.languages)
     ctx = Context(config, build_time)
     published, held_back, files, state = {}, [], {}, {}
     errors = None
     for fmt in options.formats:
         if not config.gates[fmt].allow_check_errors and errors is None:
             errors = errors_by_language(config, article)
-        chosen = _gate(config, fmt, versions, options.fallback, errors or {}, held_back)
+        chosen = _gate(config, fmt, versions, holds, options.fallback, errors or {}, held_back)
         published[fmt] = chosen
         if chosen:
             rendered, kept = _render_with_state(exporter(fmt), chosen, ctx)
@@ -254,27 +401,55 @@ def _render_article(job: tuple[Config, Options, Article, datetime | None]) -> Ar
     return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted)
 
 
-def _localize_all(config: Config, article: Article, languages: tuple[str, ...]) -> tuple[LocalizedArticle, ...]:
-    versions = []
+def _localize_all(config: Config, article: Article,
+                  languages: tuple[str, ...]) -> tuple[tuple[LocalizedArticle, ...], dict[str, str]]:
+    """Every language's version; and, per language, why no format may publish it (no catalogue,
+    links that are not the source's)."""
+    versions, holds = [], {}
     for lang in languages:
         path = catalogs.catalog_path(config.locales_path, lang, article.slug)
+        name = display_path(config, path)
         if path.exists():
-            translations = catalogs.read_translations(path, display_path(config, path))
+            translations = catalogs.read_translations(path, name)
+            holds.update({lang: reason for reason in [_link_hold(config, article, path, translations)] if reason})
         elif lang == article.language:
             translations = {}
         else:
-            continue
+            dangling = " is a symbolic link to a missing file" if path.is_symlink() else " is missing"
+            holds[lang] = f"no catalogue: {name}{dangling}; run publish update --lang {lang}"
+            translations = {}
         versions.append(localize(article, translations, lang, config.babel_locale(lang), config.segmentation,
                                  languages))
-    return tuple(versions)
+    return tuple(versions), holds
 
 
-def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], fallback: bool,
+def _link_hold(config: Config, article: Article, path: Path, translations: dict) -> str | None:
+    """A translation may not add, drop or retarget a link (a translator's link goes to every reader
+    and partner), unless the translator silenced the markup check on that unit, with a reason."""
+    wanted = {unit.key for unit in units(article, config.segmentation)}
+    differing = {key for key, text in translations.items() if key in wanted and links.differ(key[1], text)}
+    if not differing:
+        return None
+    entries = [e for e in catalogs.read(path, display_path(config, path)) if (e.msgctxt, e.msgid) in differing]
+    unsilenced = [e for e in entries if not _silenced_with_reason(e.tcomment, "markup")]
+    if not unsilenced:
+        return None
+    where = ", ".join(f"line {e.linenum}" for e in unsilenced[:3]) + (" …" if len(unsilenced) > 3 else "")
+    return (f"the links of {len(unsilenced)} unit(s) differ from the source's ({display_path(config, path)} {where}); "
+            "keep the source's links, or silence the check on the unit with # no-check: markup (why)")
+
+
+def _silenced_with_reason(comment: str | None, check: str) -> bool:
+    return any(check in (name.strip() for name in match.group(1).split(","))
+               for match in _SILENCED_WITH_REASON.finditer(comment or ""))
+
+
+def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], holds: dict[str, str], fallback: bool,
           errors: dict[str, int], held_back: list[HeldBack]) -> tuple[LocalizedArticle, ...]:
     gate = config.gates[fmt]
     passed = []
     for version in versions:
-        reason = _editorial_hold(config, version.article, fmt)
+        reason = _editorial_hold(config, version.article, fmt) or holds.get(version.lang)
         if not reason and (fmt != "newsml" or wire.gated(version.article)):  # a withdrawal reaches every language
             reason = _translation_hold(version, fmt, gate, fallback, errors)
         if reason:
@@ -324,21 +499,11 @@ def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[Locali
     return versions if full else tuple(replace(v, blocks=()) for v in versions)
 
 
-def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> str:
+def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...],
+                written: dict[Path, bytes] | None = None) -> str:
+    """The hash of an article's inputs; `written` gives files as this build leaves them (its ledger)."""
     source = config.source_path / f"{slug}.md"
     catalogues = [catalogs.catalog_path(config.locales_path, lang, slug) for lang in languages]
     pictures = sorted(p for p in (config.source_path / slug).glob("*") if p.is_file())  # source/<slug>/…
-    return article_hash(source, catalogues + [config.root / wire.ledger_path(article_id)] + pictures)
-
-
-def _cache_path(out: Path, slug: str) -> Path:
-    return out / CACHE_DIR / f"{slug}.pickle"
-
-
-def _dump_cache(result: ArticleResult) -> bytes:
-    return pickle.dumps(replace(result, files={}, state={}), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load_cache(out: Path, slug: str) -> ArticleResult:
-    with open(_cache_path(out, slug), "rb") as handle:
-        return pickle.load(handle)
+    return manifests.article_hash(config.root, source, catalogues + [config.root / wire.ledger_path(article_id)]
+                                  + pictures, written)

@@ -22,7 +22,7 @@ from publisher.build import build as build_outputs
 from publisher.checks import Problem, check_articles
 from publisher.exporters import FORMATS
 from publisher.config import Config, load_config
-from publisher.errors import PublisherError
+from publisher.errors import BuildInterrupted, PublisherError
 from publisher.textchars import printable
 
 app = typer.Typer(help="Write a news story once; publish it in every language.", no_args_is_help=True,
@@ -44,6 +44,9 @@ def run(action: Callable[[], T]) -> T:
     except PublisherError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(1) from None
+    except BuildInterrupted as exc:
+        err.print(f"interrupted; {exc.message}", markup=False)
+        raise typer.Exit(130) from None
     except KeyboardInterrupt:
         err.print("interrupted; nothing was left half-written")
         raise typer.Exit(130) from None
@@ -217,6 +220,8 @@ def _progress_bar():
 
 
 def _report_build(report) -> None:
+    for note in report.notes:
+        err.print(note, markup=False)
     if not out.is_terminal:
         for name in report.written:
             out.print(f"wrote {name}", markup=False)

@@ -1,27 +1,53 @@
-"""Project settings: `[tool.publisher]` in pyproject.toml, or a publisher.toml."""
+"""Project settings: `[tool.publisher]` in pyproject.toml, or a publisher.toml.
+
+Every setting is declared once, below, as a field of `Config`: its type (the annotation), its
+default, and what else it must be (`setting(check=…)`). Reading the file checks each value against
+that declaration and reports what is wrong as `pyproject.toml: [tool.publisher] key: what is wrong`
+(every problem at once), so a setting can never reach the code with the wrong type.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from datetime import date, time
+from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from publisher.errors import PublisherError
-from publisher.textchars import describe, forbidden
+from babel import Locale, UnknownLocaleError
+
+from publisher.errors import Problems, PublisherError
+from publisher.textchars import describe, forbidden, printable
 
 SEGMENTATION_MODES = ("sentence", "paragraph")
-# A lower-case DNS name of two or more labels (RFC 1035): the ProviderId of RFC 3085 guids.
-DOMAIN_RE = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+FORMAT_NAMES = ("html", "xhtml", "epub", "newsml")  # publisher.exporters.FORMATS (not imported: it imports us)
+# A problem with a value, given the other settings: a message, or (the key inside the value, a message).
+Check = Callable[[Any, "Config"], "str | tuple[str, str] | None"]
+
+
+def setting(default: Any = MISSING, *, factory: Callable[[], Any] | None = None, check: Check | None = None) -> Any:
+    """A declared setting: its default and an optional check of its value."""
+    metadata = {"check": check} if check else {}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def _percent(value: float, config: Config) -> str | None:
+    return None if 0 <= value <= 100 else f"must be a percentage from 0 to 100, not {value:g}"
 
 
 @dataclass(frozen=True)
 class Gate:
     """What a language needs before a format publishes it."""
 
-    min_translated: float = 0.0  # percent of units translated (not fuzzy)
+    min_translated: float = setting(0.0, check=_percent)  # percent of units translated (not fuzzy)
     allow_fallback: bool = True  # show the source sentence where a translation is missing
     allow_check_errors: bool = True
 
@@ -34,28 +60,104 @@ DEFAULT_GATES = {
 }
 
 
+# --- Checks of single settings --------------------------------------------------------------------
+
+
+def _language_problem(code: str) -> str | None:
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        return f"'{printable(code)}' is not a language code; use an ISO 639 code such as en, ru, be, kk"
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return f"'{code}' is not a language CLDR knows; use an ISO 639 code such as en, ru, be, kk"
+    return None
+
+
+def _source_language(value: str, config: Config) -> str | None:
+    if _language_problem(value):
+        return _language_problem(value)
+    return None if value in config.languages else f"'{value}' must be one of languages ({', '.join(config.languages)})"
+
+
+def _languages(value: tuple[str, ...], config: Config) -> str | None:
+    if not value:
+        return "list at least one language"
+    duplicates = sorted({lang for lang in value if value.count(lang) > 1})
+    if duplicates:
+        return f"{', '.join(duplicates)} listed twice"
+    return next(filter(None, map(_language_problem, value)), None)
+
+
+def _babel_locales(value: dict[str, str], config: Config) -> tuple[str, str] | None:
+    for lang, name in value.items():
+        if lang not in config.languages:
+            return lang, f"not one of languages ({', '.join(config.languages)})"
+        try:
+            locale = Locale.parse(name)
+        except (ValueError, UnknownLocaleError, TypeError):
+            return lang, f"'{printable(name)}' is not a locale CLDR knows; write e.g. en_GB"
+        if locale.language != lang:
+            return lang, f"'{name}' is a locale of another language ({locale.language})"
+    return None
+
+
+def _one_of(*choices: str) -> Check:
+    def check(value: str, config: Config) -> str | None:
+        return None if value in choices else f"'{printable(value)}' is not one of {', '.join(choices)}"
+    return check
+
+
+def _not_empty(value: str, config: Config) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def _at_least_one(value: int, config: Config) -> str | None:
+    return None if value >= 1 else f"must be 1 or more, not {value}"
+
+
+def _base_url(value: str, config: Config) -> str | None:
+    if not value or re.fullmatch(r"https?://[^\s/?#]+(/[^\s]*)?", value):
+        return None
+    return f"'{printable(value)}' is not an http or https address; write e.g. https://news.example/"
+
+
+# A lower-case DNS name of two or more labels (RFC 1035): the ProviderId of RFC 3085 guids.
+DOMAIN_RE = re.compile(r"(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def _domain(value: str, config: Config) -> str | None:
+    if not value or DOMAIN_RE.fullmatch(value):
+        return None
+    return f"'{printable(value)}' is not an Internet domain name; write the domain the provider owns, e.g. belta.by"
+
+
+def _gates(value: dict[str, Gate], config: Config) -> tuple[str, str] | None:
+    unknown = sorted(set(value) - set(FORMAT_NAMES))
+    return (unknown[0], f"unknown format; the formats are {', '.join(FORMAT_NAMES)}") if unknown else None
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path = Path(".")
-    source_language: str = "en"
-    languages: tuple[str, ...] = ("en", "ru", "be", "kk")
-    source_dir: str = "source"
-    locales_dir: str = "locales"
-    output_dir: str = "output"
-    glossary: str = "glossary/terms.tbx"
-    segmentation: str = "sentence"
-    babel_locales: dict[str, str] = field(default_factory=dict)
+    source_language: str = setting("en", check=_source_language)
+    languages: tuple[str, ...] = setting(("en", "ru", "be", "kk"), check=_languages)
+    source_dir: str = setting("source", check=_not_empty)
+    locales_dir: str = setting("locales", check=_not_empty)
+    output_dir: str = setting("output", check=_not_empty)
+    glossary: str = setting("glossary/terms.tbx", check=_not_empty)
+    segmentation: str = setting("sentence", check=_one_of(*SEGMENTATION_MODES))
+    babel_locales: dict[str, str] = setting(factory=dict, check=_babel_locales)
     templates_dir: str | None = None
     # Where output/html is served (https://news.example/): makes canonical, hreflang and og:url absolute.
-    base_url: str = ""
-    collection_size: int = 50  # editions and the wire feed carry the newest N articles
-    provider: str = "publisher"
+    base_url: str = setting("", check=_base_url)
+    collection_size: int = setting(50, check=_at_least_one)  # editions and the wire feed carry the newest N articles
+    provider: str = setting("publisher", check=_not_empty)
     # The Internet domain the provider owns (belta.by): wire guids are RFC 3085 URNs built from it.
-    provider_domain: str = ""
+    provider_domain: str = setting("", check=_domain)
     copyright_holder: str = ""
     copyright_notice: str = ""
     usage_terms: str = ""  # what partners may do with the wire copy (NewsML-G2 rightsInfo/usageTerms)
-    gates: dict[str, Gate] = field(default_factory=lambda: dict(DEFAULT_GATES))
+    gates: dict[str, Gate] = setting(factory=lambda: dict(DEFAULT_GATES), check=_gates)
 
     @property
     def source_path(self) -> Path:
@@ -82,6 +184,9 @@ class Config:
         return self.babel_locales.get(lang, lang)
 
 
+# --- Reading ------------------------------------------------------------------------------------------
+
+
 def load_config(root: Path = Path(".")) -> Config:
     """Read the settings of the project in `root`; defaults where nothing is set."""
     for name, table_path in (("publisher.toml", ()), ("pyproject.toml", ("tool", "publisher"))):
@@ -89,15 +194,20 @@ def load_config(root: Path = Path(".")) -> Config:
         if path.is_file():
             table = _read_table(path, table_path)
             if table is not None:
-                return _from_table(root, table, path)
+                where = f"[{'.'.join(table_path)}] " if table_path else ""
+                return _from_table(root, table, path, where)
     return Config(root=root)
 
 
 def _read_table(path: Path, keys: tuple[str, ...]) -> dict[str, Any] | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PublisherError(f"cannot read settings: {exc}", path) from None
+    except UnicodeDecodeError:
+        raise PublisherError("cannot read settings: not valid UTF-8; save the file as UTF-8", path) from None
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)$|\s*\(at end of document\)$", "", str(exc))
+        raise PublisherError(f"cannot read settings: {reason}", path, int(found.group(1)) if found else None) from None
     for key in keys:
         data = data.get(key)
         if not isinstance(data, dict):
@@ -105,42 +215,114 @@ def _read_table(path: Path, keys: tuple[str, ...]) -> dict[str, Any] | None:
     return data
 
 
-def _from_table(root: Path, table: dict[str, Any], path: Path) -> Config:
-    known = {f.name for f in fields(Config)} - {"root"}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise PublisherError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}", path)
-    for key, value in table.items():
-        if isinstance(value, str) and forbidden(value):
-            raise PublisherError(f"setting '{key}' contains {describe(forbidden(value).group(0))}, "
-                                 "which no output can carry; remove it", path)
-    values = dict(table)
-    if "languages" in values:
-        values["languages"] = tuple(values["languages"])
-    if "gates" in values:
-        values["gates"] = _gates(values["gates"], path)
-    config = Config(root=root, **values)
-    if config.segmentation not in SEGMENTATION_MODES:
-        raise PublisherError(f"segmentation must be one of {', '.join(SEGMENTATION_MODES)}", path)
-    if config.source_language not in config.languages:
-        raise PublisherError("source_language must be one of languages", path)
-    address = urlsplit(config.base_url)
-    if config.base_url and (address.scheme not in ("http", "https") or not address.netloc):
-        raise PublisherError(f"base_url '{config.base_url}' is not a site address; write it in full, "
-                             "e.g. https://news.example/", path)
-    if config.provider_domain and not DOMAIN_RE.fullmatch(config.provider_domain):
-        raise PublisherError(f"provider_domain '{config.provider_domain}' is not an Internet domain name; write the "
-                             "domain the provider owns, e.g. belta.by", path)
+class _Wrong(Exception):
+    """A value that does not fit its declaration: where (a dotted key) and what is wrong."""
+
+    def __init__(self, key: str, problem: str):
+        super().__init__(problem)
+        self.key, self.problem = key, problem
+
+
+def _from_table(root: Path, table: dict[str, Any], path: Path, where: str) -> Config:
+    problems: list[_Wrong] = []
+    values = _conform_fields(Config, table, "", problems, skip=("root",))
+    if "gates" in values:  # a format the table leaves out keeps its default gate
+        values["gates"] = {**DEFAULT_GATES, **values["gates"]}
+    if not problems:
+        config = Config(root=root, **values)
+        for f in fields(Config):  # every check, set or not: some look at other settings too
+            problems += _checked(f, getattr(config, f.name), config, f.name)
+        problems += [p for fmt, gate in config.gates.items() for g in fields(Gate)
+                     for p in _checked(g, getattr(gate, g.name), config, f"gates.{fmt}.{g.name}")]
+    if problems:
+        errors = [PublisherError(f"{where}{printable(p.key)}: {p.problem}", path) for p in problems]
+        raise errors[0] if len(errors) == 1 else Problems(errors)
     return config
 
 
-def _gates(table: dict[str, Any], path: Path) -> dict[str, Gate]:
-    gates = dict(DEFAULT_GATES)
-    for fmt, settings in table.items():
-        if fmt not in gates:
-            raise PublisherError(f"gates.{fmt}: unknown format; known: {', '.join(gates)}", path)
+def _checked(f, value: Any, config: Config, key: str) -> list[_Wrong]:
+    """The declared check of a setting, if it has one."""
+    check = f.metadata.get("check")
+    problem = check(value, config) if check else None
+    if isinstance(problem, tuple):
+        return [_Wrong(f"{key}.{problem[0]}", problem[1])]
+    return [_Wrong(key, problem)] if problem else []
+
+
+def _conform_fields(cls: type, table: dict[str, Any], prefix: str, problems: list[_Wrong],
+                    skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The table's values, converted to the dataclass's declared types; unknown keys reported."""
+    hints = _hints(cls)
+    known = [f.name for f in fields(cls) if f.name not in skip]
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            near = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {near[0]}? " if near else ""
+            problems.append(_Wrong(prefix + key, f"unknown setting; {hint}the settings are {', '.join(known)}"))
+            continue
         try:
-            gates[fmt] = Gate(**{**gates[fmt].__dict__, **settings})
-        except TypeError as exc:
-            raise PublisherError(f"gates.{fmt}: {exc}", path) from None
-    return gates
+            values[key] = _conform(value, hints[key], prefix + key, problems)
+        except _Wrong as wrong:
+            problems.append(wrong)
+    return values
+
+
+def _conform(value: Any, hint: Any, key: str, problems: list[_Wrong]) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return _conform(value, next(a for a in args if a is not type(None)), key, problems)
+    if hint is str:
+        if not isinstance(value, str):
+            raise _Wrong(key, f"expected text, got {_kind(value)}")
+        if forbidden(value):
+            raise _Wrong(key, f"contains {describe(forbidden(value).group(0))}, which no output can carry; remove it")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise _Wrong(key, f"expected true or false, got {_kind(value)}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Wrong(key, f"expected a whole number, got {_kind(value)}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise _Wrong(key, f"expected a number, got {_kind(value)}")
+        return float(value)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise _Wrong(key, f"expected a list, e.g. [\"en\", \"ru\"], got {_kind(value)}")
+        return tuple(_conform(item, args[0], f"{key}[{i}]", problems) for i, item in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise _Wrong(key, f"expected a table, got {_kind(value)}")
+        return {name: _conform(item, args[1], f"{key}.{name}", problems) for name, item in value.items()}
+    if is_dataclass(hint):  # a nested table (a format's gate): its fields over the defaults
+        if not isinstance(value, dict):
+            raise _Wrong(key, f"expected a table of {', '.join(f.name for f in fields(hint))}, got {_kind(value)}")
+        base = DEFAULT_GATES.get(key.rsplit(".", 1)[-1], hint())
+        return hint(**{**base.__dict__, **_conform_fields(hint, value, key + ".", problems)})
+    raise TypeError(f"no reader for settings of type {hint}")  # a declaration this module cannot read: a bug
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _kind(value: Any) -> str:
+    """How a message names a TOML value it did not expect."""
+    if isinstance(value, str):
+        return f"text (\"{printable(value[:60])}\")"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"[:80]
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, (date, time)):
+        return f"a date or time ({value})"
+    return type(value).__name__

@@ -30,3 +30,11 @@ class Problems(PublisherError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C that arrived while a build could not stop; the message says where things stand."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -1,16 +1,42 @@
-"""Writing files so that a reader never sees half of one."""
+"""Writing files so that a reader never sees half of one; locks; paths that stay where they belong.
+
+Every temporary file the toolkit makes is named `.<name>.publisher-<12 hex digits>.tmp` beside
+its target, so that nobody else's file can be mistaken for one: a sweep removes only such
+files, only in the folders the toolkit writes, never through a symbolic link.
+"""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import re
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from publisher.errors import PublisherError
+
+TEMPORARY = re.compile(r"\..+\.publisher-[0-9a-f]{12}\.tmp")
+
+
+def temporary_name(target: str) -> str:
+    return f".{target}.publisher-{secrets.token_hex(6)}.tmp"
+
+
+def is_temporary_for(name: str, target: str) -> bool:
+    """Whether `name` is one of ours, made for a file called `target`."""
+    return bool(TEMPORARY.fullmatch(name)) and name[1 : -len(".publisher-123456789abc.tmp")] == target
+
+
+def with_path(exc: OSError, path: Path) -> OSError:
+    """The same error naming the file: a write's own error (ENOSPC, EIO) carries no file name."""
+    if exc.filename is None:
+        exc.filename = str(path)
+    return exc
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
@@ -20,30 +46,44 @@ def write_atomic(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _create_temporary(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = write_temporary(path, data, sync=True)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise with_path(exc, path) from None
+    return True
+
+
+def write_temporary(path: Path, data: bytes, sync: bool = False) -> Path:
+    """`data` in a new temporary file beside `path`, with the permissions `path` has (or those
+    any new file gets: mkstemp's would be 0600, unreadable to a web server or the translator's group)."""
+    while True:
+        tmp = path.with_name(temporary_name(path.name))
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+            break
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise with_path(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             _keep_permissions(path, handle.fileno())
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+            if sync:
+                os.fsync(handle.fileno())
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise with_path(exc, path) from None
         raise
-    return True
-
-
-def _create_temporary(path: Path) -> tuple[int, Path]:
-    """A new file beside `path` with the permissions any new file gets (mkstemp's would be 0600,
-    unreadable to a web server or to the translator's group)."""
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
+    return tmp
 
 
 def _keep_permissions(path: Path, fd: int) -> None:
@@ -53,66 +93,108 @@ def _keep_permissions(path: Path, fd: int) -> None:
         pass
 
 
+# --- Locks ---------------------------------------------------------------------------------------
+
+
 @contextmanager
 def project_lock(root: Path) -> Iterator[None]:
     """Hold the project's lock: two commands never write catalogues or outputs at once."""
-    path = root / ".publisher.lock"
-    with open(path, "a+b") as handle:
+    with _lock(root / ".publisher.lock", "another publish command is working in this project"):
+        yield
+
+
+@contextmanager
+def folder_lock(folder: Path, busy: str) -> Iterator[None]:
+    """An exclusive lock on a folder itself (e.g. an output folder two projects may share): no lock
+    file to plant a link in, and every path to the folder, links included, meets the same lock.
+    A folder made only to be locked is removed again if nothing was written into it."""
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise with_path(exc, folder) from None
+    try:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PublisherError("another publish command is working in this project; wait for it to finish "
-                                 "and run this one again", path) from None
+            raise PublisherError(f"{busy}; wait for it to finish and run this one again", folder) from None
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+        if created:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass  # not empty: the command wrote into it
 
 
-class Staging:
-    """Two-phase writing: stage files beside their targets, then commit them all or none.
-
-    Staged files hold the new bytes in temporary files, so memory stays flat however many files
-    a build writes; until commit() nothing a reader can see has changed, and abort() removes
-    every temporary file.
-    """
-
-    def __init__(self) -> None:
-        self._staged: list[tuple[Path, Path]] = []
-
-    def stage(self, path: Path, data: bytes) -> bool:
-        """Stage `data` for `path`; False (nothing staged) if the file already holds exactly it."""
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                return False
-        except OSError:
-            pass
+@contextmanager
+def _lock(path: Path, busy: str) -> Iterator[None]:
+    """An exclusive lock on `path`, created if needed; never through a symbolic link (it would
+    create or truncate its target anywhere) and never on anything but a regular file."""
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _create_temporary(path)
-        self._staged.append((tmp, path))
-        with os.fdopen(fd, "wb") as handle:
-            _keep_permissions(path, handle.fileno())
-            handle.write(data)
-        return True
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PublisherError("the lock file is a symbolic link; delete it (publish creates its own)",
+                                 path) from None
+        raise with_path(exc, path) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise PublisherError("the lock file is not a regular file; delete it (publish creates its own)", path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublisherError(f"{busy}; wait for it to finish and run this one again", path) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
-    def commit(self, last: Iterable[Path] = ()) -> None:
-        """Move every staged file into place; the paths in `last` (e.g. a feed) go last."""
-        final = set(last)
-        ordered = [pair for pair in self._staged if pair[1] not in final]
-        ordered += [pair for pair in self._staged if pair[1] in final]
-        for tmp, path in ordered:
-            os.replace(tmp, path)
-        self._staged = []
 
-    def abort(self) -> None:
-        for tmp, _ in self._staged:
-            tmp.unlink(missing_ok=True)
-        self._staged = []
+# --- Paths ---------------------------------------------------------------------------------------
 
 
-def sweep_temporary(folder: Path) -> None:
-    """Remove the temporary files a killed run left behind (ours: `.<name>.<random>.tmp`).
-    Called with the project lock held, so no running command still owns one."""
-    if folder.is_dir():
-        for path in folder.rglob(".*.tmp"):
-            path.unlink(missing_ok=True)
+def confined(root: Path, relative: object) -> Path | None:
+    """`root/relative` if `relative` is a plain relative path that stays inside `root` (through any
+    symbolic link on the way), else None. For paths read from files others can write."""
+    base = real_path(str(root))
+    return Path(base, relative) if stays_inside(base, relative) else None
+
+
+def stays_inside(base: str, relative: object) -> bool:
+    """Whether `relative` is a plain relative path that stays inside the real folder `base`."""
+    if not isinstance(relative, str) or not relative or "\\" in relative or "\0" in relative:
+        return False
+    if relative.startswith("/") or any(part in ("", ".", "..") for part in relative.split("/")):
+        return False
+    parent = real_path(os.path.dirname(os.path.join(base, relative)))
+    return parent == base or parent.startswith(base + os.sep)
+
+
+@lru_cache(maxsize=65536)
+def real_path(path: str) -> str:
+    """os.path.realpath, kept: a build checks thousands of files in a few folders. A command that
+    writes clears it (real_path.cache_clear()) when it starts, under its lock."""
+    return os.path.realpath(path)
+
+
+def sweep_temporary(*folders: Path) -> None:
+    """Remove the temporary files a killed run left behind: only ours (see TEMPORARY), only regular
+    files, only in these folders and their subfolders, never following a symbolic link. Called
+    with the lock held, so no running command still owns one."""
+    for folder in folders:
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for parent, _, names in os.walk(folder, followlinks=False):
+            for name in names:
+                path = Path(parent, name)
+                if TEMPORARY.fullmatch(name) and stat.S_ISREG(path.lstat().st_mode):
+                    path.unlink(missing_ok=True)

@@ -1,41 +1,154 @@
-"""What the last build was made from: content hashes of every input, and the files it wrote.
+"""What the last build was made from and what it wrote: output/.build/manifest.json.
 
-A build compares each article's input hash with the manifest and skips the article when
-nothing changed; a no-op build reads only file bytes, never parses a catalogue.
+For each article: its id, a content hash of its inputs (source, catalogues, ledger), the files it
+wrote with their SHA-256 and size, and what was held back; the same for the collections (indexes,
+editions, the feed). A build compares each article's input hash with it and skips the article
+when nothing changed: a no-op build reads only file bytes, never parses a catalogue. It also
+compares each output file with what the manifest says was written (a file whose inode, size and
+times are unchanged is not read again), so a deleted or overwritten output is rendered again.
+
+The manifest lives in a folder others may write into (a restored CI cache, a shared web root): it
+is plain JSON, decoded against the declared types below and checked (every path stays inside the
+output folder, the project is this one), and anything unexpected means "rebuild, remove nothing".
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass, field
+import os
+import stat
 from pathlib import Path
+
+import msgspec
 
 import publisher
 from publisher.config import Config
+from publisher.fsutil import confined, real_path, stays_inside
+from publisher.source import ID_RE, SLUG_RE
+from publisher.textchars import printable
 
 MANIFEST_NAME = "manifest.json"
+FORMAT = 2  # the layout below; a manifest of another layout is not read
+COLLECTIONS = "*"  # the pseudo-article owning the indexes, editions and feed
 _PACKAGE = Path(publisher.__file__).resolve().parent
+_NO_STAMP = (0, 0, 0)
 
 
-@dataclass
-class Manifest:
+class FileRecord(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=True):
+    """A file as written: its hash and size, and (inode, mtime_ns, ctime_ns) when last seen so."""
+
+    sha256: str
+    size: int
+    stamp: tuple[int, int, int] = _NO_STAMP
+
+
+class ArticleRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    inputs: str  # the hash of its source, catalogues and ledger
+    files: dict[str, FileRecord]  # output-relative path → record
+    held_back: list[tuple[str, str, str]] = []  # (lang, format, reason)
+    cache: FileRecord | None = None  # .build/<slug>.json, the localized versions the collections need
+
+
+class Manifest(msgspec.Struct, forbid_unknown_fields=True):
+    format: int = FORMAT
+    project: str = ""  # the project folder that wrote it: another project's manifest is foreign
     build_hash: str = ""  # settings, glossary, templates, the toolkit itself, the build options
-    articles: dict[str, str] = field(default_factory=dict)  # slug → input hash
-    ids: dict[str, str] = field(default_factory=dict)  # slug → article id (its ledger is ledger/<id>.json)
-    files: dict[str, list[str]] = field(default_factory=dict)  # slug (or "*": collections) → output paths
-    held_back: dict[str, list[list[str]]] = field(default_factory=dict)  # slug → [lang, format, reason]
-
-    @classmethod
-    def load(cls, out: Path) -> Manifest:
-        try:
-            data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
-            return cls(**data)
-        except (OSError, ValueError, TypeError):
-            return cls()  # no or unreadable manifest: everything is rebuilt
+    articles: dict[str, ArticleRecord] = {}  # slug (or COLLECTIONS) → record
 
     def dumps(self) -> bytes:
-        return (json.dumps(asdict(self), sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        return msgspec.json.encode(self) + b"\n"
+
+
+def load(folder: Path, out: Path, project: Path) -> tuple[Manifest, str | None]:
+    """The manifest in `folder`; an empty one (and why) when there is none or it is not to be trusted."""
+    path = folder / MANIFEST_NAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Manifest(), None
+    except OSError as exc:
+        return Manifest(), f"cannot read it ({exc.strerror})"
+    try:
+        manifest = msgspec.json.decode(raw, type=Manifest)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
+        return Manifest(), f"not a manifest this toolkit wrote ({str(exc)[:200]})"
+    problem = _problem(manifest, out, project)
+    return (Manifest(), problem) if problem else (manifest, None)
+
+
+def _problem(manifest: Manifest, out: Path, project: Path) -> str | None:
+    if manifest.format != FORMAT:
+        return f"written by another version of the toolkit (layout {manifest.format})"
+    if not manifest.project:
+        return "incomplete (it names no project)"
+    if manifest.project != project_key(project):
+        return f"written by another project ({printable(manifest.project[:200])})"
+    real_out = real_path(str(out))
+    for slug, record in manifest.articles.items():
+        if slug != COLLECTIONS and not SLUG_RE.fullmatch(slug) or slug == COLLECTIONS and record.cache:
+            return f"an unusable article name {slug[:100]!r}"
+        if slug != COLLECTIONS and not ID_RE.fullmatch(record.id):
+            return f"an unusable article id {record.id[:100]!r}"
+        for relative in record.files:
+            if not may_touch(real_out, relative):
+                return f"a path outside the output folder {relative[:200]!r}"
+        if any(printable(text) != text for row in record.held_back for text in row):
+            return "a held-back reason no terminal should print"  # it is printed by every no-op build
+    return None
+
+
+def output_path(out: Path, relative: str) -> Path | None:
+    """Where an output-relative path from the manifest (or the journal) points, if it may be touched:
+    inside the output folder, through no symbolic link that leads out, and not the build's own folder."""
+    return confined(out, relative) if may_touch(real_path(str(out)), relative) else None
+
+
+def may_touch(real_out: str, relative: object) -> bool:
+    return stays_inside(real_out, relative) and not relative.startswith(".build/")
+
+
+def project_key(root: Path) -> str:
+    return str(root.resolve())
+
+
+# --- Files as written ---------------------------------------------------------------------------------
+
+
+def record(data: bytes) -> FileRecord:
+    return FileRecord(hashlib.sha256(data).hexdigest(), len(data))
+
+
+def stamped(path: Path, rec: FileRecord) -> FileRecord:
+    """The record with the file's current stamp, after the build wrote (or found) it so."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return rec
+    return FileRecord(rec.sha256, rec.size, _stamp(st))
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def check(path: Path | str, rec: FileRecord) -> FileRecord | None:
+    """The file's record if it still holds what was written (refreshed when only its stamp moved);
+    None if it is missing, not a regular file, or holds other bytes."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != rec.size:
+            return None
+        if _stamp(st) == rec.stamp:
+            return rec
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return FileRecord(rec.sha256, rec.size, _stamp(st)) if record(data).sha256 == rec.sha256 else None
+
+
+# --- Input hashes ---------------------------------------------------------------------------------------
 
 
 def _digest(*parts: bytes) -> str:
@@ -70,5 +183,16 @@ def build_hash(config: Config, options: str) -> str:
                    *_tree(_PACKAGE / "data"), publisher.__version__.encode())
 
 
-def article_hash(source: Path, catalogues: list[Path]) -> str:
-    return _digest(_read(source), *(p.as_posix().encode() + b"\0" + _read(p) for p in catalogues))
+def article_hash(root: Path, source: Path, inputs: list[Path], written: dict[Path, bytes] | None = None) -> str:
+    """The source's bytes and each other input's project-relative path and bytes (`written`: as the
+    build leaves them). Where the project lives is no part of it."""
+    written = written or {}
+    return _digest(_read(source), *(_relative(root, p).encode() + b"\0" + (written[p] if p in written else _read(p))
+                                    for p in inputs))
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -36,7 +36,7 @@ def load_articles(config: Config, only: tuple[str, ...] = ()) -> list[Article]:
     articles, errors = [], []
     for path in paths:
         try:
-            articles.append(read_article(path, display_path(config, path)))
+            articles.append(read_article(path, display_path(config, path), config.source_language))
         except Problems as exc:
             errors += exc.errors
         except PublisherError as exc:

@@ -116,10 +116,12 @@ def test_a_new_file_gets_the_permissions_of_any_new_file(tmp_path):
 
 def test_temporary_files_of_a_killed_run_are_swept(tmp_path):
     make_project(tmp_path)
-    leftover = tmp_path / "locales" / "ru" / "LC_MESSAGES" / ".test-story.po.k3j2x9.tmp"
+    leftover = tmp_path / "locales" / "ru" / "LC_MESSAGES" / ".test-story.po.publisher-0123456789ab.tmp"
     leftover.write_text("half a catalogue", encoding="utf-8")
-    (tmp_path / "output").mkdir()
-    stale = tmp_path / "output" / ".index.html.a8f2.tmp"
+    (tmp_path / "output" / "html").mkdir(parents=True)
+    stale = tmp_path / "output" / "html" / ".index.html.publisher-a8f2a8f2a8f2.tmp"
+    (tmp_path / "output" / ".build").mkdir()
+    (tmp_path / "output" / ".build" / "staging").touch()  # left by the build that was killed
     stale.write_text("<html", encoding="utf-8")
     run_update(tmp_path)
     build(load_config(tmp_path), formats=("html",))

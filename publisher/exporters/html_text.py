@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
+from publisher import links as link_targets
 from publisher.inline import Inline, parse_inline
 from publisher.model import Text
 
@@ -46,6 +47,6 @@ def _node(node: Inline, links: bool) -> str:
     if node.kind in _TAGS:
         start, end = _TAGS[node.kind]
         return start + inner + end
-    if node.kind == "link" and links:
+    if node.kind == "link" and links and link_targets.allowed(node.href):  # one allow-list for every format
         return f'<a href="{escape(node.href)}">{inner}</a>'
     return inner  # a link where links are off (the text already sits inside a link): its words only

@@ -7,10 +7,10 @@ data: their inline Markdown becomes elements through `parse_inline`, never parse
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from lxml import etree
 
+from publisher import links
 from publisher.config import Config
 from publisher.inline import Inline, parse_inline, plain_text
 from publisher.localedata import DATELINE_DASH, dateline_date
@@ -20,8 +20,6 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
-# A relative link would point at nothing inside a book: only these keep their <a>.
-LINK_SCHEMES = ("http", "https", "mailto")
 BLOCKS = {"html", "head", "title", "link", "body", "article", "header", "footer", "nav", "h1", "h2", "h3", "h4",
           "h5", "h6", "p", "blockquote", "ul", "ol", "li", "figure", "img", "figcaption"}
 # Where a picture's file is, as seen from the document, and its size: (src, width, height). A
@@ -171,28 +169,30 @@ def append_figure(parent: etree._Element, picture: LocalizedPicture, src: str, w
         append_text(element(caption, "span", class_="credit"), picture.credit)
 
 
-def append_text(parent: etree._Element, text: Text) -> None:
-    """The text's inline markup as elements; a source-language fallback in a span marked with its language."""
+def append_text(parent: etree._Element, text: Text, with_links: bool = True) -> None:
+    """The text's inline markup as elements; a source-language fallback in a span marked with its
+    language. Without links (the text already sits inside an <a>, as in a table of contents) a
+    link keeps only its words."""
     if text.fallback:
         parent = element(parent, "span", class_="fallback")
         set_lang(parent, text.lang)
     for node in parse_inline(text.text):
-        _append_inline(parent, node)
+        _append_inline(parent, node, with_links)
 
 
-def _append_inline(parent: etree._Element, node: Inline) -> None:
+def _append_inline(parent: etree._Element, node: Inline, with_links: bool) -> None:
     if node.kind == "text":
         _append_string(parent, node.text)
         return
     if node.kind == "code":
         element(parent, "code").text = node.text
         return
-    if node.kind == "link" and urlsplit(node.href).scheme not in LINK_SCHEMES:
-        target = parent
+    if node.kind == "link":  # one allow-list for every format (publisher.links)
+        target = element(parent, "a", href=node.href) if with_links and links.allowed(node.href) else parent
     else:
-        target = element(parent, "a", href=node.href) if node.kind == "link" else element(parent, node.kind)
+        target = element(parent, node.kind)
     for child in node.children:
-        _append_inline(target, child)
+        _append_inline(target, child, with_links)
 
 
 def _append_string(parent: etree._Element, text: str) -> None:

@@ -7,9 +7,9 @@ What the rest of the toolkit may use:
 """
 
 from publisher.wire.exporter import EXPORTER, FEED
-from publisher.wire.ledger import relative_path as ledger_path
+from publisher.wire.ledger import LEDGER_DIR, relative_path as ledger_path
 from publisher.wire.newsday import build_time, check_sent_stories, gated, hold
 from publisher.wire.schema import NAR, problems, root_namespace
 
-__all__ = ["EXPORTER", "FEED", "NAR", "build_time", "check_sent_stories", "gated", "hold", "ledger_path", "problems",
+__all__ = ["EXPORTER", "FEED", "LEDGER_DIR", "NAR", "build_time", "check_sent_stories", "gated", "hold", "ledger_path", "problems",
            "root_namespace"]

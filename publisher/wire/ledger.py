@@ -210,6 +210,8 @@ def _time(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise ValueError(f"time without a zone offset: {text}")
+    if not 1800 <= value.year <= 2099:  # the years an article may carry (publisher.source): later ones overflow
+        raise ValueError(f"time out of range: {text}")
     return value
 
 

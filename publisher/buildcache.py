@@ -1,0 +1,116 @@
+"""output/.build/<slug>.json: what an article gave the collections last time, for the next build.
+
+Indexes, editions and the feed are made from every article's localized versions; an article
+whose inputs did not change is not localized again, its versions come from here. The cache is
+plain JSON written by msgspec from the model's own dataclasses, and it is read back as data only,
+never as code: it must decode against those types, be byte for byte what this module writes (so
+no character an output cannot carry hides in an escape), match the manifest's hash for it and
+the article it stands for, and name only the project's languages and formats. Anything else and
+the article is simply rendered again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import msgspec
+
+from publisher.config import Config
+from publisher.manifest import FileRecord, record
+from publisher.model import LocalizedArticle
+from publisher.source import ID_RE, STATUSES, date_problem
+from publisher.textchars import forbidden_in_utf8, printable
+
+FORMAT = 1
+# The escapes msgspec writes; any other (\u0000, \b…) would stand for a character no output carries.
+_ESCAPE = re.compile(rb"\\(.)")
+_PLAIN_ESCAPES = frozenset(b'"\\ntr')
+
+HeldBackRow = tuple[str, str, str, str]  # article, lang, format, reason
+Published = dict[str, tuple[LocalizedArticle, ...]]  # format → gated versions
+
+
+class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    format: int
+    slug: str
+    inputs: str  # the input hash of the article it was made from (the manifest's)
+    versions: tuple[LocalizedArticle, ...]  # one per language, without `languages` and source blocks
+    published: dict[str, tuple[str, ...]]  # format → the languages it published
+    held_back: tuple[HeldBackRow, ...]
+    retracted: bool
+
+
+def path(cache_dir: Path, slug: str) -> Path:
+    return cache_dir / f"{slug}.json"
+
+
+def dumps(slug: str, inputs: str, published: Published, held_back: list[HeldBackRow], retracted: bool) -> bytes:
+    versions: dict[str, LocalizedArticle] = {}
+    for chosen in published.values():
+        for v in chosen:
+            versions.setdefault(v.lang, replace(v, languages=(), article=replace(v.article, blocks=())))
+    languages = {fmt: tuple(v.lang for v in chosen) for fmt, chosen in published.items()}
+    entry = Entry(FORMAT, slug, inputs, tuple(versions.values()), languages, tuple(held_back), retracted)
+    return msgspec.json.encode(entry)
+
+
+def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: FileRecord | None,
+         config: Config, formats: tuple[str, ...]) -> tuple[Published, list[HeldBackRow], bool] | None:
+    """The article's published versions, what was held back and whether it was retracted; None
+    when there is no usable entry (the article is then rendered again)."""
+    try:
+        raw = path(cache_dir, slug).read_bytes()
+    except OSError:
+        return None
+    if expected is None or record(raw) != FileRecord(expected.sha256, expected.size):
+        return None
+    try:
+        entry = msgspec.json.decode(raw, type=Entry)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
+        return None
+    if not _canonical(raw, entry) or not _plausible(entry, slug, article_id, inputs, config, formats):
+        return None
+    by_lang = {v.lang: v for v in entry.versions}
+    published = {fmt: tuple(replace(by_lang[lang], languages=langs) for lang in langs)
+                 for fmt, langs in entry.published.items()}
+    return published, list(entry.held_back), entry.retracted
+
+
+def _canonical(raw: bytes, entry: Entry) -> bool:
+    if msgspec.json.encode(entry) != raw or forbidden_in_utf8(raw):
+        return False
+    return all(match.group(1)[0] in _PLAIN_ESCAPES for match in _ESCAPE.finditer(raw))
+
+
+def _plausible(entry: Entry, slug: str, article_id: str, inputs: str, config: Config,
+               formats: tuple[str, ...]) -> bool:
+    """What the exporters take for granted: the project's languages and locales, sane dates and names."""
+    if (entry.format, entry.slug, entry.inputs) != (FORMAT, slug, inputs):
+        return False
+    langs = [v.lang for v in entry.versions]
+    if len(set(langs)) != len(langs) or not set(entry.published) <= set(formats):
+        return False
+    if any(not set(chosen) <= set(langs) or len(set(chosen)) != len(chosen) for chosen in entry.published.values()):
+        return False
+    if any(row[0] != slug or row[1] not in config.languages or row[2] not in formats or printable(row[3]) != row[3]
+           for row in entry.held_back):
+        return False
+    return all(_plausible_version(v, slug, article_id, config) for v in entry.versions)
+
+
+def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, config: Config) -> bool:
+    article = version.article
+    if version.lang not in config.languages or version.babel_locale != config.babel_locale(version.lang):
+        return False
+    if (article.slug, article.id, article.language) != (slug, article_id, config.source_language):
+        return False
+    if not ID_RE.fullmatch(article.id) or article.status not in STATUSES or not 1 <= article.urgency <= 9:
+        return False
+    moments = [article.published, article.updated, article.embargoed]
+    if any(m is not None and (m.tzinfo is None or date_problem(m)) for m in moments):
+        return False
+    day = article.dateline.date
+    return isinstance(day, date) and not isinstance(day, datetime) and not date_problem(day)

@@ -1,0 +1,196 @@
+"""The build's commit: staged files moved into place under a journal, so that it completes or
+can be completed.
+
+Every file a build writes is first staged as a temporary file beside its target (see fsutil).
+When all are staged, the journal (`output/.build/journal.json`) lists every move still to make,
+every stale file to remove and the manifest that vouches for the result; only then are the files
+moved. Ctrl-C during the moves waits until they are done; if the process is killed outright (or
+the disk fails) halfway, the next build first reads the journal and finishes the job ("rolls
+forward") before anything else, so output/ is never left half old, half new.
+
+The journal sits in a folder others may write into: it is decoded against declared types and
+each path is checked (a temporary file of ours beside its target, inside the output folder or
+the project's ledger folder) before anything is moved; a journal that fails the checks is set
+aside and the build starts again from nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from publisher.errors import BuildInterrupted, PublisherError
+from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic, write_temporary
+from publisher.manifest import MANIFEST_NAME, output_path, project_key
+from publisher.source import SLUG_RE
+from publisher.textchars import printable
+
+JOURNAL_NAME = "journal.json"
+# What a path is relative to: the output folder, the build's own folder in it, the project.
+OUTPUT, CACHE, PROJECT = "output", "cache", "project"
+STATE_DIRS = ("ledger",)  # the only project folders a build writes (the version ledger)
+
+
+class Move(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=True):
+    base: str  # OUTPUT, CACHE or PROJECT
+    path: str  # the target, relative to its base
+    temporary: str  # the staged file's name, beside the target
+
+
+class Journal(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    project: str
+    moves: list[Move]
+    remove: list[str]  # output-relative
+    manifest: str | None  # the manifest to install once all is in place (None: leave it alone)
+
+
+@dataclass
+class Staging:
+    """Files staged beside their targets; nothing a reader can see has changed until commit()."""
+
+    out: Path
+    project: Path
+    moves: list[Move] = field(default_factory=list)
+
+    def stage(self, base: str, relative: str, data: bytes) -> bool:
+        """Stage `data` for `relative`; False (nothing staged) if the file already holds exactly it."""
+        target = self.path(base, relative)
+        if target is None:
+            where = "the project's ledger folder" if base == PROJECT else "the output folder"
+            raise PublisherError(f"refusing to write outside {where}: {relative}")
+        try:
+            if target.lstat().st_size == len(data) and not target.is_symlink() and target.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise with_path(exc, target.parent) from None
+        tmp = write_temporary(target, data)
+        self.moves.append(Move(base, relative, tmp.name))
+        return True
+
+    def path(self, base: str, relative: str) -> Path | None:
+        if base == OUTPUT:
+            return output_path(self.out, relative)
+        if base == CACHE:
+            return self.out / ".build" / relative if _cache_file(f".build/{relative}") else None
+        if base == PROJECT and relative.split("/", 1)[0] in STATE_DIRS:
+            return confined(self.project, relative)
+        return None
+
+    def abort(self) -> None:
+        for move in self.moves:
+            target = self.path(move.base, move.path)
+            if target is not None:
+                target.with_name(move.temporary).unlink(missing_ok=True)
+        self.moves = []
+
+
+def commit(cache_dir: Path, staging: Staging, order: Callable[[Move], int], remove: list[str],
+           manifest: bytes | None, final_manifest: Callable[[], bytes] | None = None) -> None:
+    """Move every staged file into place (in `order`), remove `remove`, install the manifest.
+
+    `manifest` goes into the journal; `final_manifest()`, computed once the files are in place
+    (it records their inodes and times), is what an uninterrupted commit installs."""
+    moves = sorted(staging.moves, key=order)
+    journal = Journal(project_key(staging.project), moves, sorted(remove),
+                      manifest.decode("utf-8") if manifest is not None else None)
+    write_atomic(cache_dir / JOURNAL_NAME, msgspec.json.encode(journal) + b"\n")
+    staging.moves = []
+    with _uninterrupted():
+        _apply(cache_dir, staging, journal, final_manifest)
+
+
+def recover(cache_dir: Path, out: Path, project: Path) -> list[str]:
+    """Finish a commit that was cut short; what was done, for the report."""
+    path = cache_dir / JOURNAL_NAME
+    if not path.exists():
+        return []
+    name = f"{out.name}/.build/{JOURNAL_NAME}"
+    staging = Staging(out, project)
+    try:
+        journal = msgspec.json.decode(path.read_bytes(), type=Journal)
+        problem = _problem(journal, staging)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
+        problem = f"unreadable ({str(exc)[:200]})"
+    if problem:
+        # Not ours to follow: set it aside with the manifest, so that everything is built again.
+        (cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
+        path.unlink()
+        return [f"{name}: {problem}; it was ignored, and everything is built again"]
+    with _uninterrupted():
+        done = _apply(cache_dir, staging, journal, None)
+    return [f"{name}: the previous build was cut short while moving its files into place; "
+            f"finished it ({done} file(s) moved, {len(journal.remove)} removed)"]
+
+
+def _problem(journal: Journal, staging: Staging) -> str | None:
+    if journal.project != project_key(staging.project) and any(m.base == PROJECT for m in journal.moves):
+        return f"left by another project ({printable(journal.project[:200])})"
+    for move in journal.moves:
+        if staging.path(move.base, move.path) is None:
+            return f"a path outside the output or ledger folder: {move.path[:200]!r}"
+        if not is_temporary_for(move.temporary, move.path.rsplit("/", 1)[-1]):
+            return f"not a temporary file of this toolkit: {move.temporary[:200]!r}"
+    for relative in journal.remove:
+        if output_path(staging.out, relative) is None and not _cache_file(relative):
+            return f"a path outside the output folder: {relative[:200]!r}"
+    return None
+
+
+def _cache_file(relative: str) -> bool:
+    """An article's cache entry (.build/<slug>.json), which a build writes, and removes with the article."""
+    folder, _, name = relative.partition("/")
+    return folder == ".build" and name.endswith(".json") and bool(SLUG_RE.fullmatch(name.removesuffix(".json")))
+
+
+def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: Callable[[], bytes] | None) -> int:
+    moved = 0
+    try:
+        for move in journal.moves:
+            target = staging.path(move.base, move.path)
+            assert target is not None  # checked when staged or read
+            tmp = target.with_name(move.temporary)
+            if tmp.is_file() and not tmp.is_symlink():  # a link planted under our name is not moved
+                os.replace(tmp, target)
+                moved += 1
+        for relative in journal.remove:
+            target = output_path(staging.out, relative) or (staging.out / relative)
+            target.unlink(missing_ok=True)
+        if final_manifest is not None:
+            write_atomic(cache_dir / MANIFEST_NAME, final_manifest())
+        elif journal.manifest is not None:
+            write_atomic(cache_dir / MANIFEST_NAME, journal.manifest.encode("utf-8"))
+        (cache_dir / JOURNAL_NAME).unlink()
+    except OSError as exc:
+        where = exc.filename or cache_dir
+        raise PublisherError(f"{exc.strerror or exc} while moving the build's files into place; the output "
+                             "folder is part old, part new until the next publish build finishes the job "
+                             f"(the journal {JOURNAL_NAME} says what is left)", where) from None
+    return moved
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C waits until the moves are done (then says so); kill -9 is what the journal is for."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise BuildInterrupted("the build had already started moving its files into place and finished doing "
+                               "so: the output folder is complete and consistent")

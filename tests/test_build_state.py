@@ -1,0 +1,522 @@
+"""What the build keeps in output/.build (manifest, cache, journal) is data others can write: a bad,
+foreign or hostile file means "build again", never code, a crash, or a file touched outside
+output/. And output/ is what the inputs say it should be after any history: files deleted or
+overwritten behind the build's back are repaired, a commit cut short is finished by the next build."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import msgspec
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from publisher import journal, newsml_schema
+from publisher.build import build
+from publisher.config import load_config
+from publisher.errors import BuildInterrupted, PublisherError
+from publisher.manifest import MANIFEST_NAME, record
+from tests.helpers import BODY, make_project, run_update, translate, write_article
+
+SLUGS = ("story-one", "story-two")
+FUZZ = {"deadline": None, "database": None,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]}
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every output file (not the build's own folder), by output-relative path."""
+    out = root / "output"
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".build" not in p.relative_to(out).parts}
+
+
+def project_state(root: Path) -> dict[str, bytes]:
+    """Outputs and version ledgers: what a build's commit changes."""
+    ledgers = {f"ledger/{p.name}": p.read_bytes() for p in sorted((root / "ledger").glob("*"))} if (
+        root / "ledger").is_dir() else {}
+    return outputs(root) | ledgers
+
+
+@pytest.fixture(scope="module")
+def newsroom(tmp_path_factory) -> Path:
+    """Two articles translated into every language, built once."""
+    root = make_project(tmp_path_factory.mktemp("state") / "newsroom", slug=SLUGS[0])
+    write_article(root, SLUGS[1], BODY.replace("key partners", "close partners"), headline="Second headline")
+    run_update(root)
+    for slug in SLUGS:
+        for lang in ("ru", "be", "kk"):
+            translate(root, lang, slug=slug, default=f"[{lang}] {{msgid}}")
+    build(load_config(root), jobs=1)
+    return root
+
+
+def copy_of(newsroom: Path, root: Path) -> Path:
+    """A copy of the project whose output/ counts as built there (a manifest names the project
+    that wrote it, and another project's means a full rebuild)."""
+    shutil.copytree(newsroom, root, symlinks=True)
+    path = root / "output" / ".build" / MANIFEST_NAME
+    manifest = json.loads(path.read_bytes())
+    manifest["project"] = str(root.resolve())
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(newsroom, tmp_path) -> Path:
+    return copy_of(newsroom, tmp_path / "newsroom")
+
+
+def edit_translation(root: Path, slug: str = SLUGS[0]) -> None:
+    translate(root, "ru", slug=slug, default="[ru, edited] {msgid}")
+
+
+def clean_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """What a build from nothing makes of the same inputs (in a copy without output/)."""
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(root, fresh, symlinks=True, ignore=shutil.ignore_patterns("output"))
+    build(load_config(fresh), jobs=1)
+    return project_state(fresh)
+
+
+def publish(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "publisher", *args, "-C", str(root)], capture_output=True, text=True,
+                          timeout=300)
+
+
+# --- The cache is data, never code ----------------------------------------------------------------------
+
+
+class _Payload:
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_pickle_never_runs(project, tmp_path):
+    marker = tmp_path / "code-ran"
+    edit_translation(project, SLUGS[1])  # story-one's cache is read for the collections
+    for name in (f"{SLUGS[0]}.pickle", f"{SLUGS[0]}.json"):
+        (project / "output" / ".build" / name).write_bytes(pickle.dumps(_Payload(str(marker))))
+    report = build(load_config(project), jobs=1)
+    assert not marker.exists()
+    assert sorted(report.rebuilt) == sorted(SLUGS)  # the unreadable cache entry: story-one is rendered again
+    assert not list((project / "output" / ".build").glob("*.pickle"))
+    assert project_state(project) == clean_build(project, tmp_path)
+
+
+def _vouch_for(root: Path, slug: str, data: bytes) -> None:
+    """Write a cache entry and make the manifest vouch for it, as someone who can write output/ could."""
+    cache = root / "output" / ".build" / f"{slug}.json"
+    cache.write_bytes(data)
+    path = root / "output" / ".build" / MANIFEST_NAME
+    manifest = json.loads(path.read_bytes())
+    manifest["articles"][slug]["cache"] = [record(data).sha256, len(data), [0, 0, 0]]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _mutations() -> st.SearchStrategy:
+    """Values a hostile cache entry could put where the real one has a string, number or list."""
+    return st.one_of(st.text(max_size=8), st.sampled_from(["\x00", "../../x", "xx_YY", "0001-01-01T00:00:00+23:59",
+                                                           "9999-12-31T23:59:59-23:59", "9999-12-31", "", "\ufffe"]),
+                     st.integers(-2**70, 2**70), st.none(), st.lists(st.text(max_size=3), max_size=2),
+                     st.booleans(), st.floats(allow_nan=True))
+
+
+def _paths(value, here=()):
+    """Every path to a leaf (or a list) of decoded JSON."""
+    yield here
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, here + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, here + (i,))
+
+
+def _set(value, path, new):
+    if not path:
+        return new
+    value[path[0]] = _set(value[path[0]], path[1:], new)
+    return value
+
+
+@pytest.fixture(scope="module")
+def edited(newsroom, tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """The newsroom with story-two's Russian edited, and what a clean build makes of it."""
+    root = copy_of(newsroom, tmp_path_factory.mktemp("edited") / "newsroom")
+    edit_translation(root, SLUGS[1])
+    return root, clean_build(root, tmp_path_factory.mktemp("clean"))
+
+
+def fresh_copy(edited, tmp_path_factory) -> Path:
+    return copy_of(edited[0], tmp_path_factory.mktemp("example") / "newsroom")
+
+
+@settings(max_examples=int(os.environ.get("HUNT", 25)), **FUZZ)
+@given(data=st.data())
+def test_a_hostile_cache_entry_vouched_for_by_the_manifest_means_a_rebuild(edited, tmp_path_factory, data):
+    """Whatever a cache entry holds, even well-formed JSON with a matching hash, the build succeeds
+    and gives what a clean build gives."""
+    root = fresh_copy(edited, tmp_path_factory)
+    original = (root / "output" / ".build" / f"{SLUGS[0]}.json").read_bytes()
+    entry = json.loads(original)
+    changes = data.draw(st.lists(st.tuples(st.sampled_from(list(_paths(entry))), _mutations()), min_size=1,
+                                 max_size=3))
+    for path, new in changes:
+        try:
+            entry = _set(entry, path, new)
+        except (KeyError, IndexError, TypeError):
+            pass
+    # msgspec's own bytes pass the canonical-form check, so the types and values are what is tested.
+    hostile = msgspec.json.encode(entry) if data.draw(st.booleans()) else json.dumps(entry).encode()
+    _vouch_for(root, SLUGS[0], hostile)
+    build(load_config(root), jobs=1)  # never an exception
+    state, clean = project_state(root), edited[1]
+    # A well-formed entry is used: someone who can write output/ can change what the collections say
+    # (they could change the files themselves), but nothing else, and every page stays valid.
+    collections = {name for name in clean if name.endswith(("index.html", "edition.epub", "feed.xml"))}
+    assert set(state) == set(clean)
+    assert {n: d for n, d in state.items() if n not in collections} == {
+        n: d for n, d in clean.items() if n not in collections}
+    for name in collections:  # no schema problem the clean feed does not have
+        if name.endswith(".xml"):
+            assert {p.message for p in newsml_schema.problems(state[name])} <= {
+                p.message for p in newsml_schema.problems(clean[name])}, name
+    shutil.rmtree(root.parent)
+
+
+@settings(max_examples=25, **FUZZ)
+@given(raw=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+       name=st.sampled_from([MANIFEST_NAME, f"{SLUGS[0]}.json", "journal.json"]))
+def test_any_bytes_as_manifest_cache_or_journal(edited, tmp_path_factory, raw, name):
+    root = fresh_copy(edited, tmp_path_factory)
+    (root / "output" / ".build" / name).write_bytes(raw)
+    build(load_config(root), jobs=1)
+    assert project_state(root) == edited[1]
+    shutil.rmtree(root.parent)
+
+
+# --- The manifest: paths stay inside output/ ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("planted", ["../../victim.txt", "/tmp/victim.txt", "html/../../victim.txt",
+                                     "html/link/victim.txt", ".build/../../victim.txt"])
+def test_no_path_in_the_manifest_leads_outside_output(project, tmp_path, planted):
+    victim = project.parent / "victim.txt"
+    victim.write_text("someone's file", encoding="utf-8")
+    if planted.startswith("/tmp/"):
+        planted = str(victim)
+    (project / "output" / "html" / "link").symlink_to(project.parent, target_is_directory=True)
+    path = project / "output" / ".build" / MANIFEST_NAME
+    manifest = json.loads(path.read_bytes())
+    manifest["articles"]["gone-story"] = {"id": "gone", "inputs": "x", "files": {planted: ["0" * 64, 1, [0, 0, 0]]}}
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    report = build(load_config(project), jobs=1)
+    assert victim.read_text(encoding="utf-8") == "someone's file"
+    assert report.removed == []
+    assert any("a path outside the output folder" in note for note in report.notes), report.notes
+
+
+def test_a_symlinked_build_folder_is_refused(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(project / "output" / ".build")
+    (project / "output" / ".build").symlink_to(elsewhere, target_is_directory=True)
+    edit_translation(project)
+    before = project_state(project)
+    result = publish(project, "build")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("output/.build: the build's own folder is a symbolic link; delete the link "
+                                     "(the build makes a real folder there)")
+    assert list(elsewhere.iterdir()) == [] and project_state(project) == before
+
+
+# --- A no-op build repairs what changed behind its back -------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["delete", "overwrite same size", "overwrite", "symlink", "delete a folder"])
+def test_a_no_op_build_repairs_deleted_or_overwritten_outputs(project, tmp_path, damage):
+    expected = project_state(project)
+    page = project / "output" / "html" / "ru" / f"{SLUGS[0]}.html"
+    if damage == "delete":
+        page.unlink()
+        (project / "output" / "epub" / "kk" / "edition.epub").unlink()
+    elif damage == "overwrite same size":
+        data = page.read_bytes()
+        page.write_bytes(data[:-2] + b"X\n")
+        os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns - 10**9))  # even with an old mtime
+    elif damage == "overwrite":
+        page.write_text("defaced", encoding="utf-8")
+    elif damage == "symlink":
+        page.unlink()
+        page.symlink_to(project / "pyproject.toml")
+    else:
+        shutil.rmtree(project / "output" / "newsml")
+    report = build(load_config(project), jobs=1)
+    assert project_state(project) == expected
+    assert report.notes and "deleted or changed since the last build" in report.notes[0]
+    again = build(load_config(project), jobs=1)
+    assert again.written == [] and again.rebuilt == [] and again.notes == []
+
+
+def test_a_file_touched_or_copied_back_unchanged_is_not_rendered_again(project):
+    out = project / "output"
+    shutil.copytree(out, project / "copy")
+    shutil.rmtree(out)
+    shutil.copytree(project / "copy", out)  # new inodes and times, same bytes: a restored CI cache
+    report = build(load_config(project), jobs=1)
+    assert report.rebuilt == [] and report.written == []
+
+
+# --- The commit: finished by the next build when cut short --------------------------------------------------
+
+
+class _Killed(BaseException):
+    """Stands for kill -9: nothing after it runs (it is no Exception, so nothing catches it)."""
+
+
+def _cut_short_after(monkeypatch, moves: int, how) -> list:
+    real, done = os.replace, []
+
+    def replace(src, dst):
+        if len(done) == moves:
+            how()
+        done.append(dst)
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    return done
+
+
+def _kill():
+    raise _Killed
+
+
+@pytest.mark.parametrize("moves", [0, 1, 2, 8, 21])  # 0: while the journal itself is written
+def test_a_commit_killed_halfway_is_finished_by_the_next_build(project, tmp_path, monkeypatch, moves):
+    before = project_state(project)
+    edit_translation(project)
+    translate(project, "kk", slug=SLUGS[1], default="[kk, edited] {msgid}")
+    (project / "source" / f"{SLUGS[1]}.md").write_text(
+        (project / "source" / f"{SLUGS[1]}.md").read_text(encoding="utf-8").replace("Second", "Third"), "utf-8")
+    twin = copy_of(project, tmp_path / "twin")  # the same history, not interrupted
+    build(load_config(twin), jobs=1)
+    expected = project_state(twin)
+    _cut_short_after(monkeypatch, moves, _kill)
+    with pytest.raises(_Killed):
+        build(load_config(project), jobs=1)
+    monkeypatch.undo()
+    cache_dir = project / "output" / ".build"
+    if moves == 0:
+        assert project_state(project) == before and not (cache_dir / "journal.json").exists()
+    else:
+        assert project_state(project) != expected and (cache_dir / "journal.json").exists()
+        assert set(project_state(project)) >= set(before)  # nothing removed yet
+        notes = journal.recover(cache_dir, project / "output", project)  # what the next build does first
+        assert project_state(project) == expected, "rolled forward to exactly the new state"
+        assert notes and "finished it" in notes[0]
+    report = build(load_config(project), jobs=1)
+    assert project_state(project) == expected
+    assert (report.rebuilt == []) == (moves > 0)
+    assert not [p for p in (project / "output").rglob("*.tmp")] + [p for p in (project / "ledger").glob("*.tmp")]
+
+
+def test_ctrl_c_during_the_moves_waits_for_them_and_says_so(project, tmp_path, monkeypatch):
+    edit_translation(project)
+    expected = clean_build(project, tmp_path)
+    _cut_short_after(monkeypatch, 3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    with pytest.raises(BuildInterrupted, match="finished doing so"):
+        build(load_config(project), jobs=1)
+    monkeypatch.undo()
+    assert project_state(project) == expected
+    assert not (project / "output" / ".build" / "journal.json").exists()
+
+
+def test_ctrl_c_before_the_moves_leaves_everything_as_it_was(project, monkeypatch):
+    before = project_state(project)
+    edit_translation(project)
+    import publisher.journal as commit_module
+    monkeypatch.setattr(commit_module, "write_atomic", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        build(load_config(project), jobs=1)
+    assert project_state(project) == before
+    assert not [p for p in (project / "output").rglob("*.tmp")]
+
+
+def test_a_disk_error_during_the_moves_says_what_to_do(project, tmp_path, monkeypatch):
+    edit_translation(project)
+    expected = clean_build(project, tmp_path)
+
+    def fail():
+        raise OSError(28, "No space left on device")
+
+    _cut_short_after(monkeypatch, 2, fail)
+    result_error = None
+    try:
+        build(load_config(project), jobs=1)
+    except PublisherError as exc:
+        result_error = str(exc)
+    monkeypatch.undo()
+    assert result_error and "No space left on device while moving the build's files into place" in result_error
+    assert "until the next publish build finishes the job" in result_error
+    build(load_config(project), jobs=1)
+    assert project_state(project) == expected
+
+
+@pytest.mark.parametrize("hostile", [
+    {"base": "output", "path": "../../victim.txt"}, {"base": "project", "path": "pyproject.toml"},
+    {"base": "output", "path": "html/ru/story-one.html", "temporary": "victim.txt"},
+    {"base": "cache", "path": "../victim.txt"}, {"remove": ["../victim.txt"]}])
+def test_a_hostile_journal_is_ignored_and_touches_nothing(project, tmp_path, hostile):
+    victim = project.parent / "victim.txt"
+    victim.write_text("someone's file", encoding="utf-8")
+    move = ["output", "html/ru/story-one.html", ".story-one.html.publisher-0123456789ab.tmp"]
+    if "base" in hostile:
+        move = [hostile["base"], hostile["path"], hostile.get("temporary", f".{Path(hostile['path']).name}"
+                                                                          ".publisher-0123456789ab.tmp")]
+    entry = {"project": str(project.resolve()), "moves": [move], "remove": hostile.get("remove", []), "manifest": None}
+    (project / "output" / ".build" / "journal.json").write_text(json.dumps(entry), encoding="utf-8")
+    expected = project_state(project)
+    report = build(load_config(project), jobs=1)
+    assert victim.read_text(encoding="utf-8") == "someone's file"
+    assert (project / "pyproject.toml").read_text(encoding="utf-8").startswith("[tool.publisher]")
+    assert report.notes and "it was ignored, and everything is built again" in report.notes[0]
+    assert project_state(project) == expected
+
+
+# --- Temporary files: only ours, only where we write --------------------------------------------------------
+
+
+KILLED_WHILE_STAGING = """
+import os, signal, sys
+from pathlib import Path
+import publisher.journal
+from publisher.build import build
+from publisher.config import load_config
+publisher.journal.commit = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)  # kill -9, just before the moves
+build(load_config(Path(sys.argv[1])), jobs=1)
+"""
+
+
+def test_the_temporary_files_of_a_build_killed_while_staging_are_swept(project, tmp_path):
+    before = project_state(project)
+    edit_translation(project)
+    expected = clean_build(project, tmp_path)
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_STAGING, str(project)], capture_output=True,
+                            timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    left = [p for p in (project / "output").rglob("*.publisher-*.tmp")]
+    staged = {name for name in project_state(project) if ".publisher-" in name}
+    assert left and {n: d for n, d in project_state(project).items() if n not in staged} == before  # nothing moved
+    build(load_config(project), jobs=1)
+    assert [p for p in left if p.exists()] == [] and project_state(project) == expected
+
+
+def test_only_the_toolkits_own_temporary_files_are_swept(project, tmp_path):
+    out = project / "output"
+    theirs = [out / ".git" / ".index.lock.tmp", out / "html" / ".draft.tmp", out / ".notes.abc123.tmp",
+              project / "locales" / ".git" / ".x.publisher-0123456789ab.tmp",
+              project / ".page.html.publisher-0123456789ab.tmp"]
+    outside = tmp_path / "shared"
+    outside.mkdir()
+    theirs.append(outside / ".page.html.publisher-0123456789ab.tmp")
+    (out / "html" / "shared").symlink_to(outside, target_is_directory=True)  # never followed
+    ours = [out / "html" / "ru" / f".{SLUGS[0]}.html.publisher-0123456789ab.tmp",
+            out / ".build" / f".{SLUGS[0]}.json.publisher-0123456789ab.tmp",
+            project / "ledger" / ".x.json.publisher-0123456789ab.tmp"]
+    for path in theirs + ours:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    (out / "html" / "shared").unlink()
+    (out / "html" / "shared").symlink_to(outside, target_is_directory=True)
+    (out / ".build" / "staging").touch()  # the mark a build killed while staging leaves
+    build(load_config(project), jobs=1)
+    assert [p for p in theirs if not p.exists()] == []
+    assert [p for p in ours if p.exists()] == []
+
+
+# --- Locks -------------------------------------------------------------------------------------------------
+
+
+def test_a_symlinked_lock_file_is_refused_and_its_target_never_created(project, tmp_path):
+    target = tmp_path / "created-by-the-lock"
+    (project / ".publisher.lock").unlink(missing_ok=True)
+    (project / ".publisher.lock").symlink_to(target)
+    for command in ("build", "update"):
+        result = publish(project, command)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (f"{project / '.publisher.lock'}: the lock file is a symbolic link; delete it "
+                                         "(publish creates its own)")
+    assert not target.exists()
+
+
+def test_two_projects_cannot_build_into_the_same_folder_at_once(project, tmp_path):
+    from publisher.fsutil import folder_lock
+    shared = tmp_path / "site"
+    shared.mkdir()
+    other = tmp_path / "other"
+    shutil.copytree(project, other, symlinks=True)
+    with folder_lock(shared, "busy"):  # the other project's build, holding the folder
+        result = publish(project, "build", "--out", str(shared))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"{shared}: another publish build is writing into {shared}; wait for it to "
+                                     "finish and run this one again")
+    link = tmp_path / "site-link"
+    link.symlink_to(shared, target_is_directory=True)
+    with folder_lock(link, "busy"):  # the same folder by another name: the same lock
+        assert publish(other, "build", "--out", str(shared)).returncode == 1
+    assert publish(project, "build", "--out", str(shared)).returncode == 0
+
+
+# --- Disk errors name the file ---------------------------------------------------------------------------
+
+
+def test_a_full_disk_is_reported_with_the_path(project, monkeypatch):
+    from typer.testing import CliRunner
+
+    from publisher.cli import app
+    edit_translation(project)
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def fileno(self):
+            return self.handle.fileno()
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
+    result = CliRunner().invoke(app, ["build", "-C", str(project), "--jobs", "1"])
+    assert result.exit_code == 1
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith(str(project / "output")) and message.endswith(
+        ": No space left on device; nothing was left half-written"), message
+    assert not [p for p in (project / "output").rglob("*.tmp")]
+
+
+def test_the_caches_byte_check_refuses_exactly_what_the_readers_refuse():
+    """The cache is checked as UTF-8 bytes, the inputs as text: the same characters either way."""
+    from publisher.textchars import forbidden, forbidden_in_utf8
+    disagree = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF
+                and (forbidden(chr(cp)) is not None) != forbidden_in_utf8(f"a{chr(cp)}b".encode())]
+    assert disagree == []
