@@ -111,7 +111,7 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
         stamp = wire.build_time() if "newsml" in formats else None  # the time of the wire's new versions
         report = _Build(config, Options(formats, wanted, fallback), only, force, stamp).run(job_count(jobs), progress)
         report.notes[:0] = notes
-    if "html" in formats and not config.base_url:
+    if "html" in formats and not config.base_url and report.written:  # said once, when pages are made
         report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
                             "written; set base_url in [tool.publisher] to the address output/html is served at")
     return report

@@ -220,8 +220,6 @@ def _progress_bar():
 
 
 def _report_build(report) -> None:
-    for note in report.notes:
-        err.print(note, markup=False)
     if not out.is_terminal:
         for name in report.written:
             out.print(f"wrote {name}", markup=False)

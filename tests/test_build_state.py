@@ -19,12 +19,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import journal, newsml_schema
+from publisher import journal
+from publisher.wire import schema as newsml_schema
 from publisher.build import build
 from publisher.config import load_config
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.manifest import MANIFEST_NAME, record
 from tests.helpers import BODY, make_project, run_update, translate, write_article
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reproducible_wire_times():
+    """Builds compared across histories stamp new wire versions with one time, not the clock's
+    (subprocess builds inherit it too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1725526800")
+        yield
 
 SLUGS = ("story-one", "story-two")
 FUZZ = {"deadline": None, "database": None,

@@ -10,7 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import ledger
+from publisher.wire import ledger
+from publisher.wire.newsday import _advance
 from publisher.errors import PublisherError
 from publisher.glossary import load_glossary
 from tests.helpers import ROOT
@@ -59,10 +60,14 @@ def test_any_bytes_as_a_glossary(tmp_path_factory, raw):
         assert str(error).startswith(str(path))
 
 
-ENTRY = {"hash": "sha256:ab", "version": 2, "firstCreated": "2024-09-05T12:00:00+03:00",
-         "versionCreated": "2024-09-06T12:00:00+03:00",
-         "history": [{"hash": "sha256:aa", "version": 1, "versionCreated": "2024-09-05T12:00:00+03:00"}]}
-LEDGER = {"id": "story", "languages": {"en": ENTRY, "ru": ENTRY}, "package": ENTRY}
+VERSION = {"version": 1, "created": "2024-09-05T12:00:00+03:00", "content": "sha256:aa", "sent": "sha256:ab",
+           "status": "usable", "signal": None, "correction": None, "correctionNote": None, "embargoed": None,
+           "headline": "A headline"}
+ITEM = {"kind": "text", "language": "ru", "retired": False,
+        "versions": [VERSION, {**VERSION, "version": 2, "created": "2024-09-06T12:00:00+03:00", "signal": "update"}]}
+LEDGER = {"article": "story", "format": 2, "slug": "story",
+          "items": {"urn:newsml:belta.by:20240905:story@ru": ITEM,
+                    "urn:newsml:belta.by:20240905:story": {**ITEM, "kind": "package", "language": "en"}}}
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats() | st.text(max_size=6)
                            | st.sampled_from(["0001-01-01T00:00:00+03:00", "9999-12-31T23:59:59-12:00", "2024-09-05",
                                               "sha256:", ""]),
@@ -103,6 +108,6 @@ def test_any_ledger_is_read_or_refused_with_a_message(tmp_path_factory, data):
         assert str(error).startswith("ledger/story.json: "), str(error)
         return
     ledger.dumps(book)  # what was read can be written back
-    for entry in [*book.languages.values(), book.package]:
-        if entry is not None:
-            ledger.advance(entry, "sha256:new", entry.version_created)  # and the next version computed
+    for item in book.items.values():  # and the next version computed
+        if item.versions:
+            _advance(item, "sha256:new", item.latest.created, "usable", None, None)

@@ -381,14 +381,14 @@ SYNTAX = {
                    ["picture 'forest.png' is declared but not placed; put ![](forest.png) on a line of its own where "
                     "it belongs in the body"]),
     "alt between brackets": (PICTURES, BODY.replace("![](forest.png)", "![A forest](forest.png)"),
-                             ["write a picture's alt text in the front matter (picture or pictures: alt), and leave "
-                              "the brackets empty: ![](file.jpg)",
-                              "picture 'forest.png' is declared but not placed; put ![](forest.png) on a line of its "
-                              "own where it belongs in the body"]),
+                             ["picture 'forest.png' is declared but not placed; put ![](forest.png) on a line of its "
+                              "own where it belongs in the body",
+                              "write a picture's alt text in the front matter (picture or pictures: alt), and leave "
+                              "the brackets empty: ![](file.jpg)"]),
     "inside a paragraph": (PICTURES, BODY.replace("\n![](forest.png)\n", "See ![](forest.png) here.\n"),
-                           ["a picture stands alone on its line: ![](file.jpg), with a blank line before and after",
-                            "picture 'forest.png' is declared but not placed; put ![](forest.png) on a line of its "
-                            "own where it belongs in the body"]),
+                           ["picture 'forest.png' is declared but not placed; put ![](forest.png) on a line of its "
+                            "own where it belongs in the body",
+                            "a picture stands alone on its line: ![](file.jpg), with a blank line before and after"]),
     "a path": (PICTURES.replace("file: roundtable.jpg", "file: ../roundtable.jpg"), BODY,
                ["picture file '../roundtable.jpg' must be a plain file name in source/test-story/ ending in .jpg, "
                 ".jpeg, .png or .webp (letters, digits, '-' and '_')"]),

@@ -155,7 +155,7 @@ def test_a_base_url_that_is_not_a_site_address_is_refused(tmp_path):
     root = make_project(tmp_path)
     settings = root / "pyproject.toml"
     settings.write_text(settings.read_text() + 'base_url = "news.example/world"\n')
-    with pytest.raises(PublisherError, match="base_url 'news.example/world' is not a site address"):
+    with pytest.raises(PublisherError, match="base_url: 'news.example/world' is not an http or https address"):
         load_config(root)
 
 

@@ -75,8 +75,10 @@ def _bomb(levels: int) -> str:
     ("embargoed: 2108-01-01T00:00:00+00:00\n", f"{EXTRA_LINE}: field 'embargoed': the year 2108 {YEARS}"),
     ("correction: Fixed.\nupdated: 9999-12-31T23:59:59+14:00\n",
      f"{EXTRA_LINE + 1}: field 'updated': the year 9999 {YEARS}"),
-    ("updated: 2024-09-05T12:00:00+23:59\n", f"{EXTRA_LINE}: field 'updated': the time zone offset is beyond "
-                                            "±14:00; write e.g. 2024-09-05T12:00:00+03:00"),
+    ("updated: 2024-09-05T12:00:00+23:59\n", f"{EXTRA_LINE}: field 'updated': the time zone offset of "
+                                            "'2024-09-05T12:00:00+23:59' is not one an xs:dateTime can carry (wire "
+                                            "partners reject it); write whole minutes from -14:00 to +14:00, e.g. "
+                                            "+03:00"),
     ("updated: {a: b}\n", f"{EXTRA_LINE}: field 'updated' must be a date-time; write e.g. 2024-09-05T12:00:00+03:00"),
 ])
 def test_hostile_front_matter_is_refused_with_its_line(tmp_path, extra, message):
