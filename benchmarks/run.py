@@ -27,7 +27,7 @@ from benchmarks import reference
 from benchmarks.corpus import generate
 from benchmarks.edits import edit_sources, score
 from benchmarks.measure import Measurement, measure
-from publisher import catalogs
+from publisher import po
 
 HERE = Path(__file__).resolve().parent
 PUBLISH = [sys.executable, "-m", "publisher"]
@@ -114,10 +114,10 @@ def run_size(n: int, work: Path, seed: int) -> dict:
 def edit_one_catalogue(corpus: Path) -> None:
     """A translator's correction: one Russian unit of one article."""
     path = sorted((corpus / "locales" / "ru" / "LC_MESSAGES").glob("*.po"))[0]
-    po = catalogs.read(path)
+    po = po.read(path)
     entry = next(e for e in po if " и " in e.msgstr)
     entry.msgstr = entry.msgstr.replace(" и ", " а также ", 1)
-    path.write_text(catalogs.render(po), encoding="utf-8")
+    path.write_text(po.render(po), encoding="utf-8")
 
 
 def copy_project(source: Path, target: Path) -> Path:

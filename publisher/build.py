@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from publisher import catalogs, ledger
+from publisher import ledger, po
 from publisher.checks import errors_by_language
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
@@ -236,9 +236,9 @@ def _render_article(job: tuple[Config, Options, Article]) -> ArticleResult:
 def _localize_all(config: Config, article: Article, languages: tuple[str, ...]) -> tuple[LocalizedArticle, ...]:
     versions = []
     for lang in languages:
-        path = catalogs.catalog_path(config.locales_path, lang, article.slug)
+        path = po.catalog_path(config.locales_path, lang, article.slug)
         if path.exists():
-            translations = catalogs.read_translations(path, display_path(config, path))
+            translations = po.read_translations(path, display_path(config, path))
         elif lang == article.language:
             translations = {}
         else:
@@ -303,7 +303,7 @@ def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[Locali
 
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> str:
     source = config.source_path / f"{slug}.md"
-    catalogues = [catalogs.catalog_path(config.locales_path, lang, slug) for lang in languages]
+    catalogues = [po.catalog_path(config.locales_path, lang, slug) for lang in languages]
     return article_hash(source, catalogues + [config.root / ledger.relative_path(article_id)])
 
 

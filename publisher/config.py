@@ -49,6 +49,7 @@ class Config:
     copyright_holder: str = ""
     copyright_notice: str = ""
     gates: dict[str, Gate] = field(default_factory=lambda: dict(DEFAULT_GATES))
+    prune_obsolete: bool = False  # `publish update` drops obsolete (#~) entries, as --prune-obsolete does
 
     @property
     def source_path(self) -> Path:
@@ -113,6 +114,8 @@ def _from_table(root: Path, table: dict[str, Any], path: Path) -> Config:
     if "gates" in values:
         values["gates"] = _gates(values["gates"], path)
     config = Config(root=root, **values)
+    if not isinstance(config.prune_obsolete, bool):
+        raise PublisherError("prune_obsolete must be true or false", path)
     if config.segmentation not in SEGMENTATION_MODES:
         raise PublisherError(f"segmentation must be one of {', '.join(SEGMENTATION_MODES)}", path)
     if config.source_language not in config.languages:

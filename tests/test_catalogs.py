@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publisher import catalogs, po_input
+from publisher import po
 from tests.helpers import ROOT, make_project, po_path, run_update, translate, write_article
 from tests.validators import gettext_tool
 
@@ -182,7 +182,7 @@ def test_a_broken_catalogue_is_reported_with_its_line_and_nothing_is_written(tmp
     lines[20] = 'msgstr "unterminated\n'
     path.write_text("".join(lines), encoding="utf-8")
     before = _snapshot(tmp_path)
-    with pytest.raises(catalogs.PublisherError, match=r"kk/LC_MESSAGES/test-story.po:21: not a valid PO file"):
+    with pytest.raises(po.PublisherError, match=r"kk/LC_MESSAGES/test-story.po:21: not a valid PO file"):
         run_update(tmp_path)
     assert _snapshot(tmp_path) == before
 
@@ -203,15 +203,15 @@ def test_the_fast_reader_agrees_with_the_careful_one(tmp_path_factory, edits):
     path.write_text(text, encoding="utf-8")
     try:
         careful = polib.pofile(po_input.checked_text(text.encode("utf-8"), "story.po", "kk"), wrapwidth=0)
-    except (catalogs.PublisherError, OSError, ValueError):
+    except (po.PublisherError, OSError, ValueError):
         careful = None
     try:
-        fast = catalogs.read(path)
-    except catalogs.PublisherError:
+        fast = po.read(path)
+    except po.PublisherError:
         assert careful is None
         return
     assert careful is not None
-    assert catalogs.render(fast) == catalogs.render(careful)
+    assert po.render(fast) == po.render(careful)
     assert [e.linenum for e in fast] == [e.linenum for e in careful]
 
 
@@ -224,7 +224,7 @@ def test_read_translations_agrees_with_translations_of_read(tmp_path):
     po.save(str(path))
     for lang in LANGS:
         path = po_path(tmp_path, lang)
-        assert catalogs.read_translations(path) == catalogs.translations(catalogs.read(path))
-    ru = catalogs.read_translations(po_path(tmp_path, "ru"))
+        assert po.read_translations(path) == po.translations(po.read(path))
+    ru = po.read_translations(po_path(tmp_path, "ru"))
     assert ("headline", "Test headline") in ru and ru[("headline", "Test headline")] == "Заголовок с табуляцией"
     assert (None, "Kazakhstan and Belarus are key partners.") not in ru

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from publisher import catalogs, newsml_schema
+from publisher import po, newsml_schema
 from publisher.config import load_config
 from publisher.exporters import FORMATS, Context, exporter
 from publisher.localize import localize
@@ -133,7 +133,7 @@ def newsroom(tmp_path_factory):
     """The fixture article, its settings, its Russian catalogue, and a folder to write catalogues in."""
     root = make_project(tmp_path_factory.mktemp("property"))
     config = load_config(root)
-    return load_articles(config)[0], config, catalogs.read(po_path(root, "ru")), root / "scratch"
+    return load_articles(config)[0], config, po.read(po_path(root, "ru")), root / "scratch"
 
 
 @pytest.fixture(scope="module")
@@ -160,10 +160,10 @@ def through_the_catalogue(po: polib.POFile, texts: list[str], folder: Path) -> d
         entry.msgstr = text
     path = folder / "ru" / "LC_MESSAGES" / "test-story.po"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(catalogs.render(po), encoding="utf-8")
-    read = catalogs.read(path)
+    path.write_text(po.render(po), encoding="utf-8")
+    read = po.read(path)
     assert [e.msgstr for e in read] == [e.msgstr for e in po]  # what a translator typed comes back exactly
-    return catalogs.translations(read)
+    return po.translations(read)
 
 
 def render_everything(article, config, translations: dict) -> dict[str, bytes]:

@@ -2,7 +2,8 @@
 
 gettext wraps PO strings with libunistring, which implements the pair table of UAX #14
 (section 7.3) as of Unicode 13, with one change: it breaks between '.', ',', ':' or ';' and a
-following letter. Newer UAX #14 rules (as in uniseg's own segmenter) break elsewhere around
+following letter. A letter before a prefix or postfix sign (`n%10`, `a\\n`) is not a break (rule
+LB24), as msgcat shows. Newer UAX #14 rules (as in uniseg's own segmenter) break elsewhere around
 quotation marks and numbers, and every such difference would re-wrap a translator's file.
 Line-break classes of characters come from uniseg's Unicode data.
 """
@@ -23,15 +24,17 @@ PIDIDIPPPDPDIPDIIPDDDDDDDDDIDD PIDIDIPPPDPDIPIIIPIDDDDDDIDIDD PIDIDIPPPIIDIPDDDP
 PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD PIDIDIPPPDIDIPDDDPDDDDDDDDDIDD PPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
 PIIIIIPPPIIPIPIIIPIIIIIIIIIIII PIDIDIPPPDIDIPIDDPDDDDDDDDDIDD PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD
 PIDIDIPPPDIIIPIDDPIDDDDDDIDIDD PIDIDIPPPDIIIPIDDPIIIIIIIIDIII PIDIDIPPPDIDIPIDDPDDDDDDDIDIDD
-PIDIDIPPPIIIIPIDDPIDDDDDDIDIDD PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD
+PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD
 PIDIDIPPPIIDIPDIDPDDDDDDDDDIDD PIDIDIPPPIIDIPDIDPDIIDIIDDDIDD PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD
-PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD PIDIDIPPPIIIIPIDDPIDDDDDDIDIDD PIDIDIPPPDIDIPDDDPDDDDDDIDIIDD
+PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD PIDIDIPPPDIDIPDDDPDDDDDDIDIIDD
 PIDIDIPPPDIDIPDDDPDDDIDDIDIIII PIDIDIPPPIIDIPDIDPDDDDDDIDIIDI PIDIDIPPPIIDIPDIDPDDDDDDIDIIDD
 """.split()
 _COLUMN = {name: i for i, name in enumerate(CLASSES)}
 # Classes outside the table, resolved as UAX #14 rule LB1 and libunistring do.
 _RESOLVE = {"AI": "AL", "SA": "AL", "SG": "AL", "XX": "AL", "CJ": "NS", "CB": "B2", "NL": "BK", "CR": "BK",
             "LF": "BK"}
+
+POSSIBLE, MANDATORY = "possible", "mandatory"
 
 
 @lru_cache(maxsize=4096)
@@ -40,12 +43,16 @@ def _class(char: str) -> str:
     return _RESOLVE.get(name, name)
 
 
-def units(text: str) -> list[str]:
-    """Split `text` into pieces that may not be broken inside (a break may follow each piece)."""
-    pieces: list[str] = []
-    start, before, after_space = 0, None, False
+def opportunities(text: str) -> dict[int, str]:
+    """Where a line may be broken: index i → POSSIBLE (a break before text[i] is allowed) or
+    MANDATORY (text[i] is itself a line break character)."""
+    found: dict[int, str] = {}
+    before, after_space = None, False
     for i, char in enumerate(text):
         cls = _class(char)
+        if cls == "BK":  # U+2028 and the like: gettext counts columns anew after it
+            found[i], before, after_space = MANDATORY, "BK", False
+            continue
         if cls == "SP":
             after_space = True
             continue
@@ -53,12 +60,10 @@ def units(text: str) -> list[str]:
             continue  # a combining mark takes the class of its base
         if cls == "CM":
             cls = "AL"
-        if before == "BK" or before is not None and _may_break(before, cls, after_space):
-            pieces.append(text[start:i])
-            start = i
+        if before not in (None, "BK") and _may_break(before, cls, after_space):
+            found[i] = POSSIBLE
         before, after_space = cls, False
-    pieces.append(text[start:])
-    return [p for p in pieces if p] or [""]
+    return found
 
 
 def _may_break(before: str, after: str, after_space: bool) -> bool:
