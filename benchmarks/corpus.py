@@ -143,15 +143,15 @@ def derived(seed: Seed, variant: Variant, lang: str) -> dict[Key, str]:
 def write_catalogues(config: Config, article: Article, tables: dict[str, dict[Key, str]]) -> None:
     """The article's template and its catalogues, as an update writes them, with every unit translated."""
     pot = po.template(article, units(article, config.segmentation), article.path)
-    _write(po.template_path(config.locales_path, article.slug), po.render(pot, is_template=True))
+    _write(po.template_path(config.locales_path, article.slug), po.render(pot))
     for lang, table in tables.items():
         path = po.catalog_path(config.locales_path, lang, article.slug)
-        po = po.merge(pot, None, lang, article, config.source_language)
-        for entry in po:
+        catalog = po.merge(pot, None, lang, article, config.source_language)
+        for entry in catalog.entries:
             if (entry.msgctxt, entry.msgid) not in table:
                 raise RuntimeError(f"{path}: no derived translation for {entry.msgid!r}; check benchmarks/variants.py")
             entry.msgstr = table[(entry.msgctxt, entry.msgid)]
-        _write(path, po.render(po))
+        _write(path, po.render(catalog))
 
 
 def _write(path: Path, text: str) -> None:

@@ -131,5 +131,5 @@ def score(before: Path, after: Path, changes: list[Change], languages: tuple[str
 
 
 def _entries(root: Path, lang: str, slug: str) -> dict:
-    po = po.read(po.catalog_path(root / "locales", lang, slug))
-    return {e.msgid: e for e in po if e.msgctxt is None and not e.obsolete}
+    catalog = po.read(po.catalog_path(root / "locales", lang, slug))
+    return {e.msgid: e for e in catalog.live if e.msgctxt is None}

@@ -114,10 +114,10 @@ def run_size(n: int, work: Path, seed: int) -> dict:
 def edit_one_catalogue(corpus: Path) -> None:
     """A translator's correction: one Russian unit of one article."""
     path = sorted((corpus / "locales" / "ru" / "LC_MESSAGES").glob("*.po"))[0]
-    po = po.read(path)
-    entry = next(e for e in po if " и " in e.msgstr)
+    catalog = po.read(path)
+    entry = next(e for e in catalog.entries if " и " in e.msgstr)
     entry.msgstr = entry.msgstr.replace(" и ", " а также ", 1)
-    path.write_text(po.render(po), encoding="utf-8")
+    path.write_text(po.render(catalog), encoding="utf-8")
 
 
 def copy_project(source: Path, target: Path) -> Path:

@@ -80,6 +80,10 @@ class Catalog:
     header: Entry | None = None
     entries: list[Entry] = field(default_factory=list)
 
+    def __iter__(self):
+        """The live entries (what a template or a translator works on), in the file's order."""
+        return iter(self.live)
+
     @property
     def live(self) -> list[Entry]:
         return [e for e in self.entries if not e.obsolete]

@@ -102,8 +102,9 @@ def _convert_advice(charset: str, name: str) -> str:
 
 @dataclass
 class _Entry:
-    line: int
+    line: int  # the line of its first keyword, where errors are reported
     obsolete: bool
+    start: int = 0  # its first line (comments included): Entry.line
     keys: list[str] = field(default_factory=list)  # msgctxt, msgid, msgid_plural, msgstr, msgstr[0]…
     values: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # key → (line, piece)…
     comments: list[str] = field(default_factory=list)  # the comment lines above it, as written
@@ -122,7 +123,7 @@ class _Entry:
                       msgid_plural=self.text("msgid_plural"), msgstr_plural=[text for _, text in forms],
                       previous_msgctxt=self.previous.get("msgctxt"), previous_msgid=self.previous.get("msgid"),
                       previous_msgid_plural=self.previous.get("msgid_plural"), obsolete=self.obsolete,
-                      line=self.line)
+                      line=self.start or self.line)
         for comment in self.comments:
             file_comment(entry, comment)
         return entry
@@ -267,7 +268,7 @@ class _Scan:
     def start(self, number: int, obsolete: bool) -> None:
         """A new entry takes the comments and previous strings above it."""
         first = self.pending[0][0] if self.pending else number
-        self.entry = _Entry(first, obsolete, comments=[line for _, line in self.pending if line != "#|"],
+        self.entry = _Entry(number, obsolete, first, comments=[line for _, line in self.pending if line != "#|"],
                             previous=self.pending_previous)
         self.pending, self.pending_previous = [], {}
 
