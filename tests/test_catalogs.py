@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
 from pathlib import Path
 
@@ -230,3 +231,65 @@ def test_read_translations_agrees_with_translations_of_read(tmp_path):
     ru = po.read_translations(po_path(tmp_path, "ru"))
     assert ("headline", "Test headline") in ru and ru[("headline", "Test headline")] == "Заголовок с табуляцией"
     assert (None, "Kazakhstan and Belarus are key partners.") not in ru
+
+
+def test_update_writes_through_a_symlinked_catalogue_and_keeps_owner_group_and_mode(tmp_path):
+    _translated_project(tmp_path)
+    path = po_path(tmp_path, "ru")
+    shared = tmp_path / "shared-desk" / "ru.po"
+    shared.parent.mkdir()
+    path.replace(shared)
+    path.symlink_to(shared)
+    os.chown(shared, 1234, 5678)
+    shared.chmod(0o664)
+    body = (tmp_path / "source" / "test-story.md").read_text(encoding="utf-8")
+    (tmp_path / "source" / "test-story.md").write_text(body.replace("$200 million", "$250 million"), encoding="utf-8")
+    run_update(tmp_path)
+    assert path.is_symlink() and path.resolve() == shared
+    assert "$250 million" in shared.read_text(encoding="utf-8")
+    info = shared.stat()
+    assert (info.st_uid, info.st_gid, info.st_mode & 0o777) == (1234, 5678, 0o664)
+
+
+def test_plural_entries_become_obsolete_with_every_form(tmp_path):
+    _translated_project(tmp_path)
+    path = po_path(tmp_path, "ru")
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "one file"\nmsgid_plural "%d files"\n'
+                    'msgstr[0] "файл"\nmsgstr[1] "файла"\nmsgstr[2] "файлов"\n', encoding="utf-8")
+    run_update(tmp_path)
+    (plural,) = po.read(path).obsolete
+    assert plural.msgid_plural == "%d files" and plural.msgstr_plural == ["файл", "файла", "файлов"]
+
+
+def test_headers_written_by_translators_tools_are_kept(tmp_path):
+    _translated_project(tmp_path)
+    path = po_path(tmp_path, "kk")
+    text = path.read_text(encoding="utf-8").replace(
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
+        '"Plural-Forms: nplurals=1; plural=0;\\n"\n"X-Generator: Poedit 3.4\\n"\n"Last-Translator: Айгүл <a@b.kz>\\n"')
+    path.write_text(text, encoding="utf-8")
+    run_update(tmp_path)
+    header = po.read(path)
+    assert header.field("Plural-Forms") == "nplurals=1; plural=0;" and header.field("X-Generator") == "Poedit 3.4"
+
+
+def test_a_renamed_article_takes_its_catalogues_along(tmp_path):
+    _translated_project(tmp_path)
+    before = po.translations(po.read(po_path(tmp_path, "ru")))
+    source = tmp_path / "source" / "test-story.md"
+    source.rename(tmp_path / "source" / "new-slug.md")
+    run_update(tmp_path)
+    assert not po_path(tmp_path, "ru").exists()
+    assert po.translations(po.read(po_path(tmp_path, "ru", "new-slug"))) == before
+
+
+def test_a_new_article_that_repeats_sentences_is_filled_from_the_memory(tmp_path):
+    _translated_project(tmp_path)
+    write_article(tmp_path, "second-story", "Kazakhstan and Belarus are key partners. A sentence nobody wrote.\n",
+                  article_id="second")
+    run_update(tmp_path)
+    catalog = po.read(po_path(tmp_path, "ru", "second-story"))
+    known = next(e for e in catalog if e.msgid == "Kazakhstan and Belarus are key partners.")
+    assert known.msgstr == "[ru] Kazakhstan and Belarus are key partners." and not known.fuzzy
+    assert any(c.startswith(po.MEMORY_NOTE) for c in known.comments)
+    assert next(e for e in catalog if e.msgid == "A sentence nobody wrote.").msgstr == ""
