@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks import reference
+from benchmarks import memory, reference
 from benchmarks.corpus import generate
 from benchmarks.edits import edit_sources, score
 from benchmarks.measure import Measurement, measure
@@ -41,6 +41,9 @@ COMPARISONS = (
     ("one catalogue changed ÷ full build", "one catalogue changed", "full build", 0.05),
     ("publish update ÷ msgmerge --previous", "publish update", "msgmerge", 1.0),
     ("publish check ÷ pofilter", "publish check", "pofilter", 1.0),
+    ("update, new articles ÷ msgcat + msgmerge --compendium", "publish update, new articles",
+     "msgmerge --compendium", 1.0),
+    ("update, new articles ÷ msgcat + pot2po -t", "publish update, new articles", "pot2po -t", 1.0),
     ("full build ÷ full build --jobs 1", "full build", "full build --jobs 1", 1 / 1.7),
 )
 
@@ -100,6 +103,7 @@ def run_size(n: int, work: Path, seed: int) -> dict:
     subprocess.run(PUBLISH + ["extract"], cwd=merged, check=True, capture_output=True)  # msgmerge needs the POTs
     print(f"N={n}: msgmerge", file=sys.stderr)
     results["msgmerge"] = measure(reference.msgmerge(merged), merged)
+    fills = memory_step(corpus, base, n, ours, results)
     return {
         "articles": n,
         "article_languages": n * len(reference.LANGUAGES),
@@ -108,7 +112,27 @@ def run_size(n: int, work: Path, seed: int) -> dict:
         "source_changes": dict(Counter(c.kind for c in changes)),
         "fuzzy_matches": {"publish update": score(corpus, updated, changes, TARGET_LANGUAGES),
                           "msgmerge --previous": score(corpus, merged, changes, TARGET_LANGUAGES)},
+        "memory_fill": fills,
     }
+
+
+def memory_step(corpus: Path, base: Path, n: int, ours, results: dict) -> dict:
+    """New articles (the last 2%, at least two) filled from the desk's other catalogues, by each tool."""
+    slugs = memory.new_articles(corpus, max(2, n // 50))
+    ours_project = copy_project(corpus, base / "memory-publish")
+    memory.forget(ours_project, slugs)
+    ours("publish update, new articles", "update", cwd=ours_project)
+    projects = {}
+    for tool, commands in (("msgmerge --compendium", memory.msgmerge_commands), ("pot2po -t", memory.pot2po_commands)):
+        project = copy_project(corpus, base / f"memory-{tool.split()[0]}")
+        memory.forget(project, slugs)
+        memory.copy_templates(corpus, project, slugs)
+        print(f"N={n}: {tool}", file=sys.stderr)
+        results[tool] = measure(memory.compendium_commands(project, slugs) + commands(project, slugs), project)
+        projects[tool] = project
+    return {"new articles": len(slugs),
+            "publish update": memory.score(corpus, ours_project, slugs),
+            **{tool: memory.score(corpus, project, slugs) for tool, project in projects.items()}}
 
 
 def edit_one_catalogue(corpus: Path) -> None:
@@ -186,6 +210,21 @@ def markdown(sizes: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def memory_markdown(sizes: list[dict]) -> str:
+    kinds = ("filled right", "filled wrong", "offered fuzzy")
+    lines = ["| N | new articles | tool | in memory: " + ", ".join(kinds) + " | not in memory: offered "
+             "(other figures) |", "|---:|---:|---|---:|---:|"]
+    for size in sizes:
+        fills = size["memory_fill"]
+        for tool in ("publish update", "msgmerge --compendium", "pot2po -t"):
+            t = fills[tool]
+            known = " / ".join(str(t.get(f"in memory: {k}", 0)) for k in kinds)
+            lines.append(f"| {size['articles']} | {fills['new articles']} | {tool} | {known} of {t.get('in memory', 0)} "
+                         f"| {t.get('not in memory: offered', 0)} ({t.get('not in memory: offered other figures', 0)})"
+                         f" of {t.get('not in memory', 0)} |")
+    return "\n".join(lines)
+
+
 def _fraction(tally: dict | None, key: str) -> str:
     return "—" if not tally else f"{tally.get(key, 0)} / {tally['units']}"
 
@@ -223,6 +262,8 @@ def main() -> None:
               "sizes": sizes, "memory": memory_rows(sizes)}
     (args.out / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(markdown(sizes))
+    print()
+    print(memory_markdown(sizes))
     print(f"\nwritten: {args.out / 'results.json'}", file=sys.stderr)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from publisher import po
@@ -134,7 +135,12 @@ def _glossary_terms(config: Config):
     if not config.glossary_path.is_file():
         return None
     glossary = load_glossary(config.glossary_path)
-    return lambda text: frozenset(term.id for term in glossary.find(text, config.source_language))
+
+    @lru_cache(maxsize=None)  # a memory sentence is compared with many new ones
+    def terms(text: str) -> frozenset[str]:
+        return frozenset(term.id for term in glossary.find(text, config.source_language))
+
+    return terms
 
 
 def _renamed(config: Config, articles: list[Article]) -> dict[str, str]:

@@ -10,8 +10,6 @@ Line-break classes of characters come from uniseg's Unicode data.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from uniseg.linebreak import line_break
 
 # Columns and rows: the class before a break opportunity (row) and after it (column).
@@ -37,10 +35,10 @@ _RESOLVE = {"AI": "AL", "SA": "AL", "SG": "AL", "XX": "AL", "CJ": "NS", "CB": "B
 POSSIBLE, MANDATORY = "possible", "mandatory"
 
 
-@lru_cache(maxsize=4096)
 def _class(char: str) -> str:
     name = line_break(char).name
-    return _RESOLVE.get(name, name)
+    cls = _CLASSES[char] = _RESOLVE.get(name, name)
+    return cls
 
 
 def opportunities(text: str) -> dict[int, str]:
@@ -49,7 +47,7 @@ def opportunities(text: str) -> dict[int, str]:
     found: dict[int, str] = {}
     before, after_space = None, False
     for i, char in enumerate(text):
-        cls = _class(char)
+        cls = _CLASSES.get(char) or _class(char)
         if cls == "BK":  # U+2028 and the like: gettext counts columns anew after it
             found[i], before, after_space = MANDATORY, "BK", False
             continue
@@ -67,13 +65,17 @@ def opportunities(text: str) -> dict[int, str]:
 
 
 def _may_break(before: str, after: str, after_space: bool) -> bool:
-    if after == "BK":
-        return False
-    if before == "ZW":
-        return True
-    if after == "ZW":
-        return False
-    if before not in _COLUMN or after not in _COLUMN:
-        return after_space
-    entry = _TABLE[_COLUMN[before]][_COLUMN[after]]
+    entry = _PAIRS.get((before, after))
+    if entry is None:
+        if after == "BK":
+            return False
+        if before == "ZW":
+            return True
+        return False if after == "ZW" else after_space
     return entry == "D" or entry == "I" and after_space
+
+
+# The table as (before, after) → D/I/P, and the classes of the characters seen so far: the loop
+# above runs for every character of every long string written.
+_PAIRS = {(row, column): _TABLE[_COLUMN[row]][_COLUMN[column]] for row in CLASSES for column in CLASSES}
+_CLASSES: dict[str, str] = {}
