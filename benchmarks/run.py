@@ -117,8 +117,8 @@ def run_size(n: int, work: Path, seed: int) -> dict:
 
 
 def memory_step(corpus: Path, base: Path, n: int, ours, results: dict) -> dict:
-    """New articles (the last 2%, at least two) filled from the desk's other catalogues, by each tool."""
-    slugs = memory.new_articles(corpus, max(2, n // 50))
+    """New articles (the last 1%, at least two) filled from the desk's other catalogues, by each tool."""
+    slugs = memory.new_articles(corpus, max(2, n // 100))
     ours_project = copy_project(corpus, base / "memory-publish")
     memory.forget(ours_project, slugs)
     ours("publish update, new articles", "update", cwd=ours_project)
