@@ -87,31 +87,30 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
         sweep_temporary(config.locales_path)
         templates = dict(_templates(config, articles))
         renamed = _renamed(config, articles)
-        planned = [(path, po.render(pot), "") for path, pot in templates.items()]
+        planned = [(path, po.render(pot), None) for path, pot in templates.items()]
         for lang in languages:
             planned += _update_language(config, articles, templates, renamed, lang, prune)
-        written = [_write(config, path, text, note) for path, text, note in planned]
-        for old_slug in renamed.values():
-            _remove_catalogues(config, old_slug)
+        written = [_write(config, path, text, moved_from) for path, text, moved_from in planned]
+        _remove_moved(config, [moved_from for _, _, moved_from in planned if moved_from])
         return written
 
 
 def _update_language(config: Config, articles: list[Article], templates: dict, renamed: dict[str, str],
-                     lang: str, prune: bool) -> list[tuple[Path, str, str]]:
+                     lang: str, prune: bool) -> list[tuple[Path, str, Path | None]]:
     existing = _read_language(config, lang)
     memory = po.Memory(_memory_sources(config, lang, existing), _glossary_terms(config))
     planned = []
     for article in articles:
         path = po.catalog_path(config.locales_path, lang, article.slug)
-        old, note = existing.get(path), ""
+        old, moved_from = existing.get(path), None
         if old is None and article.slug in renamed:
             moved_from = po.catalog_path(config.locales_path, lang, renamed[article.slug])
             old = existing.get(moved_from)
-            note = f"renamed from {display_path(config, moved_from)}" if old is not None else ""
+            moved_from = moved_from if old is not None else None
         where = display_path(config, path)
         catalog = po.merge(templates[po.template_path(config.locales_path, article.slug)], old, lang, article,
                            config.source_language, lambda entry: memory.fill(entry, where), prune)
-        planned.append((path, po.render(catalog), note))
+        planned.append((path, po.render(catalog), moved_from))
     return planned
 
 
@@ -144,8 +143,8 @@ def _glossary_terms(config: Config):
 
 
 def _renamed(config: Config, articles: list[Article]) -> dict[str, str]:
-    """New slug → old slug, for articles whose template is missing but whose id an orphaned
-    template carries."""
+    """New slug → old slug, for articles whose id an orphaned template carries (a language whose
+    catalogue has not been moved yet takes it along on its update)."""
     slugs = {a.slug for a in articles}
     by_id = {}
     for path in sorted((config.locales_path / "templates").glob("*.pot")):
@@ -153,21 +152,24 @@ def _renamed(config: Config, articles: list[Article]) -> dict[str, str]:
             article_id = po.read(path, display_path(config, path)).field(po.ARTICLE_ID_FIELD)
             if article_id:
                 by_id.setdefault(article_id, path.stem)
-    return {a.slug: by_id[a.id] for a in articles
-            if a.id in by_id and not po.template_path(config.locales_path, a.slug).exists()}
+    return {a.slug: by_id[a.id] for a in articles if a.id in by_id}
 
 
-def _remove_catalogues(config: Config, slug: str) -> None:
-    po.template_path(config.locales_path, slug).unlink(missing_ok=True)
-    for path in sorted(config.locales_path.glob(f"*/LC_MESSAGES/{slug}.po")):
+def _remove_moved(config: Config, paths: list[Path]) -> None:
+    """The catalogues just moved to an article's new name; the old template once none is left."""
+    for path in paths:
         path.unlink()
         log.info("removed %s", display_path(config, path))
+    for slug in sorted({path.stem for path in paths}):
+        if not list(config.locales_path.glob(f"*/LC_MESSAGES/{slug}.po")):
+            po.template_path(config.locales_path, slug).unlink(missing_ok=True)
 
 
-def _write(config: Config, path: Path, text: str, note: str = "") -> Written:
+def _write(config: Config, path: Path, text: str, moved_from: Path | None = None) -> Written:
     changed = write_atomic(path, text.encode("utf-8"))
     if changed:
         log.info("wrote %s", display_path(config, path))
+    note = f"renamed from {display_path(config, moved_from)}" if moved_from else ""
     return Written(display_path(config, path), changed, note)
 
 

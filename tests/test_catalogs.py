@@ -233,6 +233,7 @@ def test_read_translations_agrees_with_translations_of_read(tmp_path):
     assert (None, "Kazakhstan and Belarus are key partners.") not in ru
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file another owner needs root (CI runs as root)")
 def test_update_writes_through_a_symlinked_catalogue_and_keeps_owner_group_and_mode(tmp_path):
     _translated_project(tmp_path)
     path = po_path(tmp_path, "ru")

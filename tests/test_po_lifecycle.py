@@ -104,11 +104,21 @@ class CatalogueHistory(RuleBasedStateMachine):
         self._update()
 
     @rule(which=st.integers(0, 1))
-    def split_and_join(self, which):
+    def join(self, which):
         slug = sorted(self.articles)[which]
         sentences = self.articles[slug]
         if len(sentences) >= 2:
             sentences[0:2] = [sentences[0].rstrip(".") + ", and " + sentences[1][0].lower() + sentences[1][1:]]
+        self._update()
+
+    @rule(which=st.integers(0, 1))
+    def split(self, which):
+        slug = sorted(self.articles)[which]
+        sentences = self.articles[slug]
+        joined = next((i for i, s in enumerate(sentences) if ", and " in s), None)
+        if joined is not None:
+            first, second = sentences[joined].split(", and ", 1)
+            sentences[joined:joined + 1] = [first + ".", second[0].upper() + second[1:]]
         self._update()
 
     @rule(which=st.integers(0, 1))
@@ -215,6 +225,13 @@ class CatalogueHistory(RuleBasedStateMachine):
                 check = subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
                 assert check.returncode == 0, check.stderr
             assert subprocess.run([msgcat, str(path)], capture_output=True).stdout == path.read_bytes(), path
+
+    @invariant()
+    def each_unit_appears_once(self):
+        for lang in LANGS:
+            for path in self._catalogues(lang):
+                keys = [po.unit_key(*e.key) for e in po.read(path).entries]
+                assert len(keys) == len(set(keys)), path
 
     @invariant()
     def no_confirmed_translation_is_lost(self):

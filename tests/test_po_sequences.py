@@ -212,3 +212,16 @@ def test_fmt_rewrites_lists_and_refuses_as_a_pre_commit_hook_needs(tmp_path):
     broken = _publish("fmt", str(path))
     assert broken.returncode == 1 and f"{path}:1: not a valid PO file" in broken.stderr
     assert "Traceback" not in broken.stderr
+
+
+def test_a_rename_updated_one_language_at_a_time_loses_no_catalogue(tmp_path):
+    _translated(tmp_path)
+    kk_before = po.translations(po.read(po_path(tmp_path, "kk")))
+    (tmp_path / "source" / "test-story.md").rename(tmp_path / "source" / "renamed-story.md")
+    config = load_config(tmp_path)
+    update(config, load_articles(config), ("ru",))
+    assert po_path(tmp_path, "ru", "renamed-story").exists() and not po_path(tmp_path, "ru").exists()
+    assert po_path(tmp_path, "kk").exists()  # not updated yet: still where it was
+    update(config, load_articles(config))
+    assert po.translations(po.read(po_path(tmp_path, "kk", "renamed-story"))) == kk_before
+    assert not list((tmp_path / "locales").rglob("test-story.po*"))

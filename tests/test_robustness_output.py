@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import html5lib
-import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from publisher.errors import Problems, PublisherError
 from publisher.po.catalog import Catalog, Entry
