@@ -63,7 +63,7 @@ def features(cwd: Path) -> Features:
     return Features(jobs="--jobs" in build_help, force="--force" in build_help, check=check)
 
 
-def run_size(n: int, work: Path, seed: int) -> dict:
+def run_size(n: int, work: Path, seed: int, catalogues_only: bool = False) -> dict:
     base = work / f"n{n}"
     shutil.rmtree(base, ignore_errors=True)
     corpus = base / "corpus"
@@ -80,22 +80,8 @@ def run_size(n: int, work: Path, seed: int) -> dict:
         results[name] = measure([PUBLISH + list(args)], cwd)
 
     measure([PUBLISH + ["--help"]], corpus)  # warm the caches (bytecode, files) before the first timing
-    ours("full build", "build", *force, fresh=True)
-    ours("no-op rebuild", "build")
-    edit_one_catalogue(corpus)
-    ours("one catalogue changed", "build")
-    ours("HTML-only build", "build", "--format", "html", *force, fresh=True)
-    results["full build --jobs 1"] = None
-    if found.jobs:
-        ours("full build --jobs 1", "build", "--jobs", "1", *force, fresh=True)
-    results["publish check"] = None
-    if found.check:
-        ours("publish check", "check")
-    print(f"N={n}: po2html, pofilter", file=sys.stderr)
-    templates = reference.write_html_templates(corpus, base / "po2html-templates")
-    results["po2html"] = measure(reference.po2html(corpus, templates, base / "po2html"), base)
-    results["pofilter"] = measure(reference.pofilter(corpus, base / "pofilter"), base)
-
+    if not catalogues_only:
+        build_steps(n, corpus, base, found, force, ours, results)
     updated = copy_project(corpus, base / "update-publish")
     changes = edit_sources(updated, seed=seed)
     merged = copy_project(updated, base / "update-msgmerge")
@@ -114,6 +100,25 @@ def run_size(n: int, work: Path, seed: int) -> dict:
                           "msgmerge --previous": score(corpus, merged, changes, TARGET_LANGUAGES)},
         "memory_fill": fills,
     }
+
+
+def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[str], ours, results: dict) -> None:
+    """The builds and checks, and po2html and pofilter on the same corpus."""
+    ours("full build", "build", *force, fresh=True)
+    ours("no-op rebuild", "build")
+    edit_one_catalogue(corpus)
+    ours("one catalogue changed", "build")
+    ours("HTML-only build", "build", "--format", "html", *force, fresh=True)
+    results["full build --jobs 1"] = None
+    if found.jobs:
+        ours("full build --jobs 1", "build", "--jobs", "1", *force, fresh=True)
+    results["publish check"] = None
+    if found.check:
+        ours("publish check", "check")
+    print(f"N={n}: po2html, pofilter", file=sys.stderr)
+    templates = reference.write_html_templates(corpus, base / "po2html-templates")
+    results["po2html"] = measure(reference.po2html(corpus, templates, base / "po2html"), base)
+    results["pofilter"] = measure(reference.pofilter(corpus, base / "pofilter"), base)
 
 
 def memory_step(corpus: Path, base: Path, n: int, ours, results: dict) -> dict:
@@ -172,8 +177,8 @@ def memory_rows(sizes: list[dict]) -> list[dict]:
     """Peak memory of the full build at each size against the size before it (target: flat, ≤ 1.3×)."""
     rows = []
     for small, large in zip(sizes, sizes[1:]):
-        a, b = large["measurements"]["full build"], small["measurements"]["full build"]
-        if a["returncode"] or b["returncode"]:
+        a, b = large["measurements"].get("full build"), small["measurements"].get("full build")
+        if not a or not b or a["returncode"] or b["returncode"]:
             continue
         ratio = a["peak_rss_mb"] / b["peak_rss_mb"]
         rows.append({"comparison": f"full build peak RSS, N={large['articles']} ÷ N={small['articles']}",
@@ -248,13 +253,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000", help="article counts, comma-separated (default 100,1000)")
     parser.add_argument("--large", action="store_true", help="add N = 10,000")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--catalogues-only", action="store_true",
+                        help="only the catalogue steps (update, msgmerge, the translation memory)")
     parser.add_argument("--work", type=Path, default=HERE / "corpus", help="where the corpora are generated")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="where results.json is written")
     args = parser.parse_args()
     counts = sorted({int(s) for s in args.sizes.split(",")} | ({10_000} if args.large else set()))
     sizes = []
     for n in counts:
-        size = run_size(n, args.work, args.seed)
+        size = run_size(n, args.work, args.seed, args.catalogues_only)
         size["comparisons"] = comparisons(size)
         sizes.append(size)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -16,13 +16,18 @@ from pathlib import Path
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 
 # Spaces a translator's editor may substitute for one another in a msgid: the same unit.
-_SPACE_VARIANTS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+_SPACE_VARIANT = re.compile("[\u00a0\u202f\u2007]")
 
 
 def unit_key(msgctxt: str | None, msgid: str) -> Key:
     """The identity of a unit, as every command compares it: NFC, and a no-break space is a space
     (an editor that re-saves in NFD or swaps U+00A0 must not make a unit a stranger)."""
-    return msgctxt, unicodedata.normalize("NFC", msgid).translate(_SPACE_VARIANTS)
+    if not msgid.isascii():  # most msgids are ASCII: nothing to normalise
+        if not unicodedata.is_normalized("NFC", msgid):
+            msgid = unicodedata.normalize("NFC", msgid)
+        if _SPACE_VARIANT.search(msgid):
+            msgid = _SPACE_VARIANT.sub(" ", msgid)
+    return msgctxt, msgid
 
 
 @dataclass

@@ -110,6 +110,9 @@ def _comment(entry: Entry, strings: dict[str, str], text: str, key: str | None) 
 
 
 def _unquote(text: str) -> str:
+    inner = text[1:-1]
+    if len(text) > 1 and text[0] == text[-1] == '"' and '"' not in inner and "\\" not in inner:
+        return inner  # most strings: nothing escaped
     match = _STRING.fullmatch(text)
     if not match:
         raise _Unusual

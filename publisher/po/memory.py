@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from publisher.po.catalog import Catalog, Entry, unit_key
-from publisher.po.stats import TRANSLATED, state
 
 MEMORY_NOTE = "translation memory:"  # the extracted comment on a unit the memory filled
 # A translation is offered (as fuzzy) only for a sentence at least this similar, word by word;
@@ -74,7 +73,7 @@ class Memory:
         seen: set[tuple[str | None, str, str]] = set()
         for where, catalog in self._sources:
             for entry in sorted(catalog.entries, key=lambda e: e.obsolete):  # live work before obsolete
-                if entry.msgid_plural is not None or state(_as_live(entry)) != TRANSLATED:
+                if entry.msgid_plural is not None or entry.fuzzy or not entry.has_translation:
                     continue
                 key = unit_key(entry.msgctxt, entry.msgid)
                 if (key[0], key[1], where) in seen:
@@ -110,10 +109,6 @@ class Memory:
     def _safe(self, text: str, other: str) -> bool:
         return (_figures(text) == _figures(other) and _links(text) == _links(other)
                 and self._terms(text) == self._terms(other))
-
-
-def _as_live(entry: Entry) -> Entry:
-    return entry.copy(obsolete=False) if entry.obsolete else entry
 
 
 def words(text: str) -> list[str]:

@@ -31,13 +31,15 @@ _RANGE_FLAG = re.compile(r"range:\s*(\d+)\s*\.\.\s*(\d+)")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b",
             "\f": "\\f", "\v": "\\v"}
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPED = re.compile(r"\\.")
+_NEEDS_ESCAPE = re.compile("[\\\\\"\n\t\r\a\b\f\v]")
 # Latin, Greek, Cyrillic (without its combining marks), punctuation: one column a printable character.
 _NARROW = re.compile("[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027"
                      "\u2030-\u205f\u20a0-\u20bf\u2100-\u214f]*")
 
 
 def escape(text: str) -> str:
-    return text.translate(_ESCAPE_TABLE)
+    return text.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(text) else text
 
 
 def render(catalog: Catalog) -> str:
@@ -126,6 +128,14 @@ def reference_lines(references: Iterable[str]) -> list[str]:
 def string_lines(keyword: str, value: str, prefix: str = "", wrap: bool = True, formats: tuple[str, ...] = (),
                  is_msgstr: bool = False) -> list[str]:
     """`keyword "value"` as gettext writes it, wrapped, each line starting with `prefix`."""
+    if "\n" not in value and len(prefix) + len(keyword) + 3 + 2 * len(value) <= PAGE_WIDTH:
+        return [f'{prefix}{keyword} "{escape(value)}"']  # short: one line whatever its characters
+    return list(_string_lines(keyword, value, prefix, wrap, formats, is_msgstr))
+
+
+@lru_cache(maxsize=65536)  # a msgid is written in the template and every catalogue
+def _string_lines(keyword: str, value: str, prefix: str, wrap: bool, formats: tuple[str, ...],
+                  is_msgstr: bool) -> tuple[str, ...]:
     portions = _portions(value)
     inside = directive_insides(value, formats, is_msgstr) if formats else frozenset()
     first_column = len(prefix) + len(keyword) + 2  # after `keyword "`
@@ -133,12 +143,12 @@ def string_lines(keyword: str, value: str, prefix: str = "", wrap: bool = True, 
     offsets = _offsets(portions)
     first = _wrap(portions[0], first_column, after_break, wrap, _shift(inside, offsets[0], portions[0]))
     if len(portions) == 1 and len(first) == 1:
-        return [f'{prefix}{keyword} "{first[0]}"']
+        return (f'{prefix}{keyword} "{first[0]}"',)
     lines = [f'{prefix}{keyword} ""']
     for portion, offset in zip(portions, offsets):
         chunks = _wrap(portion, after_break, after_break, wrap, _shift(inside, offset, portion))
         lines += [f'{prefix}"{chunk}"' for chunk in chunks]
-    return lines
+    return tuple(lines)
 
 
 def _portions(value: str) -> list[str]:
@@ -158,10 +168,12 @@ def _offsets(portions: list[str]) -> list[int]:
 
 def _shift(inside: frozenset[int], offset: int, portion: str) -> frozenset[int]:
     """Directive positions of the value → positions within one portion."""
+    if not inside:
+        return inside
     return frozenset(i - offset for i in inside if offset <= i < offset + len(portion))
 
 
-@lru_cache(maxsize=16384)  # a msgid is written in the template and every catalogue
+@lru_cache(maxsize=65536)
 def _wrap(portion: str, start_column: int, column_after_break: int, wrap: bool,
           inside: frozenset[int] = frozenset()) -> tuple[str, ...]:
     """Greedy fill at the allowed break opportunities, as libunistring's ulc_width_linebreaks."""
@@ -192,18 +204,14 @@ def _wrap(portion: str, start_column: int, column_after_break: int, wrap: bool,
 def _escaped_breaks(portion: str, inside: frozenset[int]) -> tuple[str, dict[int, str]]:
     """The escaped portion and where it may break: never inside an escape sequence or a format
     directive, nor just before the `\\n` that ends the portion."""
-    escaped, starts, protected = [], [], set()
-    column = 0
-    for i, char in enumerate(portion):
-        starts.append(column)
-        code = _ESCAPES.get(char, char)
-        if i in inside:
-            protected.add(column)
-        if len(code) == 2:
-            protected.add(column + 1)
-        escaped.append(code)
-        column += len(code)
-    text = "".join(escaped)
+    text = escape(portion)
+    protected = {m.start() + 1 for m in _ESCAPED.finditer(text)}  # the letter after each backslash
+    if inside:
+        column = 0
+        for i, char in enumerate(portion):
+            if i in inside:
+                protected.add(column)
+            column += 2 if char in _ESCAPES else 1
     if portion.endswith("\n"):
         protected.add(len(text) - 2)
     breaks = {i: kind for i, kind in opportunities(text).items() if i not in protected}
