@@ -43,6 +43,7 @@ class CatalogueHistory(RuleBasedStateMachine):
         self.ids = {"alpha": "id-alpha", "beta": "id-beta"}
         self.confirmed: dict[str, set[tuple[str, str]]] = {lang: set() for lang in LANGS}
         self.counter = 0
+        self.renamed: set[str] = set()
         self._update()
 
     def teardown(self):
@@ -128,6 +129,7 @@ class CatalogueHistory(RuleBasedStateMachine):
         new = f"{slug.split('-')[0]}-{self.counter}"
         self.articles[new] = self.articles.pop(slug)
         self.ids[new] = self.ids.pop(slug)
+        self.renamed.add(new)  # its catalogues are the old ones, moved: their units are not new
         self._update()
         assert not (self.root / "locales" / "ru" / "LC_MESSAGES" / f"{slug}.po").exists()
 
@@ -199,22 +201,29 @@ class CatalogueHistory(RuleBasedStateMachine):
         return {p: p.read_bytes() for p in sorted((self.root / "locales").rglob("*.po*"))}
 
     def _confirmed_in_files(self):
+        """Per catalogue: its confirmed translations (live or obsolete) and its live units."""
         held = {}
         for lang in LANGS:
             for path in self._catalogues(lang):
-                for entry in po.read(path).entries:
-                    if entry.msgstr and not entry.fuzzy:
-                        held.setdefault(lang, {})[entry.msgid] = entry.msgstr
+                catalog = po.read(path)
+                confirmed = {e.msgid: e.msgstr for e in catalog.entries if e.msgstr and not e.fuzzy
+                             and (e.msgid, e.msgstr) in self.confirmed[lang]}
+                held[path] = (lang, confirmed, {e.msgid for e in catalog.live})
         return held
 
     def _check_returning(self, before):
-        """A unit whose text holds a confirmed translation in a catalogue of its language (its own, as
-        a live or obsolete entry, or another article's: the memory) gets one, live and confirmed."""
-        for lang, held in before.items():
+        """A unit whose text holds a translator's confirmed translation in its own catalogue (live or
+        obsolete) gets one, live and confirmed; so does a unit the update creates whose text another
+        catalogue of the language holds (the memory)."""
+        anywhere = {}
+        for lang, confirmed, _ in before.values():
+            anywhere.setdefault(lang, set()).update(confirmed)
+        for lang in LANGS:
             for path in self._catalogues(lang):
+                _, own, existed = before.get(path, (lang, {}, set()))
                 for entry in po.read(path).live:
-                    if entry.msgid in held and held[entry.msgid] and (entry.msgid, held[entry.msgid]) in \
-                            self.confirmed[lang]:
+                    created = entry.msgid not in existed and path.stem not in self.renamed
+                    if entry.msgid in own or created and entry.msgid in anywhere.get(lang, ()):
                         assert entry.msgstr and not entry.fuzzy, (path, entry.msgid)
 
     @invariant()

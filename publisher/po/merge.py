@@ -6,7 +6,7 @@ similar old one, fuzzy, with the text it was made for as `#|`; an entry the arti
 has becomes obsolete (a plural entry too, with all its forms); a confirmed translation that an
 edited unit borrowed stays obsolete as well, so a sentence that returns to its old text gets its
 old translation back, confirmed. A unit nothing matches may be filled from the translation
-memory (see .memory), on every update while it is still empty. The header keeps every field the translator's tool wrote.
+memory (see .memory). The header keeps every field the translator's tool wrote.
 """
 
 from __future__ import annotations
@@ -110,8 +110,8 @@ def merge(pot: Catalog, old: Catalog | None, lang: str, article: Article, source
         po.entries.append(entry)
     borrowed = _offer_fuzzy(fresh, [e for e in previous if id(e) not in used and e.has_translation])
     if memory is not None and lang != source_language:
-        for entry in po.entries:  # new units, and old ones still empty: the desk may know them by now
-            if not entry.has_translation and not entry.fuzzy:
+        for entry in fresh:  # only a unit the update creates: an empty one left as it is stays so
+            if not entry.has_translation:
                 memory(entry)
     if lang == source_language:
         _fill_identity(po)
