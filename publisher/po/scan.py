@@ -173,6 +173,8 @@ class _Scan:
             pass
         elif stripped.startswith("#~") and not stripped.startswith("#~|"):
             rest = stripped[2:].strip(_BLANKS)
+            while rest.startswith("#~") and not rest.startswith("#~|"):  # gettext reads `#~ #~` as one mark
+                rest = rest[2:].strip(_BLANKS)
             if rest.startswith("#"):  # `#~ #| msgid …`: gettext reads the comment behind the mark
                 self.comment(number, rest)
                 stripped = rest
