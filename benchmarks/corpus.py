@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from benchmarks.variants import FIGURES, LANGUAGES, NAMES, Variant, choose, number
-from publisher import catalogs, project
+from publisher import po, project
 from publisher.config import Config, load_config
 from publisher.model import Article
 from publisher.segment import units
@@ -60,8 +60,8 @@ def load_seed(root: Path = ROOT) -> Seed:
     paragraphs = [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
     translations = {}
     for lang in LANGUAGES:
-        path = catalogs.catalog_path(root / "locales", lang, SEED_SLUG)
-        translations[lang] = catalogs.translations(catalogs.read(path))
+        path = po.catalog_path(root / "locales", lang, SEED_SLUG)
+        translations[lang] = po.translations(po.read(path))
     return Seed(yaml.safe_load(front), paragraphs, translations)
 
 
@@ -143,16 +143,16 @@ def derived(seed: Seed, variant: Variant, lang: str) -> dict[Key, str]:
 
 def write_catalogues(config: Config, article: Article, tables: dict[str, dict[Key, str]]) -> None:
     """The article's template and its catalogues, as an update writes them, with every unit translated."""
-    pot = catalogs.template(article, units(article, config.segmentation), article.path)
-    _write(catalogs.template_path(config.locales_path, article.slug), catalogs.render(pot, is_template=True))
+    pot = po.template(article, units(article, config.segmentation), article.path)
+    _write(po.template_path(config.locales_path, article.slug), po.render(pot))
     for lang, table in tables.items():
-        path = catalogs.catalog_path(config.locales_path, lang, article.slug)
-        po = catalogs.merge(pot, None, lang, article, config.source_language)
-        for entry in po:
+        path = po.catalog_path(config.locales_path, lang, article.slug)
+        catalog = po.merge(pot, None, lang, article, config.source_language)
+        for entry in catalog.entries:
             if (entry.msgctxt, entry.msgid) not in table:
                 raise RuntimeError(f"{path}: no derived translation for {entry.msgid!r}; check benchmarks/variants.py")
             entry.msgstr = table[(entry.msgctxt, entry.msgid)]
-        _write(path, catalogs.render(po))
+        _write(path, po.render(catalog))
 
 
 def _write(path: Path, text: str) -> None:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher import catalogs
+from publisher import po
 from publisher.config import load_config
 from publisher.project import load_articles
 from publisher.segment import units
@@ -131,5 +131,5 @@ def score(before: Path, after: Path, changes: list[Change], languages: tuple[str
 
 
 def _entries(root: Path, lang: str, slug: str) -> dict:
-    po = catalogs.read(catalogs.catalog_path(root / "locales", lang, slug))
-    return {e.msgid: e for e in po if e.msgctxt is None and not e.obsolete}
+    catalog = po.read(po.catalog_path(root / "locales", lang, slug))
+    return {e.msgid: e for e in catalog.live if e.msgctxt is None}

@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 
 from benchmarks.variants import LANGUAGES
-from publisher import catalogs
+from publisher import po
 
 
 def catalogue_dir(corpus: Path, lang: str) -> Path:
@@ -21,7 +21,7 @@ def write_html_templates(corpus: Path, target: Path) -> Path:
     own element, so that po2html has a translation for each of them."""
     target.mkdir(parents=True, exist_ok=True)
     for pot_path in sorted((corpus / "locales" / "templates").glob("*.pot")):
-        pot = catalogs.read(pot_path)
+        pot = po.read(pot_path)
         headline = html.escape(next(e.msgid for e in pot if e.msgctxt == "headline"))
         paragraphs = "\n".join(f"<p>{html.escape(e.msgid)}</p>" for e in pot if e.msgctxt in (None, "summary"))
         page = (f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{headline}</title></head>\n'

@@ -23,11 +23,11 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks import reference
+from benchmarks import memory, reference
 from benchmarks.corpus import generate
 from benchmarks.edits import edit_sources, score
 from benchmarks.measure import Measurement, measure
-from publisher import catalogs
+from publisher import po
 
 HERE = Path(__file__).resolve().parent
 PUBLISH = [sys.executable, "-m", "publisher"]
@@ -41,6 +41,9 @@ COMPARISONS = (
     ("one catalogue changed ÷ full build", "one catalogue changed", "full build", 0.05),
     ("publish update ÷ msgmerge --previous", "publish update", "msgmerge", 1.0),
     ("publish check ÷ pofilter", "publish check", "pofilter", 1.0),
+    ("update, new articles ÷ msgcat + msgmerge --compendium", "publish update, new articles",
+     "msgmerge --compendium", 1.0),
+    ("update, new articles ÷ msgcat + pot2po -t", "publish update, new articles", "pot2po -t", 1.0),
     ("full build ÷ full build --jobs 1", "full build", "full build --jobs 1", 1 / 1.7),
 )
 
@@ -60,7 +63,7 @@ def features(cwd: Path) -> Features:
     return Features(jobs="--jobs" in build_help, force="--force" in build_help, check=check)
 
 
-def run_size(n: int, work: Path, seed: int) -> dict:
+def run_size(n: int, work: Path, seed: int, catalogues_only: bool = False) -> dict:
     base = work / f"n{n}"
     shutil.rmtree(base, ignore_errors=True)
     corpus = base / "corpus"
@@ -77,6 +80,30 @@ def run_size(n: int, work: Path, seed: int) -> dict:
         results[name] = measure([PUBLISH + list(args)], cwd)
 
     measure([PUBLISH + ["--help"]], corpus)  # warm the caches (bytecode, files) before the first timing
+    if not catalogues_only:
+        build_steps(n, corpus, base, found, force, ours, results)
+    updated = copy_project(corpus, base / "update-publish")
+    changes = edit_sources(updated, seed=seed)
+    merged = copy_project(updated, base / "update-msgmerge")
+    ours("publish update", "update", cwd=updated)
+    subprocess.run(PUBLISH + ["extract"], cwd=merged, check=True, capture_output=True)  # msgmerge needs the POTs
+    print(f"N={n}: msgmerge", file=sys.stderr)
+    results["msgmerge"] = measure(reference.msgmerge(merged), merged)
+    fills = memory_step(corpus, base, n, ours, results)
+    return {
+        "articles": n,
+        "article_languages": n * len(reference.LANGUAGES),
+        "cli": asdict(found),
+        "measurements": {name: m.as_dict() if m else None for name, m in results.items()},
+        "source_changes": dict(Counter(c.kind for c in changes)),
+        "fuzzy_matches": {"publish update": score(corpus, updated, changes, TARGET_LANGUAGES),
+                          "msgmerge --previous": score(corpus, merged, changes, TARGET_LANGUAGES)},
+        "memory_fill": fills,
+    }
+
+
+def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[str], ours, results: dict) -> None:
+    """The builds and checks, and po2html and pofilter on the same corpus."""
     ours("full build", "build", *force, fresh=True)
     ours("no-op rebuild", "build")
     edit_one_catalogue(corpus)
@@ -93,31 +120,33 @@ def run_size(n: int, work: Path, seed: int) -> dict:
     results["po2html"] = measure(reference.po2html(corpus, templates, base / "po2html"), base)
     results["pofilter"] = measure(reference.pofilter(corpus, base / "pofilter"), base)
 
-    updated = copy_project(corpus, base / "update-publish")
-    changes = edit_sources(updated, seed=seed)
-    merged = copy_project(updated, base / "update-msgmerge")
-    ours("publish update", "update", cwd=updated)
-    subprocess.run(PUBLISH + ["extract"], cwd=merged, check=True, capture_output=True)  # msgmerge needs the POTs
-    print(f"N={n}: msgmerge", file=sys.stderr)
-    results["msgmerge"] = measure(reference.msgmerge(merged), merged)
-    return {
-        "articles": n,
-        "article_languages": n * len(reference.LANGUAGES),
-        "cli": asdict(found),
-        "measurements": {name: m.as_dict() if m else None for name, m in results.items()},
-        "source_changes": dict(Counter(c.kind for c in changes)),
-        "fuzzy_matches": {"publish update": score(corpus, updated, changes, TARGET_LANGUAGES),
-                          "msgmerge --previous": score(corpus, merged, changes, TARGET_LANGUAGES)},
-    }
+
+def memory_step(corpus: Path, base: Path, n: int, ours, results: dict) -> dict:
+    """New articles (the last 1%, at least two) filled from the desk's other catalogues, by each tool."""
+    slugs = memory.new_articles(corpus, max(2, n // 100))
+    ours_project = copy_project(corpus, base / "memory-publish")
+    memory.forget(ours_project, slugs)
+    ours("publish update, new articles", "update", cwd=ours_project)
+    projects = {}
+    for tool, commands in (("msgmerge --compendium", memory.msgmerge_commands), ("pot2po -t", memory.pot2po_commands)):
+        project = copy_project(corpus, base / f"memory-{tool.split()[0]}")
+        memory.forget(project, slugs)
+        memory.copy_templates(corpus, project, slugs)
+        print(f"N={n}: {tool}", file=sys.stderr)
+        results[tool] = measure(memory.compendium_commands(project, slugs) + commands(project, slugs), project)
+        projects[tool] = project
+    return {"new articles": len(slugs),
+            "publish update": memory.score(corpus, ours_project, slugs),
+            **{tool: memory.score(corpus, project, slugs) for tool, project in projects.items()}}
 
 
 def edit_one_catalogue(corpus: Path) -> None:
     """A translator's correction: one Russian unit of one article."""
     path = sorted((corpus / "locales" / "ru" / "LC_MESSAGES").glob("*.po"))[0]
-    po = catalogs.read(path)
-    entry = next(e for e in po if " и " in e.msgstr)
+    catalog = po.read(path)
+    entry = next(e for e in catalog.entries if " и " in e.msgstr)
     entry.msgstr = entry.msgstr.replace(" и ", " а также ", 1)
-    path.write_text(catalogs.render(po), encoding="utf-8")
+    path.write_text(po.render(catalog), encoding="utf-8")
 
 
 def copy_project(source: Path, target: Path) -> Path:
@@ -148,8 +177,8 @@ def memory_rows(sizes: list[dict]) -> list[dict]:
     """Peak memory of the full build at each size against the size before it (target: flat, ≤ 1.3×)."""
     rows = []
     for small, large in zip(sizes, sizes[1:]):
-        a, b = large["measurements"]["full build"], small["measurements"]["full build"]
-        if a["returncode"] or b["returncode"]:
+        a, b = large["measurements"].get("full build"), small["measurements"].get("full build")
+        if not a or not b or a["returncode"] or b["returncode"]:
             continue
         ratio = a["peak_rss_mb"] / b["peak_rss_mb"]
         rows.append({"comparison": f"full build peak RSS, N={large['articles']} ÷ N={small['articles']}",
@@ -186,6 +215,21 @@ def markdown(sizes: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def memory_markdown(sizes: list[dict]) -> str:
+    kinds = ("filled right", "filled wrong", "offered fuzzy")
+    lines = ["| N | new articles | tool | in memory: " + ", ".join(kinds) + " | not in memory: offered "
+             "(other figures) |", "|---:|---:|---|---:|---:|"]
+    for size in sizes:
+        fills = size["memory_fill"]
+        for tool in ("publish update", "msgmerge --compendium", "pot2po -t"):
+            t = fills[tool]
+            known = " / ".join(str(t.get(f"in memory: {k}", 0)) for k in kinds)
+            lines.append(f"| {size['articles']} | {fills['new articles']} | {tool} | {known} of {t.get('in memory', 0)} "
+                         f"| {t.get('not in memory: offered', 0)} ({t.get('not in memory: offered other figures', 0)})"
+                         f" of {t.get('not in memory', 0)} |")
+    return "\n".join(lines)
+
+
 def _fraction(tally: dict | None, key: str) -> str:
     return "—" if not tally else f"{tally.get(key, 0)} / {tally['units']}"
 
@@ -209,13 +253,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000", help="article counts, comma-separated (default 100,1000)")
     parser.add_argument("--large", action="store_true", help="add N = 10,000")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--catalogues-only", action="store_true",
+                        help="only the catalogue steps (update, msgmerge, the translation memory)")
     parser.add_argument("--work", type=Path, default=HERE / "corpus", help="where the corpora are generated")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="where results.json is written")
     args = parser.parse_args()
     counts = sorted({int(s) for s in args.sizes.split(",")} | ({10_000} if args.large else set()))
     sizes = []
     for n in counts:
-        size = run_size(n, args.work, args.seed)
+        size = run_size(n, args.work, args.seed, args.catalogues_only)
         size["comparisons"] = comparisons(size)
         sizes.append(size)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -223,6 +269,8 @@ def main() -> None:
               "sizes": sizes, "memory": memory_rows(sizes)}
     (args.out / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(markdown(sizes))
+    print()
+    print(memory_markdown(sizes))
     print(f"\nwritten: {args.out / 'results.json'}", file=sys.stderr)
 
 

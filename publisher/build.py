@@ -27,7 +27,7 @@ from pathlib import Path
 
 from msgspec.structs import replace as struct_replace
 
-from publisher import buildcache, catalogs, journal, links, manifest as manifests, wire
+from publisher import buildcache, journal, links, manifest as manifests, po, wire
 from publisher.checks import errors_by_language
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
@@ -407,10 +407,10 @@ def _localize_all(config: Config, article: Article,
     links that are not the source's)."""
     versions, holds = [], {}
     for lang in languages:
-        path = catalogs.catalog_path(config.locales_path, lang, article.slug)
+        path = po.catalog_path(config.locales_path, lang, article.slug)
         name = display_path(config, path)
         if path.exists():
-            translations = catalogs.read_translations(path, name)
+            translations = po.read_translations(path, name)
             holds.update({lang: reason for reason in [_link_hold(config, article, path, translations)] if reason})
         elif lang == article.language:
             translations = {}
@@ -426,15 +426,15 @@ def _localize_all(config: Config, article: Article,
 def _link_hold(config: Config, article: Article, path: Path, translations: dict) -> str | None:
     """A translation may not add, drop or retarget a link (a translator's link goes to every reader
     and partner), unless the translator silenced the markup check on that unit, with a reason."""
-    wanted = {unit.key for unit in units(article, config.segmentation)}
+    wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
     differing = {key for key, text in translations.items() if key in wanted and links.differ(key[1], text)}
     if not differing:
         return None
-    entries = [e for e in catalogs.read(path, display_path(config, path)) if (e.msgctxt, e.msgid) in differing]
-    unsilenced = [e for e in entries if not _silenced_with_reason(e.tcomment, "markup")]
+    entries = [e for e in po.read(path, display_path(config, path)) if po.unit_key(*e.key) in differing]
+    unsilenced = [e for e in entries if not _silenced_with_reason("\n".join(e.tcomments), "markup")]
     if not unsilenced:
         return None
-    where = ", ".join(f"line {e.linenum}" for e in unsilenced[:3]) + (" …" if len(unsilenced) > 3 else "")
+    where = ", ".join(f"line {e.line}" for e in unsilenced[:3]) + (" …" if len(unsilenced) > 3 else "")
     return (f"the links of {len(unsilenced)} unit(s) differ from the source's ({display_path(config, path)} {where}); "
             "keep the source's links, or silence the check on the unit with # no-check: markup (why)")
 
@@ -503,7 +503,7 @@ def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str
                 written: dict[Path, bytes] | None = None) -> str:
     """The hash of an article's inputs; `written` gives files as this build leaves them (its ledger)."""
     source = config.source_path / f"{slug}.md"
-    catalogues = [catalogs.catalog_path(config.locales_path, lang, slug) for lang in languages]
+    catalogues = [po.catalog_path(config.locales_path, lang, slug) for lang in languages]
     pictures = sorted(p for p in (config.source_path / slug).glob("*") if p.is_file())  # source/<slug>/…
     return manifests.article_hash(config.root, source, catalogues + [config.root / wire.ledger_path(article_id)]
                                   + pictures, written)

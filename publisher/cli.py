@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from publisher import project, validate as validation
+from publisher import po, project, validate as validation
 from publisher.build import build as build_outputs
 from publisher.checks import Problem, check_articles
 from publisher.exporters import FORMATS
@@ -77,18 +77,24 @@ def extract(root: ProjectOption = Path("."), article: ArticleOption = None) -> N
 
 
 @app.command()
-def update(root: ProjectOption = Path("."), lang: LangOption = None, article: ArticleOption = None) -> None:
+def update(root: ProjectOption = Path("."), lang: LangOption = None, article: ArticleOption = None,
+           prune: Annotated[bool | None, typer.Option("--prune-obsolete/--keep-obsolete",
+                                                     help="Drop obsolete (#~) entries (default: the "
+                                                          "prune_obsolete setting, else keep them).")] = None,
+           ) -> None:
     """Extract, then create or merge every language's catalogue, keeping translators' work."""
     config = _config(root)
     languages = _languages(config, lang)
-    written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ())), languages))
+    written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ())), languages,
+                                         prune))
     _report(written)
 
 
 def _report(written: list[project.Written]) -> None:
     for item in written:
         if item.changed:
-            out.print(f"wrote {item.path}", markup=False)
+            note = f" ({item.note})" if item.note else ""
+            out.print(f"wrote {item.path}{note}", markup=False)
     unchanged = sum(not w.changed for w in written)
     out.print(f"{len(written) - unchanged} written, {unchanged} unchanged", markup=False)
 
@@ -251,6 +257,28 @@ def serve(
         err.print(line, markup=False)
 
     run(lambda: live_preview(config, languages, "127.0.0.1", port, report))
+
+
+@app.command()
+def fmt(
+    paths: Annotated[list[Path] | None,
+                     typer.Argument(help="PO/POT files or folders; default: the project's locales folder.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; list the files that are not "
+                                                        "canonical and exit 1 if there are any.")] = False,
+    root: ProjectOption = Path("."),
+) -> None:
+    """Rewrite PO/POT files in GNU gettext's canonical form (msgcat's bytes), without gettext."""
+    targets = paths or [_config(root).locales_path]
+    result = run(lambda: po.format_files(targets, check))
+    for error in result.errors:
+        err.print(str(error), markup=False)
+    for path in result.changed:
+        out.print(f"{'not canonical' if check else 'formatted'}: {path}", markup=False)
+    verb = "not canonical" if check else "formatted"
+    out.print(f"{len(result.changed)} {verb}, {len(result.unchanged)} unchanged, {len(result.errors)} refused",
+              markup=False)
+    if result.errors or check and result.changed:
+        raise typer.Exit(1)
 
 
 @app.command()

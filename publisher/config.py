@@ -158,6 +158,7 @@ class Config:
     copyright_notice: str = ""
     usage_terms: str = ""  # what partners may do with the wire copy (NewsML-G2 rightsInfo/usageTerms)
     gates: dict[str, Gate] = setting(factory=lambda: dict(DEFAULT_GATES), check=_gates)
+    prune_obsolete: bool = False  # `publish update` drops obsolete (#~) entries, as --prune-obsolete does
 
     @property
     def source_path(self) -> Path:

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from publisher import catalogs
+from publisher import po
 from publisher.checks import check_articles
 from publisher.checks.base import Context, Entry, english_name
 from publisher.checks.figures import figures
@@ -71,16 +71,16 @@ def draft(config: Config, articles: list[Article], source_lang: str, target_lang
 
 def _draft_article(config: Config, article: Article, engine: Apertium, source_lang: str,
                    target_lang: str) -> DraftedCatalogue:
-    path = catalogs.catalog_path(config.locales_path, target_lang, article.slug)
-    source_path = catalogs.catalog_path(config.locales_path, source_lang, article.slug)
+    path = po.catalog_path(config.locales_path, target_lang, article.slug)
+    source_path = po.catalog_path(config.locales_path, source_lang, article.slug)
     result = DraftedCatalogue(display_path(config, path))
     for needed in (path, source_path):
         if not needed.exists():
             raise PublisherError(f"no catalogue: run publish update --lang {needed.parts[-3]}", display_path(config, needed))
-    po = catalogs.read(path, result.path)
-    given = catalogs.translations(catalogs.read(source_path, display_path(config, source_path)))
-    empty = [e for e in po if not e.obsolete and e.msgid and not e.msgstr.strip()]
-    todo = [(e, given[e.msgctxt, e.msgid]) for e in empty if (e.msgctxt, e.msgid) in given]
+    catalog = po.read(path, result.path)
+    given = po.translations(po.read(source_path, display_path(config, source_path)))
+    empty = [e for e in catalog if e.msgid and e.msgid_plural is None and not e.has_translation]
+    todo = [(e, given[e.key]) for e in empty if e.key in given]
     result.no_source = len(empty) - len(todo)
     if not todo:
         return result
@@ -95,11 +95,11 @@ def _draft_article(config: Config, article: Article, engine: Apertium, source_la
             result.refused.append((entry.msgid, why))
             continue
         entry.msgstr = text
-        entry.flags = ["fuzzy", *[f for f in entry.flags if f != "fuzzy"]]
-        entry.tcomment = "\n".join(filter(None, [entry.tcomment, _comment(engine, source_lang, unknown)]))
+        entry.set_fuzzy(True)
+        entry.tcomments = [*entry.tcomments, *_comment(engine, source_lang, unknown).split("\n")]
         result.drafted.append(entry.msgid)
     if result.drafted:
-        result.written = write_atomic(path, catalogs.render(po).encode("utf-8"))
+        result.written = write_atomic(path, po.render(catalog).encode("utf-8"))
         result.passing = _passing(config, article, target_lang, path, result.drafted)
     return result
 
@@ -152,14 +152,14 @@ def _damage(entry: Entry, ctx: Context) -> str:
 
 def _passing(config: Config, article: Article, lang: str, path: Path, drafted: list[str]) -> int:
     """How many drafted units publish check would pass as they are, were their fuzzy flag removed."""
-    po = catalogs.read(path)
-    for entry in po:
+    catalog = po.read(path)
+    for entry in catalog:
         if entry.msgid in drafted:
-            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            entry.set_fuzzy(False)
     with tempfile.TemporaryDirectory() as folder:
-        accepted = catalogs.catalog_path(Path(folder), lang, article.slug)
+        accepted = po.catalog_path(Path(folder), lang, article.slug)
         accepted.parent.mkdir(parents=True)
-        accepted.write_text(catalogs.render(po), encoding="utf-8")
+        accepted.write_text(po.render(catalog), encoding="utf-8")
         report = check_articles(replace(config, locales_dir=folder), [article], (lang,), jobs=1)
     failing = {p.msgid for p in report.problems}
     return sum(msgid not in failing for msgid in drafted)

@@ -40,12 +40,16 @@ def with_path(exc: OSError, path: Path) -> OSError:
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` via a temporary file and os.replace; False if it was already so."""
+    """Write `data` to `path` via a temporary file and os.replace; False if it was already so.
+    A symbolic link is written through (its target is replaced, the link stays), and the file
+    keeps its mode, owner and group."""
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
+    if path.is_symlink():  # written through: the target is replaced, the link stays
+        path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = write_temporary(path, data, sync=True)
@@ -88,9 +92,14 @@ def write_temporary(path: Path, data: bytes, sync: bool = False) -> Path:
 
 def _keep_permissions(path: Path, fd: int) -> None:
     try:
-        os.fchmod(fd, stat.S_IMODE(path.stat().st_mode))
+        info = path.stat()
     except FileNotFoundError:
-        pass
+        return
+    try:
+        os.fchown(fd, info.st_uid, info.st_gid)
+    except PermissionError:
+        pass  # only the owner's own group can be kept by someone else; the mode still is
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
 
 
 # --- Locks ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from benchmarks.corpus import generate
-from publisher import catalogs
+from publisher import po
 from publisher.config import load_config
 from publisher.project import load_articles, update
 from tests.validators import gettext_tool
@@ -33,12 +33,12 @@ def test_three_articles_each_with_a_template_and_four_catalogues(corpus):
     for slug in slugs:
         assert (corpus / "locales" / "templates" / f"{slug}.pot").is_file()
         for lang in LANGUAGES:
-            assert catalogs.catalog_path(corpus / "locales", lang, slug).is_file()
+            assert po.catalog_path(corpus / "locales", lang, slug).is_file()
 
 
 def test_every_unit_is_translated_and_nothing_is_fuzzy(corpus):
     for path in catalogues(corpus):
-        stats = catalogs.stats(catalogs.read(path))
+        stats = po.stats(po.read(path))
         assert stats.units > 20
         assert (stats.translated, stats.fuzzy, stats.untranslated) == (stats.units, 0, 0), path
 
@@ -61,7 +61,7 @@ def test_figures_in_every_translation_match_the_source(corpus):
         return sorted(re.findall(r"\d+", re.sub(r"(?<=\d)[,\u00a0](?=\d{3})", "", text)))
 
     for path in catalogues(corpus):
-        for entry in catalogs.read(path):
+        for entry in po.read(path):
             assert figures(entry.msgid) == figures(entry.msgstr), (path, entry.msgid)
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import catalogs
+from publisher import po
 from publisher.config import load_config
 from publisher.errors import PublisherError
 from publisher.project import load_articles
@@ -33,7 +33,7 @@ def newsroom(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("fuzz"))
     config = load_config(root)
     article = load_articles(config)[0]
-    pot = catalogs.template(article, units(article, config.segmentation), article.path)
+    pot = po.template(article, units(article, config.segmentation), article.path)
     return article, pot, po_path(root, "ru").read_text(encoding="utf-8"), root / "scratch"
 
 
@@ -44,12 +44,12 @@ def read_and_update(newsroom, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     try:
-        old = catalogs.read(path)
+        old = po.read(path)
     except PublisherError as error:
         assert all(line.startswith(f"{path}:") for line in str(error).splitlines())  # each names the file
         return
-    catalogs.translations(old)
-    catalogs.render(catalogs.merge(pot, old, "ru", article, "en"))
+    po.translations(old)
+    po.render(po.merge(pot, old, "ru", article, "en"))
     if MSGFMT:  # what the reader accepts, GNU gettext reads too (the other way round the reader is stricter)
         as_gettext_reads_it = path.with_name("plain.po")  # GNU gettext takes no BOM, which editors may add
         as_gettext_reads_it.write_bytes(data.removeprefix(b"\xef\xbb\xbf"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from publisher import catalogs
+from publisher import po
 from publisher.config import load_config
 from publisher.errors import PublisherError
 from publisher.glossary import TBX, Glossary, Term, load_glossary
@@ -175,8 +175,8 @@ def test_a_concept_without_an_id_is_reported(tmp_path):
 @pytest.mark.parametrize("lang", CONFIG.target_languages)
 def test_every_source_term_appears_in_the_translation(glossary, lang):
     article = read_article(CONFIG.source_path / f"{SLUG}.md")
-    po = catalogs.read(catalogs.catalog_path(CONFIG.locales_path, lang, SLUG))
-    translated = catalogs.translations(po)
+    catalog = po.read(po.catalog_path(CONFIG.locales_path, lang, SLUG))
+    translated = po.translations(catalog)
     problems = []
     for unit in units(article, CONFIG.segmentation):
         msgstr = translated.get(unit.key, "")

@@ -14,7 +14,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from publisher import catalogs, i18n
+from publisher import po, i18n
 from publisher.build import build
 from publisher.config import load_config
 from publisher.exporters.html_text import sentences_html, text_html
@@ -87,7 +87,7 @@ def test_the_bundled_article_gives_four_pages_and_five_indexes(bundled):
 
 
 def test_the_kazakh_dateline_is_the_catalogue_place_and_babels_kk_date(bundled):
-    kk = catalogs.translations(catalogs.read(catalogs.catalog_path(bundled / "locales", "kk", SLUG)))
+    kk = po.translations(po.read(po.catalog_path(bundled / "locales", "kk", SLUG)))
     expected = dateline(kk[("dateline.place", "Minsk")], kk[("dateline.agency", "BelTA")], date(2024, 9, 5), "kk")
     doc = page(bundled / "output" / "html" / "kk" / f"{SLUG}.html")
     assert doc.find_class("dateline")[0].text_content() == expected

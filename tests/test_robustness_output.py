@@ -12,13 +12,12 @@ import zipfile
 from pathlib import Path
 
 import html5lib
-import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from publisher import catalogs
+from publisher import po
 from publisher.wire import schema as newsml_schema
 from publisher.config import load_config
 from publisher.exporters import FORMATS, Context, exporter
@@ -134,14 +133,14 @@ def newsroom(tmp_path_factory):
     """The fixture article, its settings, its Russian catalogue, and a folder to write catalogues in."""
     root = make_project(tmp_path_factory.mktemp("property"))
     config = load_config(root)
-    return load_articles(config)[0], config, catalogs.read(po_path(root, "ru")), root / "scratch"
+    return load_articles(config)[0], config, po.read(po_path(root, "ru")), root / "scratch"
 
 
 @pytest.fixture(scope="module")
 def baseline(newsroom) -> dict[str, set[str]]:
     """The elements of each output when every unit is translated with a plain word."""
-    article, config, po, _ = newsroom
-    translations = {(e.msgctxt, e.msgid): "Перевод" for e in po}
+    article, config, catalog, _ = newsroom
+    translations = {(e.msgctxt, e.msgid): "Перевод" for e in catalog}
     return {name: element_names(tree) for name, tree in parsed_outputs(render_everything(article, config,
                                                                                          translations)).items()}
 
@@ -154,17 +153,17 @@ translation_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_si
     lambda parts: "".join(c for c in "".join(parts) if not forbidden(c)).strip("\n"))
 
 
-def through_the_catalogue(po: polib.POFile, texts: list[str], folder: Path) -> dict:
+def through_the_catalogue(catalog: po.Catalog, texts: list[str], folder: Path) -> dict:
     """Translations as the build gets them: written as a catalogue, read back, made usable."""
-    po = copy.deepcopy(po)
-    for entry, text in zip(po, texts):
+    catalog = copy.deepcopy(catalog)
+    for entry, text in zip(catalog, texts):
         entry.msgstr = text
     path = folder / "ru" / "LC_MESSAGES" / "test-story.po"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(catalogs.render(po), encoding="utf-8")
-    read = catalogs.read(path)
-    assert [e.msgstr for e in read] == [e.msgstr for e in po]  # what a translator typed comes back exactly
-    return catalogs.translations(read)
+    path.write_text(po.render(catalog), encoding="utf-8")
+    read = po.read(path)
+    assert [e.msgstr for e in read] == [e.msgstr for e in catalog]  # what a translator typed comes back exactly
+    return po.translations(read)
 
 
 def render_everything(article, config, translations: dict) -> dict[str, bytes]:

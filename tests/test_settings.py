@@ -52,13 +52,13 @@ def settings_file(root: Path, body: str) -> Path:
     ('colection_size = 3', "colection_size: unknown setting; did you mean collection_size? the settings are "
                            "source_language, languages, source_dir, locales_dir, output_dir, glossary, segmentation, "
                            "babel_locales, templates_dir, base_url, collection_size, provider, provider_domain, "
-                           "copyright_holder, copyright_notice, usage_terms, gates"),
+                           "copyright_holder, copyright_notice, usage_terms, gates, prune_obsolete"),
     ('copyright_notice = "\\u0000"', "copyright_notice: contains U+0000 (a control character), which no output can "
                                      "carry; remove it"),
     ("published = 2024-09-05", "published: unknown setting; the settings are source_language, languages, source_dir, "
                                "locales_dir, output_dir, glossary, segmentation, babel_locales, templates_dir, "
                                "base_url, collection_size, provider, provider_domain, copyright_holder, copyright_notice, "
-                               "usage_terms, gates"),
+                               "usage_terms, gates, prune_obsolete"),
 ])
 def test_a_wrong_setting_is_named_with_what_is_wrong(tmp_path, body, message):
     root = settings_file(tmp_path, body)

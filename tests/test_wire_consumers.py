@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from publisher import catalogs
+from publisher import po
 from publisher.config import load_config
 from publisher.inline import plain_text
 from publisher.localize import localize
@@ -61,8 +61,8 @@ def story_sentences(root: Path, slug: str, lang: str) -> list[str]:
     """Every sentence of the story in that language, as plain words: what no reader may lose."""
     config = load_config(root)
     article = next(a for a in load_articles(config) if a.slug == slug)
-    path = catalogs.catalog_path(config.locales_path, lang, slug)
-    translations = catalogs.read_translations(path) if path.exists() else {}
+    path = po.catalog_path(config.locales_path, lang, slug)
+    translations = po.read_translations(path) if path.exists() else {}
     version = localize(article, translations, lang, config.babel_locale(lang), config.segmentation)
 
     def walk(block: LocalizedBlock):

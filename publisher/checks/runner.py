@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from publisher import catalogs
+from publisher import po
 from publisher.checks.base import Check, Context, Entry, english_name, words
 from publisher.checks.content import fuzzy, identical, terminology, untranslated
 from publisher.checks.figures import digit_groups, figures
@@ -170,30 +170,31 @@ class _RememberingGlossary(Glossary):
 
 def check_catalogue(config: Config, shared: _Shared, lang: str) -> Report:
     article = shared.article
-    path = catalogs.catalog_path(config.locales_path, lang, article.slug)
+    path = po.catalog_path(config.locales_path, lang, article.slug)
     place = _Place(display_path(config, path), 0, lang)
     is_source = lang == article.language
     if not path.exists():
         missing = place.problem("untranslated", "error", f"no catalogue: run publish update --lang {lang}")
         return Report() if is_source else Report([missing])
-    po = catalogs.read(path, place.path)
+    catalog = po.read(path, place.path)
     # The units the article publishes, in the file's order; obsolete and stale entries are not read.
-    published = set(shared.wanted)
-    found = [e for e in po if not e.obsolete and (e.msgctxt, e.msgid) in published]
+    published = {po.unit_key(*key) for key in shared.wanted}
+    found = [e for e in catalog.live if po.unit_key(*e.key) in published]
     entries = [_entry(e) for e in found]
     report = Report(catalogues=1)
     ctx = _context(config, shared, lang, entries, report.skipped)
     catalogue_checks, translation_checks = (_chosen(checks, shared.project.errors_only)
                                             for checks in (CATALOGUE_CHECKS, TRANSLATION_CHECKS))
-    _record(report, catalogue_checks, entries, ctx, _silenced(po.header), replace(place, line=1))
+    header_comment = "\n".join(catalog.header.tcomments) if catalog.header else ""
+    _record(report, catalogue_checks, entries, ctx, _silenced(header_comment), replace(place, line=1))
     for po_entry, entry in zip(found, entries):
         checks = STATE_CHECKS + translation_checks if entry.translated else STATE_CHECKS
-        _record(report, checks, entry, ctx, _silenced(po_entry.tcomment, po_entry.flags),
-                replace(place, line=po_entry.linenum, msgid=entry.source))
+        _record(report, checks, entry, ctx, _silenced("\n".join(po_entry.tcomments), po_entry.flags),
+                replace(place, line=po_entry.line, msgid=entry.source))
     if not is_source:
-        present = {(e.msgctxt, e.msgid) for e in found}
+        present = {po.unit_key(*e.key) for e in found}
         report.problems += [_not_in_catalogue(place, msgid) for context, msgid in shared.wanted
-                            if (context, msgid) not in present]
+                            if po.unit_key(context, msgid) not in present]
     return report
 
 
@@ -215,8 +216,10 @@ class _Place:
         return Problem(self.path, self.line, check, severity, message, self.lang, self.msgid)
 
 
-def _entry(po_entry) -> Entry:
-    return Entry(po_entry.msgid, po_entry.msgstr, "fuzzy" in po_entry.flags)
+def _entry(po_entry: po.Entry) -> Entry:
+    """What the checks see of an entry; its state is the one status and build count (po.state)."""
+    state = po.state(po_entry)
+    return Entry(po_entry.msgid, po_entry.msgstr if state != po.UNTRANSLATED else "", state == po.FUZZY)
 
 
 def _chosen(checks: tuple[Check, ...], errors_only: bool) -> tuple[Check, ...]:

@@ -2,14 +2,13 @@
 
 gettext wraps PO strings with libunistring, which implements the pair table of UAX #14
 (section 7.3) as of Unicode 13, with one change: it breaks between '.', ',', ':' or ';' and a
-following letter. Newer UAX #14 rules (as in uniseg's own segmenter) break elsewhere around
+following letter. A letter before a prefix or postfix sign (`n%10`, `a\\n`) is not a break (rule
+LB24), as msgcat shows. Newer UAX #14 rules (as in uniseg's own segmenter) break elsewhere around
 quotation marks and numbers, and every such difference would re-wrap a translator's file.
 Line-break classes of characters come from uniseg's Unicode data.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 from uniseg.linebreak import line_break
 
@@ -23,9 +22,9 @@ PIDIDIPPPDPDIPDIIPDDDDDDDDDIDD PIDIDIPPPDPDIPIIIPIDDDDDDIDIDD PIDIDIPPPIIDIPDDDP
 PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD PIDIDIPPPDIDIPDDDPDDDDDDDDDIDD PPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
 PIIIIIPPPIIPIPIIIPIIIIIIIIIIII PIDIDIPPPDIDIPIDDPDDDDDDDDDIDD PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD
 PIDIDIPPPDIIIPIDDPIDDDDDDIDIDD PIDIDIPPPDIIIPIDDPIIIIIIIIDIII PIDIDIPPPDIDIPIDDPDDDDDDDIDIDD
-PIDIDIPPPIIIIPIDDPIDDDDDDIDIDD PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD
+PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD
 PIDIDIPPPIIDIPDIDPDDDDDDDDDIDD PIDIDIPPPIIDIPDIDPDIIDIIDDDIDD PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD
-PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD PIDIDIPPPIIIIPIDDPIDDDDDDIDIDD PIDIDIPPPDIDIPDDDPDDDDDDIDIIDD
+PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD PIDIDIPPPDIDIPDDDPDDDDDDIDIIDD
 PIDIDIPPPDIDIPDDDPDDDIDDIDIIII PIDIDIPPPIIDIPDIDPDDDDDDIDIIDI PIDIDIPPPIIDIPDIDPDDDDDDIDIIDD
 """.split()
 _COLUMN = {name: i for i, name in enumerate(CLASSES)}
@@ -33,19 +32,25 @@ _COLUMN = {name: i for i, name in enumerate(CLASSES)}
 _RESOLVE = {"AI": "AL", "SA": "AL", "SG": "AL", "XX": "AL", "CJ": "NS", "CB": "B2", "NL": "BK", "CR": "BK",
             "LF": "BK"}
 
+POSSIBLE, MANDATORY = "possible", "mandatory"
 
-@lru_cache(maxsize=4096)
+
 def _class(char: str) -> str:
     name = line_break(char).name
-    return _RESOLVE.get(name, name)
+    cls = _CLASSES[char] = _RESOLVE.get(name, name)
+    return cls
 
 
-def units(text: str) -> list[str]:
-    """Split `text` into pieces that may not be broken inside (a break may follow each piece)."""
-    pieces: list[str] = []
-    start, before, after_space = 0, None, False
+def opportunities(text: str) -> dict[int, str]:
+    """Where a line may be broken: index i → POSSIBLE (a break before text[i] is allowed) or
+    MANDATORY (text[i] is itself a line break character)."""
+    found: dict[int, str] = {}
+    before, after_space = None, False
     for i, char in enumerate(text):
-        cls = _class(char)
+        cls = _CLASSES.get(char) or _class(char)
+        if cls == "BK":  # U+2028 and the like: gettext counts columns anew after it
+            found[i], before, after_space = MANDATORY, "BK", False
+            continue
         if cls == "SP":
             after_space = True
             continue
@@ -53,22 +58,24 @@ def units(text: str) -> list[str]:
             continue  # a combining mark takes the class of its base
         if cls == "CM":
             cls = "AL"
-        if before == "BK" or before is not None and _may_break(before, cls, after_space):
-            pieces.append(text[start:i])
-            start = i
+        if before not in (None, "BK") and _may_break(before, cls, after_space):
+            found[i] = POSSIBLE
         before, after_space = cls, False
-    pieces.append(text[start:])
-    return [p for p in pieces if p] or [""]
+    return found
 
 
 def _may_break(before: str, after: str, after_space: bool) -> bool:
-    if after == "BK":
-        return False
-    if before == "ZW":
-        return True
-    if after == "ZW":
-        return False
-    if before not in _COLUMN or after not in _COLUMN:
-        return after_space
-    entry = _TABLE[_COLUMN[before]][_COLUMN[after]]
+    entry = _PAIRS.get((before, after))
+    if entry is None:
+        if after == "BK":
+            return False
+        if before == "ZW":
+            return True
+        return False if after == "ZW" else after_space
     return entry == "D" or entry == "I" and after_space
+
+
+# The table as (before, after) → D/I/P, and the classes of the characters seen so far: the loop
+# above runs for every character of every long string written.
+_PAIRS = {(row, column): _TABLE[_COLUMN[row]][_COLUMN[column]] for row in CLASSES for column in CLASSES}
+_CLASSES: dict[str, str] = {}

@@ -1,18 +1,18 @@
-"""A PO file's bytes, checked before polib reads them.
+"""The careful reader: a PO file's text scanned line by line as gettext reads it.
 
-polib accepts some broken files silently (an unterminated string swallows what follows), reports
-others without a line, and does not look at duplicates, plural counts, the charset or the
-language. So the text is scanned here line by line, as gettext reads it, and every problem is
-reported as `path:line: what is wrong, and what to do`.
+Every valid file is read into a Catalog (comments of every kind, previous strings, plural forms,
+obsolete entries), and every problem gettext would refuse, and some it only warns about
+(duplicates, plural counts, the charset, the language of the folder), is reported as
+`path:line: what is wrong, and what to do`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from publisher.errors import Problems, PublisherError
+from publisher.po.catalog import Catalog, Entry
 from publisher.textchars import describe, forbidden, printable
 
 MAX_REPORTED = 10  # a binary file saved as .po would otherwise give thousands of messages
@@ -27,24 +27,23 @@ _BLANKS = " \t\r\f\v"  # what gettext skips between tokens (a no-break space is 
 _FIX = "fix it in a PO editor (or restore the file from git)"
 
 
-def folder_language(path: Path) -> str | None:
-    """The language a catalogue's folder says: locales/<lang>/LC_MESSAGES/<slug>.po."""
-    return path.parent.parent.name if path.parent.name == "LC_MESSAGES" else None
-
-
-def decoded_text(raw: bytes, name: str) -> str:
-    """The text of a PO file (BOM and CR dropped), refused if it is not UTF-8 or holds a character
-    no output can carry. The cheap part of `checked_text`."""
+def decoded_text(raw: bytes, name: str, keep_cr: bool = False) -> str:
+    """The text of a PO file (BOM and, unless `keep_cr`, the CR of CRLF dropped), refused if it is
+    not UTF-8 or holds a character no output can carry. (gettext keeps a CR that ends a comment
+    line as part of the comment: `publish fmt` keeps it too, to give msgcat's bytes.)"""
     text = _decode(raw, name)
     char = forbidden(text)
     if char:
         raise PublisherError(_unusable(char.group(0)), name, text.count("\n", 0, char.start()) + 1)
-    return text
+    return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8") if keep_cr else text
 
 
-def checked_text(raw: bytes, name: str, lang: str | None) -> str:
-    """The text of a PO file (BOM and CR dropped), or PublisherError naming every problem found."""
-    text = decoded_text(raw, name)
+def read_carefully(raw: bytes, name: str, lang: str | None) -> Catalog:
+    """The catalogue in a PO file's bytes, or PublisherError naming every problem found."""
+    return scan_text(decoded_text(raw, name), name, lang)
+
+
+def scan_text(text: str, name: str, lang: str | None) -> Catalog:
     scan = _Scan(name)
     scan.run(text)
     errors = scan.errors or _header_errors(scan, name, lang) + _entry_errors(scan, name)
@@ -53,7 +52,9 @@ def checked_text(raw: bytes, name: str, lang: str | None) -> str:
         if len(errors) > MAX_REPORTED:
             shown.append(PublisherError(f"… and {len(errors) - MAX_REPORTED} more problems", name))
         raise shown[0] if len(shown) == 1 else Problems(shown)
-    return text
+    entries = [e.to_entry() for e in scan.entries]
+    header = next((e for e in entries if e.is_header), None)
+    return Catalog(header, [e for e in entries if e is not header])
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -61,7 +62,7 @@ def _decode(raw: bytes, name: str) -> str:
     if not raw.strip():
         raise PublisherError("the catalogue is empty; delete it and run `publish update` to create it again, "
                              "or restore it from git", name, 1)
-    declared = _RAW_CHARSET.search(re.split(rb"\r?\n\s*\r?\n", raw, maxsplit=1)[0])  # in the header
+    declared = _declared_charset(raw)
     if declared and not _is_utf8(declared.group(1).decode("ascii")):
         line = raw[: declared.start()].count(b"\n") + 1
         raise PublisherError(_convert_advice(declared.group(1).decode("ascii"), name), name, line)
@@ -71,6 +72,19 @@ def _decode(raw: bytes, name: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise PublisherError("not valid UTF-8; save the catalogue as UTF-8 in your PO editor "
                              "(and say charset=UTF-8 in its header)", name, line) from None
+
+
+def _declared_charset(raw: bytes) -> re.Match[bytes] | None:
+    """charset= in the header entry's strings (not in a comment above it, which gettext ignores)."""
+    header = re.split(rb"\r?\n[ \t]*\r?\n", raw, maxsplit=1)[0]
+    offset = 0
+    for line in header.split(b"\n"):
+        if not line.lstrip().startswith(b"#"):
+            match = _RAW_CHARSET.search(raw, offset, offset + len(line))
+            if match:
+                return match
+        offset += len(line) + 1
+    return None
 
 
 def _is_utf8(charset: str) -> bool:
@@ -87,10 +101,13 @@ def _convert_advice(charset: str, name: str) -> str:
 
 @dataclass
 class _Entry:
-    line: int
+    line: int  # the line of its first keyword, where errors are reported
     obsolete: bool
+    start: int = 0  # its first line (comments included): Entry.line
     keys: list[str] = field(default_factory=list)  # msgctxt, msgid, msgid_plural, msgstr, msgstr[0]…
     values: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # key → (line, piece)…
+    comments: list[str] = field(default_factory=list)  # the comment lines above it, as written
+    previous: dict[str, str] = field(default_factory=dict)  # msgctxt, msgid, msgid_plural of #| lines
 
     def text(self, key: str) -> str | None:
         return "".join(piece for _, piece in self.values[key]) if key in self.values else None
@@ -98,6 +115,31 @@ class _Entry:
     @property
     def complete(self) -> bool:
         return any(k.startswith("msgstr") for k in self.keys)
+
+    def to_entry(self) -> Entry:
+        forms = sorted((int(k[7:-1]), self.text(k)) for k in self.keys if k.startswith("msgstr["))
+        entry = Entry(msgid=self.text("msgid") or "", msgstr=self.text("msgstr") or "", msgctxt=self.text("msgctxt"),
+                      msgid_plural=self.text("msgid_plural"), msgstr_plural=[text for _, text in forms],
+                      previous_msgctxt=self.previous.get("msgctxt"), previous_msgid=self.previous.get("msgid"),
+                      previous_msgid_plural=self.previous.get("msgid_plural"), obsolete=self.obsolete,
+                      line=self.start or self.line)
+        for comment in self.comments:
+            file_comment(entry, comment)
+        return entry
+
+
+def file_comment(entry: Entry, line: str) -> None:
+    """A comment line (not #|) into its place, as gettext reads it: one space after the mark is
+    the separator, anything after it is the comment."""
+    kind, body = line[1:2], line[2:]
+    if kind == ".":
+        entry.comments.append(body.removeprefix(" "))
+    elif kind == ":":
+        entry.references += [ref for ref in body.split() if ref not in entry.references]
+    elif kind == ",":
+        entry.flags += [flag.strip() for flag in body.split(",") if flag.strip()]
+    else:
+        entry.tcomments.append(line[1:].removeprefix(" "))
 
 
 class _Scan:
@@ -114,6 +156,9 @@ class _Scan:
         self.skipping = False  # after an error, until the next blank line: one error per mistake
         self.blank = False  # the line before was blank
         self.previous_open = False  # the line before was a #| keyword or string: a #| string may continue it
+        self.pending: list[tuple[int, str]] = []  # comment lines waiting for their entry
+        self.pending_previous: dict[str, str] = {}
+        self.previous_key: str | None = None
 
     def run(self, text: str) -> None:
         for number, line in enumerate(text.split("\n"), start=1):
@@ -127,10 +172,16 @@ class _Scan:
         elif self.skipping:
             pass
         elif stripped.startswith("#~") and not stripped.startswith("#~|"):
-            if stripped[2:].strip(_BLANKS):
-                self.token(number, stripped[2:].strip(_BLANKS), obsolete=True)
+            rest = stripped[2:].strip(_BLANKS)
+            while rest.startswith("#~") and not rest.startswith("#~|"):  # gettext reads `#~ #~` as one mark
+                rest = rest[2:].strip(_BLANKS)
+            if rest.startswith("#"):  # `#~ #| msgid …`: gettext reads the comment behind the mark
+                self.comment(number, rest)
+                stripped = rest
+            elif rest:
+                self.token(number, rest, obsolete=True)
         elif stripped.startswith("#"):
-            self.comment(number, line)
+            self.comment(number, line.lstrip(_BLANKS))
         else:
             self.token(number, stripped, obsolete=False)
         self.blank = not stripped
@@ -143,13 +194,17 @@ class _Scan:
             return
         if self.entry is not None and not self.entry.complete:
             self.finish()  # after a blank line, the entry above is more likely missing its msgstr
+        elif self.entry is not None:
+            self.finish()
         self.open = False
         stripped = line.strip(_BLANKS)
         if stripped.startswith(("#|", "#~|")):
             self.previous(number, stripped.split("|", 1)[1].strip(_BLANKS))
-        elif line.endswith("\\"):
+            return
+        if line.endswith("\\"):
             self.error(number, "a comment ends with a backslash, which joins the next line to it for gettext; "
                                "remove the backslash")
+        self.pending.append((number, line))
 
     def previous(self, number: int, text: str) -> None:
         """A `#|` line (the source text a fuzzy translation was made for): gettext reads its strings too."""
@@ -159,9 +214,15 @@ class _Scan:
         elif text.startswith('"') and not self.previous_open:
             self.error(number, f"a #| string with no #| msgid before it; {_FIX}")
         elif text:
-            problem = _literal(keyword.group(3) if keyword else text)[1]
+            value, problem = _literal(keyword.group(3) if keyword else text)
             if problem:
                 self.error(number, problem)
+            elif keyword:
+                self.previous_key = keyword.group(1)
+                self.pending_previous[self.previous_key] = value
+            else:
+                self.pending_previous[self.previous_key] += value
+            self.pending.append((number, "#|"))
             self.previous_open = not problem
 
     def error(self, number: int, message: str) -> None:
@@ -170,6 +231,7 @@ class _Scan:
     def fail(self, number: int, message: str) -> None:
         self.error(number, message)
         self.skipping, self.open, self.entry = True, False, None
+        self.pending, self.pending_previous = [], {}
 
     def token(self, number: int, text: str, obsolete: bool) -> None:
         keyword = _KEYWORD.fullmatch(text)
@@ -198,11 +260,18 @@ class _Scan:
                 self.fail(number, f"{problem}; {_FIX}")
                 return
         if self.entry is None:
-            self.entry = _Entry(number, obsolete)
+            self.start(number, obsolete)
         self.entry.keys.append(key)
         self.entry.values[key] = []
         self.open = True
         self.piece(number, rest)
+
+    def start(self, number: int, obsolete: bool) -> None:
+        """A new entry takes the comments and previous strings above it."""
+        first = self.pending[0][0] if self.pending else number
+        self.entry = _Entry(number, obsolete, first, comments=[line for _, line in self.pending if line != "#|"],
+                            previous=self.pending_previous)
+        self.pending, self.pending_previous = [], {}
 
     @staticmethod
     def order_problem(entry: _Entry | None, key: str) -> str | None:
@@ -317,19 +386,26 @@ def _entry_errors(scan: _Scan, name: str) -> list[PublisherError]:
     nplurals_match = _NPLURALS.search(plural_forms)
     nplurals = int(nplurals_match.group(1)) if nplurals_match else GETTEXT_DEFAULT_NPLURALS
     seen: dict[tuple[str | None, str | None], int] = {}
-    for entry in (e for e in scan.entries if not e.obsolete):
+    for entry in scan.entries:  # an obsolete entry may not repeat another one either (msgfmt refuses it)
         key = (entry.text("msgctxt"), entry.text("msgid"))
         if key in seen:
             errors.append(PublisherError(f"this entry repeats the one at line {seen[key]}; delete one of them "
                                          f"(`msguniq --use-first {name} -o {name}` keeps the first)", name, entry.line))
         seen.setdefault(key, entry.line)
-        errors += _line_break_errors(entry, name)
+        if entry.obsolete:
+            continue
+        if not _fuzzy(entry):  # msgfmt compiles, and so checks, only what is not fuzzy
+            errors += _line_break_errors(entry, name)
         forms = [k for k in entry.keys if k.startswith("msgstr[")]
         if "msgid_plural" in entry.keys and forms != [f"msgstr[{i}]" for i in range(nplurals)]:
             errors.append(PublisherError(f"this plural entry has {', '.join(forms)}, but the header's Plural-Forms "
                                          f"says nplurals={nplurals}; give exactly msgstr[0] … msgstr[{nplurals - 1}]",
                                          name, entry.line))
     return errors
+
+
+def _fuzzy(entry: _Entry) -> bool:
+    return any(line.startswith("#,") and "fuzzy" in (f.strip() for f in line[2:].split(",")) for line in entry.comments)
 
 
 def _line_break_errors(entry: _Entry, name: str) -> list[PublisherError]:

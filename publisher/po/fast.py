@@ -1,17 +1,18 @@
-"""A fast reader for PO files in the form GNU gettext (and this toolkit) writes them.
+"""The fast reader: PO files in the form GNU gettext (and this toolkit) writes them.
 
 A build reads every catalogue; polib's state machine and the careful line-by-line scan that
-gives bad input its precise messages cost ~15 ms a file. Files as gettext writes them (one
-blank line between entries, one keyword or string per line) are read here in well under a
-millisecond. Anything else (obsolete entries, plural forms, unusual escapes or layout) makes
-`parse` return None, and the caller reads the file the careful way, which accepts every valid
-file and reports every invalid one with its line.
+gives bad input its precise messages costs far more than a build can spend. Files as gettext
+writes them (one blank line between entries, one keyword or string per line) are read here in
+well under a millisecond. Anything else (obsolete entries, plural forms, unusual escapes or
+layout) makes `parse` return None, and the caller reads the file the careful way (.scan), which
+accepts every valid file and reports every invalid one with its line.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from publisher.po.catalog import Entry
 
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(.)")
@@ -23,21 +24,11 @@ _KEYWORDS = ("msgctxt", "msgid", "msgstr")
 _COMMENT_ORDER = {"#.": 1, "#:": 2, "#,": 3, "#|": 4}  # translator comments (# ) come first
 
 
-@dataclass
-class RawEntry:
-    line: int  # where the entry starts (its first comment line), as polib counts
-    strings: dict[str, str] = field(default_factory=dict)  # msgctxt, msgid, msgstr; previous_msgctxt…
-    tcomment: list[str] = field(default_factory=list)
-    comment: list[str] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-
-
 class _Unusual(Exception):
     """The file is not in gettext's own layout: read it the careful way."""
 
 
-def parse(text: str) -> list[RawEntry] | None:
+def parse(text: str) -> list[Entry] | None:
     try:
         return list(_entries(text))
     except _Unusual:
@@ -53,8 +44,9 @@ def _entries(text: str):
         line += len(lines) + 1
 
 
-def _entry(lines: list[str], start: int) -> RawEntry:
-    entry = RawEntry(start + next(i for i, text in enumerate(lines) if text))
+def _entry(lines: list[str], start: int) -> Entry:
+    entry = Entry("", line=start + next(i for i, text in enumerate(lines) if text))
+    strings: dict[str, str] = {}
     key, order, comment_rank = None, -1, 0  # comments in gettext's order, then msgctxt, msgid, msgstr
     for text in lines:
         if text[-1:].isspace():
@@ -62,21 +54,23 @@ def _entry(lines: list[str], start: int) -> RawEntry:
         if text.startswith('"'):
             if key is None:
                 raise _Unusual
-            entry.strings[key] += _unquote(text)
+            strings[key] += _unquote(text)
         elif text.startswith("#"):
             rank = _COMMENT_ORDER.get(text[:2], 0)
             if order >= 0 or rank < comment_rank:
                 raise _Unusual
             comment_rank = rank
-            key = _comment(entry, text, key)
+            key = _comment(entry, strings, text, key)
         elif text:
             keyword, _, rest = text.partition(" ")
             if keyword not in _KEYWORDS or _KEYWORDS.index(keyword) <= order:
                 raise _Unusual
             key, order = keyword, _KEYWORDS.index(keyword)
-            entry.strings[key] = _unquote(rest)
-    if "msgid" not in entry.strings or "msgstr" not in entry.strings or _edge_breaks(entry.strings):
+            strings[key] = _unquote(rest)
+    if "msgid" not in strings or "msgstr" not in strings or _edge_breaks(strings):
         raise _Unusual
+    entry.msgid, entry.msgstr, entry.msgctxt = strings["msgid"], strings["msgstr"], strings.get("msgctxt")
+    entry.previous_msgctxt, entry.previous_msgid = strings.get("previous_msgctxt"), strings.get("previous_msgid")
     return entry
 
 
@@ -86,7 +80,7 @@ def _edge_breaks(strings: dict[str, str]) -> bool:
     return bool(strings["msgid"]) and any(s[:1] == "\n" or s[-1:] == "\n" for s in unit)
 
 
-def _comment(entry: RawEntry, text: str, key: str | None) -> str | None:
+def _comment(entry: Entry, strings: dict[str, str], text: str, key: str | None) -> str | None:
     """File a comment line; returns the string key a following continuation line belongs to."""
     if text.endswith("\\"):
         raise _Unusual  # gettext joins the next line to it
@@ -96,26 +90,29 @@ def _comment(entry: RawEntry, text: str, key: str | None) -> str | None:
     if kind == "#|":
         keyword, _, rest = body.partition(" ")
         if keyword.startswith('"') and key and key.startswith("previous_"):
-            entry.strings[key] += _unquote(keyword + (" " + rest if rest else ""))
+            strings[key] += _unquote(keyword + (" " + rest if rest else ""))
             return key
         if keyword not in ("msgctxt", "msgid"):
             raise _Unusual
-        entry.strings["previous_" + keyword] = _unquote(rest)
+        strings["previous_" + keyword] = _unquote(rest)
         return "previous_" + keyword
     if kind == "#.":
-        entry.comment.append(body)
+        entry.comments.append(body)
     elif kind == "#:" and all(_REFERENCE.fullmatch(ref) for ref in body.split()):
-        entry.references += body.split()
+        entry.references += [ref for ref in body.split() if ref not in entry.references]
     elif kind == "#," and all(_FLAG.fullmatch(flag.strip()) for flag in body.split(",")):
         entry.flags += [flag.strip() for flag in body.split(",")]
     elif kind == "# " or text == "#":
-        entry.tcomment.append(text[2:])
+        entry.tcomments.append(text[2:])
     else:
         raise _Unusual  # #~ obsolete entries and anything else
     return None
 
 
 def _unquote(text: str) -> str:
+    inner = text[1:-1]
+    if len(text) > 1 and text[0] == text[-1] == '"' and '"' not in inner and "\\" not in inner:
+        return inner  # most strings: nothing escaped
     match = _STRING.fullmatch(text)
     if not match:
         raise _Unusual
