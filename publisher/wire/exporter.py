@@ -4,10 +4,13 @@
     newsml/<slug>.xml          the packageItem listing the story's languages (pgrmod:alt)
     newsml/feed.xml            a newsMessage carrying the items and packages the newest stories
                                (Config.collection_size) send in this build
+    wire/<day>/<item>-v<N>.*   the outbox: each version sent, as NewsML-G2 and ninjs, written once
+    wire/…                     what partners pull: indexes, Atom feeds, the changes listing (pull.py)
 
 Every document is checked against the shipped NewsML-G2 2.35 schema (and what the schema leaves
 out: one XHTML body in inlineXML, qcodes from declared schemes) before the build may write
-anything: a document that fails is a bug in the toolkit, reported as one, and nothing is written.
+anything: a document that fails is a bug in the toolkit, reported as one, and nothing is written;
+every ninjs twin likewise against the shipped ninjs 2.2 schema.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from lxml import etree
 
 from publisher.errors import PublisherError
 from publisher.exporters import Context, Files, Versions
-from publisher.wire import ledger as ledgers
+from publisher.wire import ledger as ledgers, ninjs, outbox, pull
 from publisher.wire.ledger import Ledger
-from publisher.wire.newsday import Document, build_time, load_ledger, plan
+from publisher.wire.newsday import Document, build_time, load_ledger, plan, project_ledgers
 from publisher.wire.schema import parser, problems
 from publisher.wire.tree import news_message, serialize
 
@@ -37,9 +40,12 @@ class WireExporter:
         """The story's documents, and its ledger keyed by its path in the project."""
         article = versions[0].article
         book = load_ledger(ctx.config, article.id)
-        result = plan(versions, ctx.config, book, ctx.build_time or build_time())
+        result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
         files = {document.path: document.data for document in result.documents}
         check(files)
+        for document in result.documents:
+            ninjs.check(document.path.removesuffix(".xml") + ".json", document.ninjs)
+            files.update(document.outbox)
         if not result.ledger.sent():
             return files, {}
         return files, {ledgers.relative_path(article.id): ledgers.dumps(result.ledger)}
@@ -50,17 +56,18 @@ class WireExporter:
         documents, created = [], []
         for versions in articles[: ctx.config.collection_size]:
             book = _pending_ledger(versions, ctx)
-            result = plan(versions, ctx.config, book, ctx.build_time or build_time())
+            result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
             documents += result.documents
             created += [result.ledger.items[d.guid].latest.created for d in result.documents]
+        pulled = pull.files(ctx.config, outbox.entries(project_ledgers(ctx.config, ctx.state)))
         if not documents:
-            return {}
+            return pulled
         sent = max(created)
         priority = min(versions[0].article.urgency for versions in articles[: ctx.config.collection_size])
         trees = [etree.fromstring(d.data, parser()) for d in documents]
         feed = serialize(news_message(trees, sent, ctx.config.provider, _transmit_id(sent, documents), priority))
         check({FEED: feed})
-        return {FEED: feed}
+        return {**pulled, FEED: feed}
 
 
 EXPORTER = WireExporter()
@@ -74,6 +81,11 @@ def check(files: Files) -> None:
             listed = "; ".join(f"line {p.line}: {p.message}" for p in found[:5])
             raise PublisherError(f"bug: publish made a NewsML-G2 document that the IPTC 2.35 schema rejects, so "
                                  f"nothing was written; please report it with this message: {listed}", path)
+
+
+def _outbox_last(ctx: Context):
+    """When an earlier build last put a version into the outbox (the committed ledgers say)."""
+    return outbox.last(project_ledgers(ctx.config))
 
 
 def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
