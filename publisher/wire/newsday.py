@@ -40,6 +40,7 @@ class Document:
     version: int
     data: bytes
     ninjs: bytes  # its ninjs twin
+    language: str  # a text item's language; empty for a package
     outbox: dict[str, bytes]  # its files in the outbox (outbox.py), when these are the bytes first sent
 
 
@@ -217,7 +218,8 @@ def _document(path: str, item: Item, data: bytes, twin: bytes, name: str, book: 
     now, outbox_last = clock
     latest = outbox.record(latest, name, data, twin, outbox.after(now if new else latest.created, outbox_last))
     item = replace(item, versions=item.versions[:-1] + (latest,))
-    document = Document(path, item.guid, latest.version, data, twin, outbox.files(latest, data, twin))
+    document = Document(path, item.guid, latest.version, data, twin, item.language if item.kind == "text" else "",
+                        outbox.files(latest, data, twin))
     return document, book.with_item(item)
 
 
