@@ -3,7 +3,7 @@ as trees (tree.py) from the stories' editorial content (content.py, body.py, cod
 by the committed ledger (ledger.py) through the rules of a news day (newsday.py), and checked
 against IPTC's schema before anything is written (schema.py), each with its ninjs twin (ninjs.py).
 Every version sent goes into the outbox once (outbox.py), with static listings partners pull
-(pull.py); `publish deliver` pushes it to partners (delivery/).
+(pull.py); feed.xml and each partner's newsMessages follow its profile (messages.py).
 
 What the rest of the toolkit may use:
 """
