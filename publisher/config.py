@@ -28,6 +28,7 @@ from publisher.textchars import describe, forbidden, printable
 SEGMENTATION_MODES = ("sentence", "paragraph")
 PARTNER_PROFILES = ("newsml", "ninjs")
 PARTNER_MESSAGES = ("all-stories", "one-story")
+PARTNER_PROTOCOLS = ("", "folder", "ftp", "ftps", "sftp", "https", "http")  # "": the partner pulls
 FORMAT_NAMES = ("html", "xhtml", "epub", "newsml")  # publisher.exporters.FORMATS (not imported: it imports us)
 # A problem with a value, given the other settings: a message, or (the key inside the value, a message).
 Check = Callable[[Any, "Config"], "str | tuple[str, str] | None"]
@@ -142,6 +143,23 @@ def _priority(value: int | None, config: Config) -> str | None:
     return None if value is None or 1 <= value <= 9 else f"must be from 1 (highest) to 9, not {value}"
 
 
+def _port(value: int, config: Config) -> str | None:
+    return None if 0 <= value <= 65535 else f"must be a port from 1 to 65535 (0: the protocol's own), not {value}"
+
+
+def _protocol(value: str, config: Config) -> str | None:
+    if value in PARTNER_PROTOCOLS:
+        return None
+    return f"'{printable(value)}' is not one of {', '.join(PARTNER_PROTOCOLS[1:])} (leave it out for a partner that pulls)"
+
+
+def _outside_project(value: str, config: Config) -> str | None:
+    """Keys and credentials stay out of the repository, where a commit would publish them."""
+    if value and (config.root / Path(value).expanduser()).resolve().is_relative_to(config.root.resolve()):
+        return f"'{printable(value)}' is inside the project; keep keys and credentials outside the repository"
+    return None
+
+
 PARTNER_NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
@@ -171,6 +189,16 @@ class Partner:
     priority: int | None = setting(None, check=_priority)  # header/priority; none: the urgency
     destination: str = ""  # header/destination, e.g. the partner's desk
     channels: tuple[str, ...] = ()  # header/channel, one each
+    # What `publish deliver` pushes there (publisher.wire.delivery): the outbox's files of its profile.
+    protocol: str = setting("", check=_protocol)
+    host: str = ""
+    port: int = setting(0, check=_port)  # 0: the protocol's own
+    path: str = ""  # the remote folder (ftp, sftp), the address's path (https), the folder (folder)
+    user: str = ""
+    password_env: str = ""  # the environment variable that holds the password, never the password
+    key_file: str = setting("", check=_outside_project)  # sftp: a private key outside the project
+    known_hosts: str = setting("", check=_outside_project)  # sftp: the server's host key; empty: ~/.ssh/known_hosts
+    retries: int = setting(3, check=_at_least_one)  # attempts per file, waiting 1 s, 2 s, 4 s… between them
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,16 @@ def settings_file(root: Path, body: str) -> Path:
     ('partners.dpa.languages = ["de"]', "partners.dpa.languages: 'de' is not one of languages (en, ru, be, kk)"),
     ("partners.dpa.priority = 0", "partners.dpa.priority: must be from 1 (highest) to 9, not 0"),
     ('partners.dpa.channels = "wire"', 'partners.dpa.channels: expected a list, e.g. ["en", "ru"], got text ("wire")'),
-    ('partners.dpa.host = "sftp.dpa.example"', "partners.dpa.host: unknown setting; the settings are profile, "
-                                                "languages, message, sender, priority, destination, channels"),
+    ('partners.dpa.hots = "sftp.dpa.example"', "partners.dpa.hots: unknown setting; did you mean host? the settings "
+                                                "are profile, languages, message, sender, priority, destination, "
+                                                "channels, protocol, host, port, path, user, password_env, key_file, "
+                                                "known_hosts, retries"),
+    ('partners.dpa.protocol = "scp"', "partners.dpa.protocol: 'scp' is not one of folder, ftp, ftps, sftp, https, "
+                                       "http (leave it out for a partner that pulls)"),
+    ("partners.dpa.port = 70000", "partners.dpa.port: must be a port from 1 to 65535 (0: the protocol's own), not "
+                                  "70000"),
+    ('partners.dpa.key_file = "keys/dpa"', "partners.dpa.key_file: 'keys/dpa' is inside the project; keep keys and "
+                                           "credentials outside the repository"),
     ('partners."../etc".profile = "ninjs"', "partners.../etc: a partner's name may have only lower-case letters, "
                                              "digits and hyphens, e.g. dpa or ntb-oslo"),
 ])
