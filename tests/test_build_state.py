@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import journal
+from publisher import journal, wire
 from publisher.wire import schema as newsml_schema
 from publisher.build import build
 from publisher.config import load_config
@@ -89,10 +89,16 @@ def edit_translation(root: Path, slug: str = SLUGS[0]) -> None:
 
 
 def clean_build(root: Path, tmp_path: Path) -> dict[str, bytes]:
-    """What a build from nothing makes of the same inputs (in a copy without output/)."""
+    """What a build from nothing makes of the same inputs (in a copy without output/), but for the
+    wire's outbox: it keeps every version ever sent, which no build makes again, so it is copied."""
     fresh = tmp_path / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(root, fresh, symlinks=True, ignore=shutil.ignore_patterns("output"))
+    for path in sorted((root / "output").rglob("*")):
+        relative = path.relative_to(root / "output").as_posix()
+        if wire.write_once(relative) and path.is_file() and not path.is_symlink():
+            (fresh / "output" / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, fresh / "output" / relative)
     build(load_config(fresh), jobs=1)
     return project_state(fresh)
 
