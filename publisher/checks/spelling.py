@@ -100,7 +100,7 @@ def prepare(lang: str, babel_locale: str, targets: Iterable[str], accepted: froz
     for word in dict.fromkeys(w for text in targets for w in words_to_check(text, lang)):
         if not _accepted(word, accepted) and not _known(speller, word):
             suggest = len(unknown) < SUGGESTED and len(word) <= LONGEST_WORD
-            unknown[word] = _suggestions(speller, word) if suggest else ()
+            unknown[word] = _suggestions(name, word) if suggest else ()
     return Spelling(name, unknown)
 
 
@@ -118,9 +118,10 @@ def _known(speller, word: str) -> bool:
         return False
 
 
-def _suggestions(speller, word: str) -> tuple[str, ...]:
+@lru_cache(maxsize=4096)  # a name unknown to the dictionary recurs in catalogue after catalogue
+def _suggestions(name: str, word: str) -> tuple[str, ...]:
     try:
-        return tuple(speller.suggest(word.translate(_APOSTROPHES)))
+        return tuple(load_speller(name).suggest(word.translate(_APOSTROPHES)))
     except UnicodeError:
         return ()
 
