@@ -107,7 +107,7 @@ def check_articles(config: Config, articles: Iterable[Article], languages: tuple
     same, in the same order, whatever their number."""
     glossary = load_glossary(config.glossary_path)
     chosen = tuple(lang for lang in config.languages if not languages or lang in languages)
-    shared = _Project(glossary, _word_lists(config, chosen), errors_only)
+    shared = _Project(glossary, {} if errors_only else _word_lists(config, chosen), errors_only)  # spelling only warns
     report = Report()
     check = partial(_check_article, config, shared, chosen)
     for article_report in map_in_processes(check, list(articles), job_count(jobs)):
@@ -148,7 +148,7 @@ class _Shared:
 def _check_article(config: Config, project: _Project, languages: tuple[str, ...], article: Article) -> Report:
     """An article's catalogues one after another; the checks' caches read each source text once."""
     wanted = tuple(unit.key for unit in units(article, config.segmentation))
-    shared = _Shared(article, wanted, _RememberingGlossary(project.glossary.terms), project)
+    shared = _Shared(article, wanted, _RememberingGlossary(project.glossary.terms, project.glossary.matchers), project)
     report = Report()
     for lang in languages:
         report.extend(check_catalogue(config, shared, lang))
