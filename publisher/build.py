@@ -28,7 +28,7 @@ from pathlib import Path
 from msgspec.structs import replace as struct_replace
 
 from publisher import buildcache, journal, links, manifest as manifests, po, wire
-from publisher.checks import errors_by_language
+from publisher.checks import GateChecks
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
@@ -89,6 +89,7 @@ class ArticleResult:
     files: dict[str, bytes]  # output-relative path → bytes
     state: dict[str, bytes]  # project-relative path → bytes (the version ledger)
     retracted: bool = False  # canceled or withheld: its earlier files come down
+    checked: buildcache.Checked = field(default_factory=dict)  # the check errors the gates asked for
 
 
 def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[str, ...] = (),
@@ -140,12 +141,14 @@ class _Build:
         self.manifest = Manifest() if self.partial else self._load_manifest()
         self.build_hash = manifests.build_hash(config, repr(options))
         self.force = force or self.manifest.build_hash != self.build_hash
+        self.asked_to_force = force  # the check errors' cache is keyed by all they depend on: only --force drops it
         self.staging = Staging(self.out, config.root)
         self.records: dict[str, dict[str, FileRecord]] = {}  # slug (or COLLECTIONS) → the files rendered
         self.pending_state: dict[str, bytes] = {}  # project-relative path → bytes this build writes (ledgers)
         self.inputs: dict[str, str] = {}  # slug → its input hash after this build
         self.cache_records: dict[str, FileRecord] = {}
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
+        self.checks_hash = manifests.checks_hash(config)
 
     def _load_manifest(self) -> Manifest:
         loaded, problem = manifests.load(self.cache_dir, self.out, self.config.root)
@@ -168,6 +171,7 @@ class _Build:
         self.window = {a.slug for a in self.newest[: self.config.collection_size]}
         self.cached: dict[str, ArticleResult] = {}
         self.dirty = [a for a in self.articles if not self._up_to_date(a, hashes[a.slug], damaged)]
+        self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         mark = self.cache_dir / STAGING_MARK
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -244,10 +248,12 @@ class _Build:
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         """Each article's files are staged as they come; only a lean summary stays in memory."""
         results: dict[str, ArticleResult] = {}
-        work = [(self.config, self.options, a, self.build_time) for a in self.dirty]
+        work = [(self.config, self.options, a, self.build_time, self.checks_hash, self.checked.get(a.slug, {}))
+                for a in self.dirty]
         ids = {a.slug: a.id for a in self.dirty}
         for done, result in enumerate(map_in_processes(_render_article, work, jobs), start=1):
             self.records[result.slug] = self._stage_files(result.files)
+            self.checked[result.slug] = {**self.checked.get(result.slug, {}), **result.checked}
             self.pending_state.update(result.state)
             for relative, data in sorted(result.state.items()):
                 if self.staging.stage(PROJECT, relative, data):
@@ -298,6 +304,9 @@ class _Build:
     def _commit(self, results: dict[str, ArticleResult]) -> None:
         """Outputs first (the feed last of them), then project state, then the cache; then the
         manifest vouching for all of it. Under a journal: see publisher.journal."""
+        if any(r.checked for r in results.values()):
+            kept = self.checked if self.partial else {a.slug: self.checked.get(a.slug, {}) for a in self.articles}
+            self.staging.stage(CACHE, buildcache.CHECKS_NAME, buildcache.dumps_checks(kept))
         if self.partial:
             journal.commit(self.cache_dir, self.staging, _commit_order, [], None)
             return
@@ -382,36 +391,79 @@ def _commit_order(move: Move) -> int:
     return 1 if move.path == FEED else 0
 
 
-def _render_article(job: tuple[Config, Options, Article, datetime | None]) -> ArticleResult:
-    config, options, article, build_time = job
-    versions, holds = _localize_all(config, article, options.languages)
+def _render_article(job: tuple[Config, Options, Article, datetime | None, str, buildcache.Checked]) -> ArticleResult:
+    config, options, article, build_time, checks_hash, checked = job
+    catalogues = _read_catalogues(config, article, options.languages)
+    versions, holds = _localize_all(config, article, options.languages, catalogues)
     ctx = Context(config, build_time)
     published, held_back, files, state = {}, [], {}, {}
-    errors = None
+    errors = _GateErrors(config, article, catalogues, checks_hash, checked)
     for fmt in options.formats:
-        if not config.gates[fmt].allow_check_errors and errors is None:
-            errors = errors_by_language(config, article)
-        chosen = _gate(config, fmt, versions, holds, options.fallback, errors or {}, held_back)
+        chosen = _gate(config, fmt, versions, holds, options.fallback, errors.count, held_back)
         published[fmt] = chosen
         if chosen:
             rendered, kept = _render_with_state(exporter(fmt), chosen, ctx)
             files.update(rendered)
             state.update(kept)
     retracted = article.status in ("canceled", "withheld")
-    return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted)
+    return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted, errors.checked)
 
 
-def _localize_all(config: Config, article: Article,
-                  languages: tuple[str, ...]) -> tuple[tuple[LocalizedArticle, ...], dict[str, str]]:
+Read = tuple[bytes, po.Catalog]  # a catalogue file's bytes, and the catalogue in them
+
+
+def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...]) -> dict[str, Read]:
+    """Each language's catalogue that exists, read once for everything the build does with it."""
+    found = {}
+    for lang in languages:
+        path = po.catalog_path(config.locales_path, lang, article.slug)
+        name = display_path(config, path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise PublisherError(f"cannot read: {exc.strerror}", name) from None
+        found[lang] = (raw, po.parse(raw, name, po.folder_language(path)))
+    return found
+
+
+class _GateErrors:
+    """Check errors per language, found only when a gate asks (the wire's, once the other holds
+    pass), and only for a catalogue not already checked with the same inputs (buildcache)."""
+
+    def __init__(self, config: Config, article: Article, catalogues: dict[str, Read], checks_hash: str,
+                 known: buildcache.Checked):
+        self.config, self.article, self.catalogues = config, article, catalogues
+        self.checks_hash, self.known = checks_hash, known
+        self.checked: buildcache.Checked = {}
+        self.gate: GateChecks | None = None
+
+    def count(self, lang: str) -> int:
+        if lang not in self.checked:
+            if self.gate is None:
+                self.gate = GateChecks(self.config, self.article)
+            raw, catalog = self.catalogues.get(lang, (b"", None))
+            key = buildcache.check_key(self.checks_hash, lang, self.article.language, self.gate.shared.wanted, raw)
+            known = self.known.get(lang)
+            errors = known[1] if known and known[0] == key else self.gate.errors(lang, catalog)
+            self.checked[lang] = (key, errors)
+        return self.checked[lang][1]
+
+
+def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
+                  catalogues: dict[str, Read]) -> tuple[tuple[LocalizedArticle, ...], dict[str, str]]:
     """Every language's version; and, per language, why no format may publish it (no catalogue,
     links that are not the source's)."""
     versions, holds = [], {}
     for lang in languages:
         path = po.catalog_path(config.locales_path, lang, article.slug)
         name = display_path(config, path)
-        if path.exists():
-            translations = po.read_translations(path, name)
-            holds.update({lang: reason for reason in [_link_hold(config, article, path, translations)] if reason})
+        if lang in catalogues:
+            catalog = catalogues[lang][1]
+            translations = po.translations(catalog)
+            holds.update({lang: reason for reason in [_link_hold(config, article, path, catalog, translations)]
+                          if reason})
         elif lang == article.language:
             translations = {}
         else:
@@ -423,14 +475,14 @@ def _localize_all(config: Config, article: Article,
     return tuple(versions), holds
 
 
-def _link_hold(config: Config, article: Article, path: Path, translations: dict) -> str | None:
+def _link_hold(config: Config, article: Article, path: Path, catalog: po.Catalog, translations: dict) -> str | None:
     """A translation may not add, drop or retarget a link (a translator's link goes to every reader
     and partner), unless the translator silenced the markup check on that unit, with a reason."""
     wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
     differing = {key for key, text in translations.items() if key in wanted and links.differ(key[1], text)}
     if not differing:
         return None
-    entries = [e for e in po.read(path, display_path(config, path)) if po.unit_key(*e.key) in differing]
+    entries = [e for e in catalog if po.unit_key(*e.key) in differing]
     unsilenced = [e for e in entries if not _silenced_with_reason("\n".join(e.tcomments), "markup")]
     if not unsilenced:
         return None
@@ -445,7 +497,7 @@ def _silenced_with_reason(comment: str | None, check: str) -> bool:
 
 
 def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], holds: dict[str, str], fallback: bool,
-          errors: dict[str, int], held_back: list[HeldBack]) -> tuple[LocalizedArticle, ...]:
+          errors: Callable[[str], int], held_back: list[HeldBack]) -> tuple[LocalizedArticle, ...]:
     gate = config.gates[fmt]
     passed = []
     for version in versions:
@@ -461,14 +513,14 @@ def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], hold
 
 
 def _translation_hold(version: LocalizedArticle, fmt: str, gate: Gate, fallback: bool,
-                      errors: dict[str, int]) -> str | None:
+                      errors: Callable[[str], int]) -> str | None:
     percent = version.completeness.percent
     if percent < gate.min_translated:
         return f"{percent:.0f}% translated, {fmt} needs {gate.min_translated:.0f}%"
     if percent < 100 and not (fallback and gate.allow_fallback):
         return f"{percent:.0f}% translated and {fmt} publishes no source-language fallback"
-    if not gate.allow_check_errors and errors.get(version.lang):
-        return f"{errors[version.lang]} check error(s); see publish check --lang {version.lang}"
+    if not gate.allow_check_errors and errors(version.lang):
+        return f"{errors(version.lang)} check error(s); see publish check --lang {version.lang}"
     return None
 
 

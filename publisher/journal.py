@@ -26,6 +26,7 @@ from pathlib import Path
 
 import msgspec
 
+from publisher.buildcache import CHECKS_NAME
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic, write_temporary
 from publisher.manifest import MANIFEST_NAME, output_path, project_key
@@ -148,9 +149,11 @@ def _problem(journal: Journal, staging: Staging) -> str | None:
 
 
 def _cache_file(relative: str) -> bool:
-    """An article's cache entry (.build/<slug>.json), which a build writes, and removes with the article."""
+    """An article's cache entry (.build/<slug>.json), which a build writes, and removes with the
+    article; and the check errors found (.build/_checks.json)."""
     folder, _, name = relative.partition("/")
-    return folder == ".build" and name.endswith(".json") and bool(SLUG_RE.fullmatch(name.removesuffix(".json")))
+    return folder == ".build" and (name == CHECKS_NAME or name.endswith(".json")
+                                   and bool(SLUG_RE.fullmatch(name.removesuffix(".json"))))
 
 
 def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: Callable[[], bytes] | None) -> int:
