@@ -9,9 +9,11 @@ outputs, then the version ledgers, the cache and the manifest); a failure before
 the staged files and leaves output/ as it was, and a commit cut short is finished by the next
 build before anything else.
 
-A build narrowed with --article, --lang or --format renders what it is asked for, removes
-nothing and leaves the manifest alone; an --article build leaves the collections (indexes,
-editions, feed) alone too. A --lang build sends the wire just those languages; their package still
+A build narrowed with --article, --lang or --format renders what it is asked for and removes
+nothing; it keeps its own manifest and cache entries (.build/narrowed-<hash>/, one folder per
+combination of options), so that it is incremental as a full build is, and leaves the full
+build's manifest alone; an --article build leaves the collections (indexes, editions, feed)
+alone too. A --lang build sends the wire just those languages; their package still
 lists every language partners hold (publisher.wire).
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -137,8 +140,12 @@ class _Build:
         self.out = config.output_path
         self.cache_dir = self.out / CACHE_DIR
         self.partial = bool(only) or options.formats != FORMATS or options.languages != config.languages
+        # A narrowed build keeps its own manifest and cache entries (.build/narrowed-<hash>/), so
+        # that the same narrowed build again is incremental too; the full build's stay as they are.
+        self.state = narrowed_folder(options, only) if self.partial else ""
+        self.state_dir = self.cache_dir / self.state if self.state else self.cache_dir
         self.report = BuildReport()
-        self.manifest = Manifest() if self.partial else self._load_manifest()
+        self.manifest = self._load_manifest()
         self.build_hash = manifests.build_hash(config, repr(options))
         self.force = force or self.manifest.build_hash != self.build_hash
         self.asked_to_force = force  # the check errors' cache is keyed by all they depend on: only --force drops it
@@ -151,9 +158,9 @@ class _Build:
         self.checks_hash = manifests.checks_hash(config)
 
     def _load_manifest(self) -> Manifest:
-        loaded, problem = manifests.load(self.cache_dir, self.out, self.config.root)
+        loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
         if problem:
-            self.report.notes.append(f"{self._name(CACHE_DIR + '/' + manifests.MANIFEST_NAME)}: {problem}; "
+            self.report.notes.append(f"{self._name(self._manifest_name())}: {problem}; "
                                      "everything is built again and nothing is removed")
         return loaded
 
@@ -176,6 +183,8 @@ class _Build:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             mark.touch()
+            if self.state:
+                _make_narrowed_folder(self.state_dir)
             results = self._render_articles(jobs, progress)
             if not self.only:
                 self._render_collections(results)
@@ -224,7 +233,7 @@ class _Build:
         self.report.held_back = [HeldBack(slug, *h) for slug in hashes
                                  for h in self.manifest.articles[slug].held_back]
         if self.stamps_moved:
-            write_atomic(self.cache_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
+            write_atomic(self.state_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
         return self.report
 
     def _up_to_date(self, article: Article, inputs: str, damaged: set[str]) -> bool:
@@ -235,7 +244,7 @@ class _Build:
             return False
         if self.only:
             return True  # no collection needs its versions
-        cached = buildcache.load(self.cache_dir, article.slug, article.id, inputs, record.cache, self.config,
+        cached = buildcache.load(self.state_dir, article.slug, article.id, inputs, record.cache, self.config,
                                  self.options.formats)
         if cached is None:
             return False
@@ -258,14 +267,13 @@ class _Build:
             for relative, data in sorted(result.state.items()):
                 if self.staging.stage(PROJECT, relative, data):
                     self.report.written.append(relative)
-            if not self.partial:
-                inputs = _input_hash(self.config, result.slug, ids[result.slug], self.options.languages,
-                                     {self.config.root / relative: data for relative, data in result.state.items()})
-                self.inputs[result.slug] = inputs
-                rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
-                data = buildcache.dumps(result.slug, inputs, result.published, rows, result.retracted)
-                self.cache_records[result.slug] = manifests.record(data)
-                self.staging.stage(CACHE, f"{result.slug}.json", data)
+            inputs = _input_hash(self.config, result.slug, ids[result.slug], self.options.languages,
+                                 {self.config.root / relative: data for relative, data in result.state.items()})
+            self.inputs[result.slug] = inputs
+            rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
+            data = buildcache.dumps(result.slug, inputs, result.published, rows, result.retracted)
+            self.cache_records[result.slug] = manifests.record(data)
+            self.staging.stage(CACHE, self._state_name(f"{result.slug}.json"), data)
             results[result.slug] = self._lean(result)
             if progress:
                 progress(done, len(work))
@@ -307,13 +315,10 @@ class _Build:
         if any(r.checked for r in results.values()):
             kept = self.checked if self.partial else {a.slug: self.checked.get(a.slug, {}) for a in self.articles}
             self.staging.stage(CACHE, buildcache.CHECKS_NAME, buildcache.dumps_checks(kept))
-        if self.partial:
-            journal.commit(self.cache_dir, self.staging, _commit_order, [], None)
-            return
         planned = self._next_manifest(results)
-        stale = self._stale(planned)
+        stale = [] if self.partial else self._stale(planned)  # a narrowed build removes nothing
         journal.commit(self.cache_dir, self.staging, _commit_order, stale, planned.dumps(),
-                       lambda: self._stamped(planned).dumps())
+                       lambda: self._stamped(planned).dumps(), self._manifest_name())
         self.report.removed += [self._name(relative) for relative in stale if not relative.startswith(CACHE_DIR)]
 
     def _next_manifest(self, results: dict[str, ArticleResult]) -> Manifest:
@@ -372,6 +377,33 @@ class _Build:
 
     def _name(self, relative: str) -> str:
         return display_path(self.config, self.out / relative)
+
+    def _state_name(self, name: str) -> str:
+        """A file of this build's own state, relative to .build/."""
+        return f"{self.state}/{name}" if self.state else name
+
+    def _manifest_name(self) -> str:
+        return self._state_name(manifests.MANIFEST_NAME)
+
+
+NARROWED_KEPT = 8  # narrowed builds whose state is kept (the most recently made)
+
+
+def narrowed_folder(options: Options, only: tuple[str, ...]) -> str:
+    """The folder in .build/ of a build narrowed to these formats, languages and articles."""
+    what = repr((options.formats, options.languages, options.fallback, tuple(sorted(set(only)))))
+    return f"{journal.NARROWED_PREFIX}{manifests.digest(what.encode())[:16]}"
+
+
+def _make_narrowed_folder(folder: Path) -> None:
+    """A new narrowed build's folder; the state of the least recently made beyond NARROWED_KEPT goes."""
+    if folder.is_dir():
+        return
+    others = sorted((p for p in folder.parent.glob(f"{journal.NARROWED_PREFIX}*") if p.is_dir() and not p.is_symlink()),
+                    key=lambda p: p.stat().st_mtime_ns)
+    for old in others[: max(0, len(others) - NARROWED_KEPT + 1)]:
+        shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir()
 
 
 _EMPTY = ArticleRecord("", "", {})
