@@ -148,7 +148,8 @@ def memory_step(corpus: Path, base: Path, n: int, ours, results: dict) -> dict:
 
 
 def edit_one_article(corpus: Path) -> None:
-    """An editor's change that no translator needs to see: one more keyword in one article."""
+    """An editor's change to one article: one more keyword (a new unit, untranslated until the
+    next publish update: the wire holds that article back meanwhile)."""
     path = sorted((corpus / "source").glob("*.md"))[1]
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('keywords: ["', 'keywords: ["Eurasian Economic Union", "', 1), encoding="utf-8")

@@ -174,7 +174,8 @@ def test_embargoed_canceled_and_withheld_stories(tmp_path):
     assert b'qcode="stat:canceled"' in (tmp_path / "output" / "newsml" / "ru" / "test-story.xml").read_bytes()
 
 
-@pytest.mark.parametrize("narrowed", [{"formats": ("html",)}, {"formats": ("epub", "newsml"), "languages": ("ru", "kk")},
+@pytest.mark.parametrize("narrowed", [{"formats": ("html",)},
+                                      {"formats": ("epub", "newsml"), "languages": ("ru", "kk")},
                                       {"only": ("story-one", "story-three")}])
 def test_a_narrowed_build_again_renders_only_what_changed(project, narrowed):
     config = load_config(project)

@@ -194,7 +194,8 @@ def _found_form_by_form(glossary: Glossary, text: str, lang: str) -> list[str]:
     import unicodedata
     from publisher.glossary import _pattern
     text = unicodedata.normalize("NFC", text)
-    spans = [(m.span(), t.id) for t in glossary.terms for f in t.forms.get(lang, ()) for m in _pattern(f).finditer(text)]
+    spans = [(m.span(), t.id) for t in glossary.terms for f in t.forms.get(lang, ())
+             for m in _pattern(f).finditer(text)]
     inside = {s for s, _ in spans for o, _ in spans if o != s and o[0] <= s[0] and s[1] <= o[1]}
     found = {ident for s, ident in spans if s not in inside}
     return [t.id for t in glossary.terms if t.id in found]

@@ -191,7 +191,7 @@ def check_catalogue(config: Config, shared: _Shared, lang: str, catalog: po.Cata
     if catalog is None and not path.exists():
         missing = place.problem("untranslated", "error", f"no catalogue: run publish update --lang {lang}")
         return Report() if is_source else Report([missing])
-    catalog = catalog or po.read(path, place.path)
+    catalog = catalog if catalog is not None else po.read(path, place.path)
     # The units the article publishes, in the file's order; obsolete and stale entries are not read.
     published = {po.unit_key(*key) for key in shared.wanted}
     found = [e for e in catalog.live if po.unit_key(*e.key) in published]
