@@ -108,7 +108,8 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
         real_path.cache_clear()  # folders may have been moved or linked since the last command
         notes = journal.recover(cache_dir, out, config.root)
         if (cache_dir / STAGING_MARK).exists():  # the last build was killed while staging: sweep what it left
-            sweep_temporary(*(out / fmt for fmt in FORMATS), cache_dir, config.root / wire.LEDGER_DIR)
+            sweep_temporary(*(out / fmt for fmt in FORMATS), out / wire.OUTBOX, cache_dir,
+                            config.root / wire.LEDGER_DIR)
             (cache_dir / STAGING_MARK).unlink()
         for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
             old_cache.unlink()
@@ -366,7 +367,8 @@ class _Build:
         produced, and the cache entries of articles that are gone."""
         before = {rel for record in self.manifest.articles.values() for rel in record.files}
         after = {rel for record in planned.articles.values() for rel in record.files}
-        return sorted(before - after) + [f"{CACHE_DIR}/{slug}.json" for slug in self.gone]
+        stale = [rel for rel in sorted(before - after) if not wire.write_once(rel)]  # the outbox keeps every version
+        return stale + [f"{CACHE_DIR}/{slug}.json" for slug in self.gone]
 
     def _stamped(self, planned: Manifest) -> Manifest:
         """The manifest once the files are in place: each record with its file's stamp."""

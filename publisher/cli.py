@@ -303,6 +303,37 @@ def validate(
         raise typer.Exit(2)
 
 
+@app.command()
+def deliver(
+    root: ProjectOption = Path("."),
+    partner: Annotated[list[str] | None,
+                       typer.Option("--partner", "-p", help="Only this partner (repeatable).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would go where; send nothing.")] = False,
+) -> None:
+    """Send each partner the outbox files it has not received (publish build makes them). Exit 1 if
+    any partner failed; the others are still served."""
+    from publisher.wire.delivery import deliver as deliver_outbox
+
+    config = _config(root)
+    outcomes = run(lambda: deliver_outbox(config, tuple(partner or ()), dry_run,
+                                          lambda line: out.print(f"sent {line}", markup=False)))
+    if not outcomes:
+        out.print("no partner has a protocol in [tool.publisher.partners]: nothing to deliver", markup=False)
+    for outcome in outcomes:
+        if dry_run:
+            for name in outcome.pending:
+                out.print(f"{outcome.partner}: {name} -> {outcome.where}", markup=False)
+            out.print(f"{outcome.partner}: {len(outcome.pending)} to send to {outcome.where}", markup=False)
+        elif outcome.error:
+            err.print(f"{outcome.partner}: delivery to {outcome.where} failed after {len(outcome.sent)} sent: "
+                      f"{outcome.error}", markup=False)
+        else:
+            out.print(f"{outcome.partner}: {len(outcome.sent)} sent, {len(outcome.already)} already there",
+                      markup=False)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:

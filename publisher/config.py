@@ -26,6 +26,9 @@ from publisher.errors import Problems, PublisherError
 from publisher.textchars import describe, forbidden, printable
 
 SEGMENTATION_MODES = ("sentence", "paragraph")
+PARTNER_PROFILES = ("newsml", "ninjs")
+PARTNER_MESSAGES = ("all-stories", "one-story")
+PARTNER_PROTOCOLS = ("", "folder", "ftp", "ftps", "sftp", "https", "http")  # "": the partner pulls
 FORMAT_NAMES = ("html", "xhtml", "epub", "newsml")  # publisher.exporters.FORMATS (not imported: it imports us)
 # A problem with a value, given the other settings: a message, or (the key inside the value, a message).
 Check = Callable[[Any, "Config"], "str | tuple[str, str] | None"]
@@ -131,9 +134,71 @@ def _domain(value: str, config: Config) -> str | None:
     return f"'{printable(value)}' is not an Internet domain name; write the domain the provider owns, e.g. belta.by"
 
 
+def _partner_languages(value: tuple[str, ...], config: Config) -> str | None:
+    unknown = [lang for lang in value if lang not in config.languages]
+    return f"'{printable(unknown[0])}' is not one of languages ({', '.join(config.languages)})" if unknown else None
+
+
+def _priority(value: int | None, config: Config) -> str | None:
+    return None if value is None or 1 <= value <= 9 else f"must be from 1 (highest) to 9, not {value}"
+
+
+def _port(value: int, config: Config) -> str | None:
+    return None if 0 <= value <= 65535 else f"must be a port from 1 to 65535 (0: the protocol's own), not {value}"
+
+
+def _protocol(value: str, config: Config) -> str | None:
+    if value in PARTNER_PROTOCOLS:
+        return None
+    return f"'{printable(value)}' is not one of {', '.join(PARTNER_PROTOCOLS[1:])} (leave it out for a partner that pulls)"
+
+
+def _outside_project(value: str, config: Config) -> str | None:
+    """Keys and credentials stay out of the repository, where a commit would publish them."""
+    if value and (config.root / Path(value).expanduser()).resolve().is_relative_to(config.root.resolve()):
+        return f"'{printable(value)}' is inside the project; keep keys and credentials outside the repository"
+    return None
+
+
+PARTNER_NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def _partners(value: dict[str, Partner], config: Config) -> tuple[str, str] | None:
+    """A partner's name names its folder of messages: plain lower-case letters, digits and hyphens."""
+    wrong = next((name for name in value if not PARTNER_NAME_RE.fullmatch(name)), None)
+    if wrong is not None:
+        return wrong, "a partner's name may have only lower-case letters, digits and hyphens, e.g. dpa or ntb-oslo"
+    return None
+
+
 def _gates(value: dict[str, Gate], config: Config) -> tuple[str, str] | None:
     unknown = sorted(set(value) - set(FORMAT_NAMES))
     return (unknown[0], f"unknown format; the formats are {', '.join(FORMAT_NAMES)}") if unknown else None
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A wire partner, `[tool.publisher.partners.<name>]`: what it takes and how its newsMessages
+    are addressed (publisher.wire.messages)."""
+
+    profile: str = setting("newsml", check=_one_of(*PARTNER_PROFILES))  # or its ninjs twins
+    languages: tuple[str, ...] = setting((), check=_partner_languages)  # empty: every language
+    # every story in one newsMessage, or one story (its items and package) per message, as dpa, ANSA and APA send
+    message: str = setting("all-stories", check=_one_of(*PARTNER_MESSAGES))
+    sender: str = ""  # header/sender; empty: provider_domain, else provider
+    priority: int | None = setting(None, check=_priority)  # header/priority; none: the urgency
+    destination: str = ""  # header/destination, e.g. the partner's desk
+    channels: tuple[str, ...] = ()  # header/channel, one each
+    # What `publish deliver` pushes there (publisher.wire.delivery): the outbox's files of its profile.
+    protocol: str = setting("", check=_protocol)
+    host: str = ""
+    port: int = setting(0, check=_port)  # 0: the protocol's own
+    path: str = ""  # the remote folder (ftp, sftp), the address's path (https), the folder (folder)
+    user: str = ""
+    password_env: str = ""  # the environment variable that holds the password, never the password
+    key_file: str = setting("", check=_outside_project)  # sftp: a private key outside the project
+    known_hosts: str = setting("", check=_outside_project)  # sftp: the server's host key; empty: ~/.ssh/known_hosts
+    retries: int = setting(3, check=_at_least_one)  # attempts per file, waiting 1 s, 2 s, 4 s… between them
 
 
 @dataclass(frozen=True)
@@ -159,6 +224,7 @@ class Config:
     usage_terms: str = ""  # what partners may do with the wire copy (NewsML-G2 rightsInfo/usageTerms)
     gates: dict[str, Gate] = setting(factory=lambda: dict(DEFAULT_GATES), check=_gates)
     prune_obsolete: bool = False  # `publish update` drops obsolete (#~) entries, as --prune-obsolete does
+    partners: dict[str, Partner] = setting(factory=dict, check=_partners)  # wire partners, by name
 
     @property
     def source_path(self) -> Path:
@@ -235,6 +301,8 @@ def _from_table(root: Path, table: dict[str, Any], path: Path, where: str) -> Co
             problems += _checked(f, getattr(config, f.name), config, f.name)
         problems += [p for fmt, gate in config.gates.items() for g in fields(Gate)
                      for p in _checked(g, getattr(gate, g.name), config, f"gates.{fmt}.{g.name}")]
+        problems += [p for name, partner in config.partners.items() for g in fields(Partner)
+                     for p in _checked(g, getattr(partner, g.name), config, f"partners.{name}.{g.name}")]
     if problems:
         errors = [PublisherError(f"{where}{printable(p.key)}: {p.problem}", path) for p in problems]
         raise errors[0] if len(errors) == 1 else Problems(errors)
@@ -299,10 +367,10 @@ def _conform(value: Any, hint: Any, key: str, problems: list[_Wrong]) -> Any:
         if not isinstance(value, dict):
             raise _Wrong(key, f"expected a table, got {_kind(value)}")
         return {name: _conform(item, args[1], f"{key}.{name}", problems) for name, item in value.items()}
-    if is_dataclass(hint):  # a nested table (a format's gate): its fields over the defaults
+    if is_dataclass(hint):  # a nested table (a format's gate, a partner): its fields over the defaults
         if not isinstance(value, dict):
             raise _Wrong(key, f"expected a table of {', '.join(f.name for f in fields(hint))}, got {_kind(value)}")
-        base = DEFAULT_GATES.get(key.rsplit(".", 1)[-1], hint())
+        base = DEFAULT_GATES.get(key.rsplit(".", 1)[-1], hint()) if hint is Gate else hint()
         return hint(**{**base.__dict__, **_conform_fields(hint, value, key + ".", problems)})
     raise TypeError(f"no reader for settings of type {hint}")  # a declaration this module cannot read: a bug
 

@@ -11,7 +11,8 @@ forward") before anything else, so output/ is never left half old, half new.
 The journal sits in a folder others may write into: it is decoded against declared types and
 each path is checked (a temporary file of ours beside its target, inside the output folder or
 the project's ledger folder) before anything is moved; a journal that fails the checks is set
-aside and the build starts again from nothing.
+aside and the build starts again from nothing. Files of the wire's outbox are written once: a
+move never replaces one that is there, and a journal that would remove one is not followed.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic
 from publisher.manifest import MANIFEST_NAME, output_path, project_key
 from publisher.source import SLUG_RE
 from publisher.textchars import printable
+from publisher.wire.outbox import write_once as wire_write_once
 
 JOURNAL_NAME = "journal.json"
 # What a path is relative to: the output folder, the build's own folder in it, the project.
@@ -71,6 +73,8 @@ class Staging:
             where = "the project's ledger folder" if base == PROJECT else "the output folder"
             raise PublisherError(f"refusing to write outside {where}: {relative}")
         try:
+            if write_once(base, relative) and os.path.lexists(target):
+                return False  # an outbox file, written once: what is there stays (see publisher.wire.outbox)
             if target.lstat().st_size == len(data) and not target.is_symlink() and target.read_bytes() == data:
                 return False
         except OSError:
@@ -153,6 +157,8 @@ def _problem(journal: Journal, staging: Staging) -> str | None:
     for relative in journal.remove:
         if output_path(staging.out, relative) is None and not _cache_file(relative):
             return f"a path outside the output folder: {relative[:200]!r}"
+        if write_once(OUTPUT, relative):
+            return f"it would remove a file of the wire's outbox, which no build removes: {relative[:200]!r}"
     return None
 
 
@@ -160,6 +166,19 @@ def _manifest_name(name: str) -> bool:
     """The full build's manifest, or a narrowed build's in its own folder."""
     folder, _, rest = name.rpartition("/")
     return rest == MANIFEST_NAME and (not folder or bool(_NARROWED.fullmatch(folder)))
+
+
+def write_once(base: str, relative: str) -> bool:
+    return base == OUTPUT and wire_write_once(relative)
+
+
+def _create(tmp: Path, target: Path) -> None:
+    """Move a write-once file into place only if nothing is there (a link never replaces a file)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        pass
+    tmp.unlink()
 
 
 def _cache_file(relative: str) -> bool:
@@ -182,9 +201,13 @@ def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: 
             target = staging.path(move.base, move.path)
             assert target is not None  # checked when staged or read
             tmp = target.with_name(move.temporary)
-            if tmp.is_file() and not tmp.is_symlink():  # a link planted under our name is not moved
+            if not tmp.is_file() or tmp.is_symlink():  # a link planted under our name is not moved
+                continue
+            if write_once(move.base, move.path):
+                _create(tmp, target)
+            else:
                 os.replace(tmp, target)
-                moved += 1
+            moved += 1
         for relative in journal.remove:
             target = output_path(staging.out, relative) or (staging.out / relative)
             target.unlink(missing_ok=True)

@@ -111,7 +111,16 @@ def _update_language(config: Config, articles: list[Article], templates: dict, r
         catalog = po.merge(templates[po.template_path(config.locales_path, article.slug)], old, lang, article,
                            config.source_language, lambda entry: memory.fill(entry, where), prune)
         planned.append((path, po.render(catalog), moved_from))
-    return planned
+    return planned + _kept_orphans(config, existing, {p for path, _, moved in planned for p in (path, moved) if p})
+
+
+def _kept_orphans(config: Config, existing: dict[Path, po.Catalog], planned: set[Path]):
+    """Catalogues whose article is gone from source/: kept whole for the translation memory, but,
+    like every catalogue update leaves behind, in gettext's form (a translator's tool may have saved
+    one with CRLF or a BOM, which msgfmt refuses)."""
+    slugs = {path.stem for path in find_articles(config.source_path)}
+    return [(path, po.render(catalog), None) for path, catalog in existing.items()
+            if path not in planned and path.stem not in slugs]
 
 
 def _read_language(config: Config, lang: str) -> dict[Path, po.Catalog]:

@@ -45,8 +45,10 @@ def test_same_input_gives_the_same_bytes_whatever_the_number_of_jobs(project):
     report = build(config, jobs=2)
     assert len(report.rebuilt) == 3
     assert _outputs(project / "output") == serial
-    # + the packages, editions, indexes, Atom feeds, the chooser, robots.txt, the theme's 5 files, the wire feed
-    assert len(serial) == 3 * 4 * 4 + 3 + 4 + 4 + 4 + 1 + 1 + 5 + 1
+    # + the packages, editions, indexes, Atom feeds, the chooser, robots.txt, the theme's 5 files, the wire feed,
+    # the outbox (each item and package as NewsML-G2 and ninjs) with its day index, the wire's Atom feeds,
+    # its changes page and its index
+    assert len(serial) == 3 * 4 * 4 + 3 + 4 + 4 + 4 + 1 + 1 + 5 + 1 + 3 * 5 * 2 + 1 + 4 + 1 + 1
 
 
 def test_a_no_op_build_rewrites_nothing(project):
@@ -68,10 +70,15 @@ def test_one_changed_catalogue_rebuilds_only_that_article_language(project):
     changed = {name for name in report.written if "story-two" in name and name.startswith("output/")}
     assert changed == {f"output/{fmt}/kk/story-two.{ext}" for fmt, ext in
                        (("html", "html"), ("xhtml", "xhtml"), ("epub", "epub"), ("newsml", "xml"))} | {
-        "output/newsml/story-two.xml"}  # the package lists the new kk version
+        "output/newsml/story-two.xml"} | {  # the package lists the new kk version; both go into the outbox
+        f"output/wire/{day}/test-story-two{item}-v2.{ext}" for item in ("@kk", "") for ext in ("xml", "json")
+        for day in {name.split("/")[2] for name in changed if name.startswith("output/wire/")}}
+    assert len([name for name in changed if name.startswith("output/wire/")]) == 4
     others = {name for name in report.written if "story-two" not in name}
     assert others <= {"output/epub/kk/edition.epub", "output/html/kk/index.html", "output/html/kk/atom.xml",
-                      "output/newsml/feed.xml", "ledger/test-story-two.json"}
+                      "output/newsml/feed.xml", "ledger/test-story-two.json", "output/wire/kk/atom.xml",
+                      "output/wire/changes/1.json", "output/wire/index.json"} | {
+        name for name in report.written if name.startswith("output/wire/") and name.endswith("/index.json")}
 
 
 def test_outputs_of_a_removed_article_are_removed(project):

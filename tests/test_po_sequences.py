@@ -225,3 +225,24 @@ def test_a_rename_updated_one_language_at_a_time_loses_no_catalogue(tmp_path):
     update(config, load_articles(config))
     assert po.translations(po.read(po_path(tmp_path, "kk", "renamed-story"))) == kk_before
     assert not list((tmp_path / "locales").rglob("test-story.po*"))
+
+
+def test_catalogues_of_a_removed_article_are_kept_whole_in_gettexts_form(tmp_path):
+    """Two articles; one leaves source/ while translators' tools save both languages' catalogues
+    their own way (CRLF, a BOM msgfmt refuses): update keeps every translation of the orphan, for
+    the memory, and leaves it in the form gettext reads."""
+    _translated(tmp_path)
+    write_article(tmp_path, "second-story", BODY)
+    run_update(tmp_path)
+    orphans = [po_path(tmp_path, lang) for lang in ("ru", "kk")]
+    before = [{(e.msgid, e.msgstr) for e in po.read(path).entries} for path in orphans]
+    (tmp_path / "source" / "test-story.md").unlink()
+    orphans[0].write_bytes(orphans[0].read_bytes().replace(b"\n", b"\r\n"))
+    orphans[1].write_bytes(b"\xef\xbb\xbf" + orphans[1].read_bytes())
+    run_update(tmp_path)
+    msgcat = gettext_tool("msgcat")
+    for path, entries in zip(orphans, before):
+        _msgfmt_accepts(path)
+        assert subprocess.run([msgcat, str(path)], capture_output=True).stdout == path.read_bytes()
+        assert {(e.msgid, e.msgstr) for e in po.read(path).entries} == entries
+    assert all(e.msgstr and not e.fuzzy for e in _live(tmp_path, "ru", "second-story").values())

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher.config import Config, load_config
+from publisher.config import Config, Partner, load_config
 from publisher.errors import PublisherError
 
 WHERE = "pyproject.toml: [tool.publisher] "
@@ -52,19 +52,44 @@ def settings_file(root: Path, body: str) -> Path:
     ('colection_size = 3', "colection_size: unknown setting; did you mean collection_size? the settings are "
                            "source_language, languages, source_dir, locales_dir, output_dir, glossary, segmentation, "
                            "babel_locales, templates_dir, base_url, collection_size, provider, provider_domain, "
-                           "copyright_holder, copyright_notice, usage_terms, gates, prune_obsolete"),
+                           "copyright_holder, copyright_notice, usage_terms, gates, prune_obsolete, partners"),
     ('copyright_notice = "\\u0000"', "copyright_notice: contains U+0000 (a control character), which no output can "
                                      "carry; remove it"),
     ("published = 2024-09-05", "published: unknown setting; the settings are source_language, languages, source_dir, "
                                "locales_dir, output_dir, glossary, segmentation, babel_locales, templates_dir, "
                                "base_url, collection_size, provider, provider_domain, copyright_holder, copyright_notice, "
-                               "usage_terms, gates, prune_obsolete"),
+                               "usage_terms, gates, prune_obsolete, partners"),
+    ('partners.dpa.profile = "rss"', "partners.dpa.profile: 'rss' is not one of newsml, ninjs"),
+    ('partners.dpa.message = "every-story"',
+     "partners.dpa.message: 'every-story' is not one of all-stories, one-story"),
+    ('partners.dpa.languages = ["de"]', "partners.dpa.languages: 'de' is not one of languages (en, ru, be, kk)"),
+    ("partners.dpa.priority = 0", "partners.dpa.priority: must be from 1 (highest) to 9, not 0"),
+    ('partners.dpa.channels = "wire"', 'partners.dpa.channels: expected a list, e.g. ["en", "ru"], got text ("wire")'),
+    ('partners.dpa.hots = "sftp.dpa.example"', "partners.dpa.hots: unknown setting; did you mean host? the settings "
+                                                "are profile, languages, message, sender, priority, destination, "
+                                                "channels, protocol, host, port, path, user, password_env, key_file, "
+                                                "known_hosts, retries"),
+    ('partners.dpa.protocol = "scp"', "partners.dpa.protocol: 'scp' is not one of folder, ftp, ftps, sftp, https, "
+                                       "http (leave it out for a partner that pulls)"),
+    ("partners.dpa.port = 70000", "partners.dpa.port: must be a port from 1 to 65535 (0: the protocol's own), not "
+                                  "70000"),
+    ('partners.dpa.key_file = "keys/dpa"', "partners.dpa.key_file: 'keys/dpa' is inside the project; keep keys and "
+                                           "credentials outside the repository"),
+    ('partners."../etc".profile = "ninjs"', "partners.../etc: a partner's name may have only lower-case letters, "
+                                             "digits and hyphens, e.g. dpa or ntb-oslo"),
 ])
 def test_a_wrong_setting_is_named_with_what_is_wrong(tmp_path, body, message):
     root = settings_file(tmp_path, body)
     with pytest.raises(PublisherError) as caught:
         load_config(root)
     assert str(caught.value) == f"{root / 'pyproject.toml'}: [tool.publisher] {message}"
+
+
+def test_a_partner_takes_its_defaults_even_when_named_like_a_format(tmp_path):
+    partners = load_config(settings_file(tmp_path, 'partners.newsml.message = "one-story"')).partners
+    assert partners == {"newsml": Partner(message="one-story")}
+    partner = partners["newsml"]
+    assert (partner.profile, partner.languages, partner.priority, partner.channels) == ("newsml", (), None, ())
 
 
 def test_every_problem_is_reported_at_once_through_the_command_line(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from publisher.errors import PublisherError
 from publisher.wire import ledger
-from publisher.wire.ledger import Item, Ledger, Version
+from publisher.wire.ledger import Item, Ledger, Outbox, Version
 
 CREATED = datetime.fromisoformat("2026-12-01T09:47:00+00:00")
 GUID = "urn:newsml:belta.by:20240905:story-1@kk"
@@ -18,7 +18,8 @@ GUID = "urn:newsml:belta.by:20240905:story-1@kk"
 def _book() -> Ledger:
     first = Version(1, CREATED, "sha256:a", "sha256:b", headline="Headline")
     second = Version(2, CREATED.replace(hour=11), "sha256:c", "sha256:d", "usable", "correction", "Corrects it.",
-                     ("Түзетеді.", "kk"), None, "Headline 2")
+                     ("Түзетеді.", "kk"), None, "Headline 2",
+                     Outbox("wire/2026-12-01/story-1@kk-v2", CREATED.replace(hour=12), "sha256:e"))
     return Ledger("story-1", "story", {GUID: Item(GUID, "text", "kk", (first, second))})
 
 
@@ -31,7 +32,9 @@ def test_file_is_stable_sorted_json_that_reads_back(tmp_path):
     assert parsed["items"][GUID]["versions"][1] == {
         "content": "sha256:c", "correction": "Corrects it.", "correctionNote": {"lang": "kk", "text": "Түзетеді."},
         "created": "2026-12-01T11:47:00+00:00", "embargoed": None, "headline": "Headline 2", "sent": "sha256:d",
-        "signal": "correction", "status": "usable", "version": 2}
+        "signal": "correction", "status": "usable", "version": 2,
+        "outbox": {"at": "2026-12-01T12:47:00+00:00", "file": "wire/2026-12-01/story-1@kk-v2", "ninjs": "sha256:e"}}
+    assert parsed["items"][GUID]["versions"][0]["outbox"] is None
     path = tmp_path / ledger.relative_path("story-1")
     path.parent.mkdir()
     path.write_bytes(data)
@@ -58,6 +61,14 @@ def test_a_format_1_ledger_keeps_the_guids_partners_hold(tmp_path):
     assert book.items["urn:newsml:belta:story-1"].kind == "package"
 
 
+def _one_version(extra: dict) -> str:
+    version = {"version": 1, "created": "2026-12-01T09:47:00+00:00", "content": None, "sent": None,
+               "status": "usable", "signal": None, "correction": None, "correctionNote": None, "embargoed": None,
+               "headline": None, **extra}
+    return json.dumps({"format": 2, "article": "s", "items": {"g": {"kind": "text", "language": "en", "retired": False,
+                                                                      "versions": [version]}}})
+
+
 @pytest.mark.parametrize("text, reason", [
     ('{"format": 2, "article": "story-1", "items": {"g": {"kind": "text", "language": "en", "retired": false, '
      '"versions": [{"version": 1}]}}}', "KeyError"),
@@ -70,6 +81,13 @@ def test_a_format_1_ledger_keeps_the_guids_partners_hold(tmp_path):
                                             "sent": None, "status": "usable", "signal": None, "correction": None,
                                             "correctionNote": None, "embargoed": None, "headline": None})
                                 for n in (1, 3)) + "]}}}", "do not count up one by one"),
+    *[(_one_version({"outbox": outbox}), reason) for outbox, reason in [
+        ({"file": "../../etc/passwd", "at": "2026-12-01T09:47:00+00:00", "ninjs": "sha256:a"},
+         "not a path in the outbox"),
+        ({"file": "wire/2026-12-01/s@en-v1/../../x", "at": "2026-12-01T09:47:00+00:00", "ninjs": "sha256:a"},
+         "not a path in the outbox"),
+        ({"file": "wire/2026-12-01/s@en-v1", "at": "2026-12-01T09:47:00+00:00", "ninjs": 5}, "not a sha256 digest"),
+    ]],
 ])
 def test_a_broken_ledger_is_an_error_that_names_it(tmp_path, text, reason):
     assert ledger.load(tmp_path, "story-1") == Ledger("story-1")

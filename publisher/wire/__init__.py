@@ -1,7 +1,9 @@
 """The wire: what syndication partners' systems ingest. NewsML-G2 items, packages and feeds built
 as trees (tree.py) from the stories' editorial content (content.py, body.py, codes.py), versioned
 by the committed ledger (ledger.py) through the rules of a news day (newsday.py), and checked
-against IPTC's schema before anything is written (schema.py). Partner delivery builds on the ledger.
+against IPTC's schema before anything is written (schema.py), each with its ninjs twin (ninjs.py).
+Every version sent goes into the outbox once (outbox.py), with static listings partners pull
+(pull.py); feed.xml and each partner's newsMessages follow its profile (messages.py).
 
 What the rest of the toolkit may use:
 """
@@ -9,7 +11,8 @@ What the rest of the toolkit may use:
 from publisher.wire.exporter import EXPORTER, FEED
 from publisher.wire.ledger import LEDGER_DIR, relative_path as ledger_path
 from publisher.wire.newsday import build_time, check_sent_stories, gated, hold
+from publisher.wire.outbox import FOLDER as OUTBOX, write_once
 from publisher.wire.schema import NAR, problems, root_namespace
 
-__all__ = ["EXPORTER", "FEED", "LEDGER_DIR", "NAR", "build_time", "check_sent_stories", "gated", "hold", "ledger_path", "problems",
-           "root_namespace"]
+__all__ = ["EXPORTER", "FEED", "LEDGER_DIR", "NAR", "OUTBOX", "build_time", "check_sent_stories", "gated", "hold",
+           "ledger_path", "problems", "root_namespace", "write_once"]

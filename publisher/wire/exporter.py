@@ -4,27 +4,25 @@
     newsml/<slug>.xml          the packageItem listing the story's languages (pgrmod:alt)
     newsml/feed.xml            a newsMessage carrying the items and packages the newest stories
                                (Config.collection_size) send in this build
+    newsml/partners/<name>/…   each partner's newsMessages, as its profile says (messages.py)
+    wire/<day>/<item>-v<N>.*   the outbox: each version sent, as NewsML-G2 and ninjs, written once
+    wire/…                     what partners pull: indexes, Atom feeds, the changes listing (pull.py)
 
 Every document is checked against the shipped NewsML-G2 2.35 schema (and what the schema leaves
 out: one XHTML body in inlineXML, qcodes from declared schemes) before the build may write
-anything: a document that fails is a bug in the toolkit, reported as one, and nothing is written.
+anything: a document that fails is a bug in the toolkit, reported as one, and nothing is written;
+every ninjs twin likewise against the shipped ninjs 2.2 schema.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from lxml import etree
-
 from publisher.errors import PublisherError
 from publisher.exporters import Context, Files, Versions
-from publisher.wire import ledger as ledgers
+from publisher.wire import ledger as ledgers, messages, ninjs, outbox, pull
 from publisher.wire.ledger import Ledger
-from publisher.wire.newsday import Document, build_time, load_ledger, plan
-from publisher.wire.schema import parser, problems
-from publisher.wire.tree import news_message, serialize
-
-FEED = "newsml/feed.xml"
+from publisher.wire.messages import FEED, Story
+from publisher.wire.newsday import build_time, load_ledger, plan, project_ledgers
+from publisher.wire.schema import problems
 
 
 class WireExporter:
@@ -37,30 +35,29 @@ class WireExporter:
         """The story's documents, and its ledger keyed by its path in the project."""
         article = versions[0].article
         book = load_ledger(ctx.config, article.id)
-        result = plan(versions, ctx.config, book, ctx.build_time or build_time())
+        result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
         files = {document.path: document.data for document in result.documents}
         check(files)
+        for document in result.documents:
+            ninjs.check(document.path.removesuffix(".xml") + ".json", document.ninjs)
+            files.update(document.outbox)
         if not result.ledger.sent():
             return files, {}
         return files, {ledgers.relative_path(article.id): ledgers.dumps(result.ledger)}
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
-        """The feed: what the newest stories send, items before their package. Nothing when they
-        send nothing (every language held back): the build then keeps the last feed."""
-        documents, created = [], []
+        """The pull listings, and the newsMessages (messages.py) of what the newest stories send.
+        No message when they send nothing (every language held back): the build then keeps the last."""
+        stories = []
         for versions in articles[: ctx.config.collection_size]:
             book = _pending_ledger(versions, ctx)
-            result = plan(versions, ctx.config, book, ctx.build_time or build_time())
-            documents += result.documents
-            created += [result.ledger.items[d.guid].latest.created for d in result.documents]
-        if not documents:
-            return {}
-        sent = max(created)
-        priority = min(versions[0].article.urgency for versions in articles[: ctx.config.collection_size])
-        trees = [etree.fromstring(d.data, parser()) for d in documents]
-        feed = serialize(news_message(trees, sent, ctx.config.provider, _transmit_id(sent, documents), priority))
-        check({FEED: feed})
-        return {FEED: feed}
+            result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
+            if result.documents:
+                created = tuple(result.ledger.items[d.guid].latest.created for d in result.documents)
+                stories.append(Story(versions[0].article.slug, versions[0].article.urgency, result.documents, created))
+        sent = messages.feed(stories, ctx.config)
+        check(sent)
+        return {**pull.files(ctx.config, outbox.entries(project_ledgers(ctx.config, ctx.state))), **sent}
 
 
 EXPORTER = WireExporter()
@@ -76,6 +73,11 @@ def check(files: Files) -> None:
                                  f"nothing was written; please report it with this message: {listed}", path)
 
 
+def _outbox_last(ctx: Context):
+    """When an earlier build last put a version into the outbox (the committed ledgers say)."""
+    return outbox.last(project_ledgers(ctx.config))
+
+
 def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
     """The story's ledger as this build leaves it: from the state it is about to write, else the project."""
     article = versions[0].article
@@ -85,7 +87,3 @@ def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
     return ledgers.loads(pending, article.id)
 
 
-def _transmit_id(sent, documents: list[Document]) -> str:
-    """The same items sent at the same time make the same message; anything else gets another id."""
-    lines = [sent.isoformat()] + [f"{d.guid} {d.version}" for d in documents]
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:20]

@@ -26,7 +26,13 @@ every build. It is plain JSON with sorted keys:
               "correction": null | "…",       the source's correction note when this version was made
               "correctionNote": null | {"text": "…", "lang": "kk"},   as the correcting version showed it
               "embargoed": null | "…",
-              "headline": "…"                 as sent, for the package and for people
+              "headline": "…",                as sent, for the package and for people
+              "outbox": null | {              the version's files in the outbox (written once)
+                "file": "wire/2026-12-01/<id>@kk-v1",   the path under output/, without .xml/.json
+                "at": "2026-12-01T09:47:00+00:00",     when the build put it there: pull listings
+                                                        and deliveries go in this order
+                "ninjs": "sha256:…"             the bytes of its ninjs twin (.json) as written
+              }
             }
           ]
         }
@@ -34,15 +40,18 @@ every build. It is plain JSON with sorted keys:
     }
 
 `created` is the real time of the build that first made that version (SOURCE_DATE_EPOCH when it
-is set), so rebuilds reproduce every item byte for byte; `sent` lets a delivery outbox prove that
-the bytes it holds for guid + version are the ones first made. Ledgers of format 1 (one entry per
-language, hashes of serializer bytes, guids derived from the provider's name) are read and keep the
-guids they were sent with: a partner already holds those items.
+is set), so rebuilds reproduce every item byte for byte; `sent` and `outbox.ninjs` let the outbox
+(outbox.py) and delivery prove that the bytes it holds for guid + version are the ones first made.
+A version made before the outbox existed gets its record from the first build that renders exactly
+the bytes recorded in `sent` (its `at` is then its own time, so that build's ledger is reproducible).
+Ledgers of format 1 (one entry per language, hashes of serializer bytes, guids derived from the
+provider's name) are read and keep the guids they were sent with: a partner already holds those items.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +61,15 @@ from publisher.errors import PublisherError
 LEDGER_DIR = "ledger"
 FORMAT = 2
 STATUSES = ("usable", "canceled", "withheld")
+# wire/<YYYY-MM-DD>/<stem>-v<N>: the outbox's layout (publisher.wire.outbox), checked when read back
+OUTBOX_FILE = re.compile(r"wire/\d{4}-\d{2}-\d{2}/[A-Za-z0-9][A-Za-z0-9._@-]*-v[1-9][0-9]*")
+
+
+@dataclass(frozen=True)
+class Outbox:
+    file: str  # output-relative, without the .xml / .json suffix
+    at: datetime
+    ninjs: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,7 @@ class Version:
     correction_note: tuple[str, str] | None = None  # (text, language) shown by a correcting version
     embargoed: datetime | None = None
     headline: str | None = None
+    outbox: Outbox | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +194,20 @@ def _version(data: dict) -> Version:
     note = data["correctionNote"]
     return Version(data["version"], _time(data["created"]), data["content"], data["sent"], status, data["signal"],
                    data["correction"], (str(note["text"]), str(note["lang"])) if note else None,
-                   _time(data["embargoed"]) if data["embargoed"] else None, data["headline"])
+                   _time(data["embargoed"]) if data["embargoed"] else None, data["headline"],
+                   _outbox(data.get("outbox")))
+
+
+def _outbox(data: dict | None) -> Outbox | None:
+    """A version's outbox record (absent in ledgers written before the outbox existed)."""
+    if data is None:
+        return None
+    file, ninjs = data["file"], data["ninjs"]
+    if not (isinstance(file, str) and OUTBOX_FILE.fullmatch(file)):
+        raise ValueError(f"outbox file {str(file)[:100]!r} is not a path in the outbox")
+    if not (isinstance(ninjs, str) and ninjs.startswith("sha256:")):
+        raise ValueError(f"outbox ninjs {str(ninjs)[:100]!r} is not a sha256 digest")
+    return Outbox(file, _time(data["at"]), ninjs)
 
 
 def _read_format_1(data: dict, legacy) -> Ledger:
@@ -203,7 +235,9 @@ def _version_json(v: Version) -> dict:
     return {"version": v.version, "created": format_time(v.created), "content": v.content, "sent": v.sent,
             "status": v.status, "signal": v.signal, "correction": v.correction,
             "correctionNote": dict(zip(("text", "lang"), v.correction_note)) if v.correction_note else None,
-            "embargoed": format_time(v.embargoed) if v.embargoed else None, "headline": v.headline}
+            "embargoed": format_time(v.embargoed) if v.embargoed else None, "headline": v.headline,
+            "outbox": {"file": v.outbox.file, "at": format_time(v.outbox.at), "ninjs": v.outbox.ninjs}
+            if v.outbox else None}
 
 
 def _time(text: str) -> datetime:

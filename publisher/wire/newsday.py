@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -25,7 +24,7 @@ from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.localize import localize
 from publisher.model import Article, LocalizedArticle
-from publisher.wire import ledger as ledgers
+from publisher.wire import ledger as ledgers, ninjs, outbox
 from publisher.wire.codes import Name
 from publisher.wire.content import Note, Ref, item_content, notes, package_content
 from publisher.wire.ledger import Item, Ledger, Version
@@ -40,6 +39,9 @@ class Document:
     guid: str
     version: int
     data: bytes
+    ninjs: bytes  # its ninjs twin
+    language: str  # a text item's language; empty for a package
+    outbox: dict[str, bytes]  # its files in the outbox (outbox.py), when these are the bytes first sent
 
 
 @dataclass(frozen=True)
@@ -81,19 +83,36 @@ def load_ledger(config: Config, article_id: str) -> Ledger:
     return ledgers.load(config.root, article_id, legacy(config, article_id))
 
 
-def plan(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger, now: datetime) -> Plan:
+def project_ledgers(config: Config, pending: dict[str, bytes] | None = None) -> list[Ledger]:
+    """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed."""
+    pending = pending or {}
+    ids = set(ledgers.ledger_ids(config.root))
+    ids |= {path.removeprefix(f"{ledgers.LEDGER_DIR}/").removesuffix(".json") for path in pending
+            if path.startswith(f"{ledgers.LEDGER_DIR}/")}
+    found = []
+    for article_id in sorted(ids):
+        data = pending.get(ledgers.relative_path(article_id))
+        found.append(ledgers.loads(data, article_id, legacy(config, article_id)) if data is not None
+                     else load_ledger(config, article_id))
+    return found
+
+
+def plan(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger, now: datetime,
+         outbox_last: datetime | None = None) -> Plan:
     """The documents this build sends for one story, and the ledger after sending them.
 
     `versions` are what the build hands the wire: the languages its gate passed for a usable
-    story, every language it could localize for a withdrawn or withheld one."""
+    story, every language it could localize for a withdrawn or withheld one. `outbox_last` is
+    the latest time an earlier build put a version into the outbox (outbox.last): what this
+    build puts there comes after it, so the changes listing only ever grows at its end."""
     article = versions[0].article
     _refuse_revival(article, book)
     book = replace(book, slug=article.slug)
     documents = []
     for target in _targets(article, versions, config, book):
-        document, book = _send_item(target, config, book, now)
+        document, book = _send_item(target, config, book, now, outbox_last)
         documents.append(document)
-    packages, book = _send_packages(article, versions, config, book, now)
+    packages, book = _send_packages(article, versions, config, book, now, outbox_last)
     return Plan(tuple(documents + packages), book)
 
 
@@ -147,13 +166,16 @@ def _targets(article: Article, versions: tuple[LocalizedArticle, ...], config: C
     return targets
 
 
-def _send_item(target: _Target, config: Config, book: Ledger, now: datetime) -> tuple[Document, Ledger]:
+def _send_item(target: _Target, config: Config, book: Ledger, now: datetime,
+               outbox_last: datetime | None) -> tuple[Document, Ledger]:
     content = item_content(target.version, target.item.guid, config)
     correction = (content.correction.text, content.correction.lang) if content.correction else None
     item = _advance(target.item, content.digest(), now, content.status, content.embargoed, content.headline.text,
                     content.correction_source, correction)
     stamp = _stamp(item)
-    return _document(target.path, item, serialize(news_item(content, stamp, config.provider_domain)), book)
+    name = outbox.stem(book.article, "text", item.language, _retired_index(book, item))
+    return _document(target.path, item, serialize(news_item(content, stamp, config.provider_domain)),
+                     ninjs.dumps(ninjs.item(content, stamp)), name, book, (now, outbox_last))
 
 
 def _advance(item: Item, content_digest: str, now: datetime, status: str, embargoed: datetime | None,
@@ -183,12 +205,22 @@ def _stamp(item: Item) -> Stamp:
     return Stamp(latest.version, latest.created, item.first_created, latest.signal, note)
 
 
-def _document(path: str, item: Item, data: bytes, book: Ledger) -> tuple[Document, Ledger]:
-    """A new version records the sha256 of its bytes; a version already sent keeps what it recorded."""
-    if item.latest.sent is None:
-        sent = replace(item.latest, sent="sha256:" + hashlib.sha256(data).hexdigest())
-        item = replace(item, versions=item.versions[:-1] + (sent,))
-    return Document(path, item.guid, item.latest.version, data), book.with_item(item)
+def _document(path: str, item: Item, data: bytes, twin: bytes, name: str, book: Ledger,
+              clock: tuple[datetime, datetime | None]) -> tuple[Document, Ledger]:
+    """A new version records the sha256 of its bytes and goes into the outbox, stamped with this
+    build's time (`clock`: now, and the outbox's last time); a version already sent keeps what it
+    recorded (one made before the outbox existed goes in with its own time, if this toolkit
+    renders exactly the bytes first sent)."""
+    latest = item.latest
+    new = latest.sent is None
+    if new:
+        latest = replace(latest, sent=outbox.digest(data))
+    now, outbox_last = clock
+    latest = outbox.record(latest, name, data, twin, outbox.after(now if new else latest.created, outbox_last))
+    item = replace(item, versions=item.versions[:-1] + (latest,))
+    document = Document(path, item.guid, latest.version, data, twin, item.language if item.kind == "text" else "",
+                        outbox.files(latest, data, twin))
+    return document, book.with_item(item)
 
 
 def _untranslated(article: Article, lang: str, config: Config) -> LocalizedArticle:
@@ -200,7 +232,7 @@ def _untranslated(article: Article, lang: str, config: Config) -> LocalizedArtic
 
 
 def _send_packages(article: Article, versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger,
-                   now: datetime) -> tuple[list[Document], Ledger]:
+                   now: datetime, outbox_last: datetime | None) -> tuple[list[Document], Ledger]:
     """The package lists every language partners hold, each at its latest version. A withdrawal
     reaches a retired package too, listing the retired items."""
     packages = [i for i in _sent(book, "package", config) if not i.retired]
@@ -221,9 +253,11 @@ def _send_packages(article: Article, versions: tuple[LocalizedArticle, ...], con
         content = package_content(article, item.guid, refs, headlines, package_notes, config, retired)
         item = _advance(item, content.digest(), now, content.status, content.embargoed,
                         headlines[0].text if headlines else None)
-        tree = package_item(content, _stamp(item), config.provider_domain)
+        stamp = _stamp(item)
+        tree = package_item(content, stamp, config.provider_domain)
         path = f"newsml/{article.slug}{f'.retired-{retired}' if retired else ''}.xml"
-        document, book = _document(path, item, serialize(tree), book)
+        document, book = _document(path, item, serialize(tree), ninjs.dumps(ninjs.package(content, stamp)),
+                                   outbox.stem(article.id, "package", "", retired), book, (now, outbox_last))
         documents.append(document)
     return documents, book
 

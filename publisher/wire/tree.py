@@ -74,13 +74,17 @@ def package_item(content: PackageContent, stamp: Stamp, domain: str) -> etree._E
 
 
 def news_message(items: list[etree._Element], sent: datetime, sender: str, transmit_id: str,
-                 priority: int) -> etree._Element:
+                 priority: int, destination: str = "", channels: tuple[str, ...] = ()) -> etree._Element:
     message = etree.Element(f"{{{NAR}}}newsMessage", nsmap={None: NAR})
     header = _el(message, "header")
     _el(header, "sent").text = format_time(sent)
     _el(header, "sender").text = sender
     _el(header, "transmitId").text = transmit_id
     _el(header, "priority").text = str(priority)
+    if destination:
+        _el(header, "destination").text = destination
+    for channel in channels:
+        _el(header, "channel").text = channel
     item_set = _el(message, "itemSet")
     for item in items:
         item_set.append(item)
