@@ -167,9 +167,12 @@ class _Build:
 
     def run(self, jobs: int, progress: Progress | None) -> BuildReport:
         hashes = self._input_hashes()
-        self.gone = [] if self.partial else sorted(set(self.manifest.articles) - set(hashes) - {COLLECTIONS})
+        # An article gone from source/ is never a no-op, narrowed or not: the wire refuses a sent story
+        # that vanished, and a full build removes its files (a narrowed one removes nothing).
+        vanished = [] if self.only else sorted(set(self.manifest.articles) - set(hashes) - {COLLECTIONS})
+        self.gone = [] if self.partial else vanished
         damaged = set() if self.force else self._damaged()
-        if not self.force and not self.gone and not damaged and all(
+        if not self.force and not vanished and not damaged and all(
                 s in self.manifest.articles and self.manifest.articles[s].inputs == h for s, h in hashes.items()):
             return self._nothing_to_do(hashes)
         self.articles = load_articles(self.config, self.only)
