@@ -33,18 +33,22 @@ HERE = Path(__file__).resolve().parent
 PUBLISH = [sys.executable, "-m", "publisher"]
 TARGET_LANGUAGES = ("ru", "be", "kk")
 
-# (what is compared, ours, reference, the issue's target for ours ÷ reference in wall time)
+# (what is compared, ours, reference, the issue's target for ours ÷ reference in wall time: a number,
+# or one made from the number of articles N). The targets are issue 15's; those of issue 12 for the
+# translation memory.
 COMPARISONS = (
     ("full build, 4 formats ÷ po2html, HTML", "full build", "po2html", 1 / 3),
     ("HTML-only build ÷ po2html", "HTML-only build", "po2html", 1 / 10),
     ("no-op rebuild ÷ full build", "no-op rebuild", "full build", 0.02),
-    ("one catalogue changed ÷ full build", "one catalogue changed", "full build", 0.05),
-    ("publish update ÷ msgmerge --previous", "publish update", "msgmerge", 1.0),
-    ("publish check ÷ pofilter", "publish check", "pofilter", 1.0),
+    ("HTML-only no-op rebuild ÷ HTML-only build", "HTML-only no-op rebuild", "HTML-only build", 0.02),
+    ("one catalogue changed ÷ full build", "one catalogue changed", "full build", 0.02),
+    ("one article edited ÷ full build (2% + 1/N)", "one article edited", "full build", lambda n: 0.02 + 1 / n),
+    ("publish update ÷ msgmerge --previous", "publish update", "msgmerge", 0.2),
+    ("publish check ÷ pofilter", "publish check", "pofilter", 0.1),
     ("update, new articles ÷ msgcat + msgmerge --compendium", "publish update, new articles",
      "msgmerge --compendium", 1.0),
     ("update, new articles ÷ msgcat + pot2po -t", "publish update, new articles", "pot2po -t", 1.0),
-    ("full build ÷ full build --jobs 1", "full build", "full build --jobs 1", 1 / 1.7),
+    ("full build ÷ full build --jobs 1", "full build", "full build --jobs 1", 1 / 1.8),
 )
 
 
@@ -108,7 +112,10 @@ def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[s
     ours("no-op rebuild", "build")
     edit_one_catalogue(corpus)
     ours("one catalogue changed", "build")
+    edit_one_article(corpus)
+    ours("one article edited", "build")
     ours("HTML-only build", "build", "--format", "html", *force, fresh=True)
+    ours("HTML-only no-op rebuild", "build", "--format", "html")
     results["full build --jobs 1"] = None
     if found.jobs:
         ours("full build --jobs 1", "build", "--jobs", "1", *force, fresh=True)
@@ -140,6 +147,14 @@ def memory_step(corpus: Path, base: Path, n: int, ours, results: dict) -> dict:
             **{tool: memory.score(corpus, project, slugs) for tool, project in projects.items()}}
 
 
+def edit_one_article(corpus: Path) -> None:
+    """An editor's change to one article: one more keyword (a new unit, untranslated until the
+    next publish update: the wire holds that article back meanwhile)."""
+    path = sorted((corpus / "source").glob("*.md"))[1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('keywords: ["', 'keywords: ["Eurasian Economic Union", "', 1), encoding="utf-8")
+
+
 def edit_one_catalogue(corpus: Path) -> None:
     """A translator's correction: one Russian unit of one article."""
     path = sorted((corpus / "locales" / "ru" / "LC_MESSAGES").glob("*.po"))[0]
@@ -165,6 +180,7 @@ def copy_project(source: Path, target: Path) -> Path:
 def comparisons(size: dict) -> list[dict]:
     rows = []
     for label, ours, theirs, target in COMPARISONS:
+        target = target(size["articles"]) if callable(target) else target
         a, b = size["measurements"].get(ours), size["measurements"].get(theirs)
         ok = a and b and a["returncode"] == 0 and b["returncode"] == 0
         ratio = a["seconds"] / b["seconds"] if ok else None

@@ -9,9 +9,11 @@ outputs, then the version ledgers, the cache and the manifest); a failure before
 the staged files and leaves output/ as it was, and a commit cut short is finished by the next
 build before anything else.
 
-A build narrowed with --article, --lang or --format renders what it is asked for, removes
-nothing and leaves the manifest alone; an --article build leaves the collections (indexes,
-editions, feed) alone too. A --lang build sends the wire just those languages; their package still
+A build narrowed with --article, --lang or --format renders what it is asked for and removes
+nothing; it keeps its own manifest and cache entries (.build/narrowed-<hash>/, one folder per
+combination of options), so that it is incremental as a full build is, and leaves the full
+build's manifest alone; an --article build leaves the collections (indexes, editions, feed)
+alone too. A --lang build sends the wire just those languages; their package still
 lists every language partners hold (publisher.wire).
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -28,7 +31,7 @@ from pathlib import Path
 from msgspec.structs import replace as struct_replace
 
 from publisher import buildcache, journal, links, manifest as manifests, po, wire
-from publisher.checks import errors_by_language
+from publisher.checks import GateChecks
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
@@ -89,6 +92,7 @@ class ArticleResult:
     files: dict[str, bytes]  # output-relative path → bytes
     state: dict[str, bytes]  # project-relative path → bytes (the version ledger)
     retracted: bool = False  # canceled or withheld: its earlier files come down
+    checked: buildcache.Checked = field(default_factory=dict)  # the check errors the gates asked for
 
 
 def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[str, ...] = (),
@@ -137,29 +141,38 @@ class _Build:
         self.out = config.output_path
         self.cache_dir = self.out / CACHE_DIR
         self.partial = bool(only) or options.formats != FORMATS or options.languages != config.languages
+        # A narrowed build keeps its own manifest and cache entries (.build/narrowed-<hash>/), so
+        # that the same narrowed build again is incremental too; the full build's stay as they are.
+        self.state = narrowed_folder(options, only) if self.partial else ""
+        self.state_dir = self.cache_dir / self.state if self.state else self.cache_dir
         self.report = BuildReport()
-        self.manifest = Manifest() if self.partial else self._load_manifest()
+        self.manifest = self._load_manifest()
         self.build_hash = manifests.build_hash(config, repr(options))
         self.force = force or self.manifest.build_hash != self.build_hash
+        self.asked_to_force = force  # the check errors' cache is keyed by all they depend on: only --force drops it
         self.staging = Staging(self.out, config.root)
         self.records: dict[str, dict[str, FileRecord]] = {}  # slug (or COLLECTIONS) → the files rendered
         self.pending_state: dict[str, bytes] = {}  # project-relative path → bytes this build writes (ledgers)
         self.inputs: dict[str, str] = {}  # slug → its input hash after this build
         self.cache_records: dict[str, FileRecord] = {}
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
+        self.checks_hash = manifests.checks_hash(config)
 
     def _load_manifest(self) -> Manifest:
-        loaded, problem = manifests.load(self.cache_dir, self.out, self.config.root)
+        loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
         if problem:
-            self.report.notes.append(f"{self._name(CACHE_DIR + '/' + manifests.MANIFEST_NAME)}: {problem}; "
+            self.report.notes.append(f"{self._name(self._manifest_name())}: {problem}; "
                                      "everything is built again and nothing is removed")
         return loaded
 
     def run(self, jobs: int, progress: Progress | None) -> BuildReport:
         hashes = self._input_hashes()
-        self.gone = [] if self.partial else sorted(set(self.manifest.articles) - set(hashes) - {COLLECTIONS})
+        # An article gone from source/ is never a no-op, narrowed or not: the wire refuses a sent story
+        # that vanished, and a full build removes its files (a narrowed one removes nothing).
+        vanished = [] if self.only else sorted(set(self.manifest.articles) - set(hashes) - {COLLECTIONS})
+        self.gone = [] if self.partial else vanished
         damaged = set() if self.force else self._damaged()
-        if not self.force and not self.gone and not damaged and all(
+        if not self.force and not vanished and not damaged and all(
                 s in self.manifest.articles and self.manifest.articles[s].inputs == h for s, h in hashes.items()):
             return self._nothing_to_do(hashes)
         self.articles = load_articles(self.config, self.only)
@@ -169,10 +182,13 @@ class _Build:
         self.window = {a.slug for a in self.newest[: self.config.collection_size]}
         self.cached: dict[str, ArticleResult] = {}
         self.dirty = [a for a in self.articles if not self._up_to_date(a, hashes[a.slug], damaged)]
+        self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         mark = self.cache_dir / STAGING_MARK
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             mark.touch()
+            if self.state:
+                _make_narrowed_folder(self.state_dir)
             results = self._render_articles(jobs, progress)
             if not self.only:
                 self._render_collections(results)
@@ -221,7 +237,7 @@ class _Build:
         self.report.held_back = [HeldBack(slug, *h) for slug in hashes
                                  for h in self.manifest.articles[slug].held_back]
         if self.stamps_moved:
-            write_atomic(self.cache_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
+            write_atomic(self.state_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
         return self.report
 
     def _up_to_date(self, article: Article, inputs: str, damaged: set[str]) -> bool:
@@ -232,7 +248,7 @@ class _Build:
             return False
         if self.only:
             return True  # no collection needs its versions
-        cached = buildcache.load(self.cache_dir, article.slug, article.id, inputs, record.cache, self.config,
+        cached = buildcache.load(self.state_dir, article.slug, article.id, inputs, record.cache, self.config,
                                  self.options.formats)
         if cached is None:
             return False
@@ -245,22 +261,23 @@ class _Build:
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         """Each article's files are staged as they come; only a lean summary stays in memory."""
         results: dict[str, ArticleResult] = {}
-        work = [(self.config, self.options, a, self.build_time) for a in self.dirty]
+        work = [(self.config, self.options, a, self.build_time, self.checks_hash, self.checked.get(a.slug, {}))
+                for a in self.dirty]
         ids = {a.slug: a.id for a in self.dirty}
         for done, result in enumerate(map_in_processes(_render_article, work, jobs), start=1):
             self.records[result.slug] = self._stage_files(result.files)
+            self.checked[result.slug] = {**self.checked.get(result.slug, {}), **result.checked}
             self.pending_state.update(result.state)
             for relative, data in sorted(result.state.items()):
                 if self.staging.stage(PROJECT, relative, data):
                     self.report.written.append(relative)
-            if not self.partial:
-                inputs = _input_hash(self.config, result.slug, ids[result.slug], self.options.languages,
-                                     {self.config.root / relative: data for relative, data in result.state.items()})
-                self.inputs[result.slug] = inputs
-                rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
-                data = buildcache.dumps(result.slug, inputs, result.published, rows, result.retracted)
-                self.cache_records[result.slug] = manifests.record(data)
-                self.staging.stage(CACHE, f"{result.slug}.json", data)
+            inputs = _input_hash(self.config, result.slug, ids[result.slug], self.options.languages,
+                                 {self.config.root / relative: data for relative, data in result.state.items()})
+            self.inputs[result.slug] = inputs
+            rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
+            data = buildcache.dumps(result.slug, inputs, result.published, rows, result.retracted)
+            self.cache_records[result.slug] = manifests.record(data)
+            self.staging.stage(CACHE, self._state_name(f"{result.slug}.json"), data)
             results[result.slug] = self._lean(result)
             if progress:
                 progress(done, len(work))
@@ -299,13 +316,13 @@ class _Build:
     def _commit(self, results: dict[str, ArticleResult]) -> None:
         """Outputs first (the feed last of them), then project state, then the cache; then the
         manifest vouching for all of it. Under a journal: see publisher.journal."""
-        if self.partial:
-            journal.commit(self.cache_dir, self.staging, _commit_order, [], None)
-            return
+        if any(r.checked for r in results.values()):
+            kept = self.checked if self.partial else {a.slug: self.checked.get(a.slug, {}) for a in self.articles}
+            self.staging.stage(CACHE, buildcache.CHECKS_NAME, buildcache.dumps_checks(kept))
         planned = self._next_manifest(results)
-        stale = self._stale(planned)
+        stale = [] if self.partial else self._stale(planned)  # a narrowed build removes nothing
         journal.commit(self.cache_dir, self.staging, _commit_order, stale, planned.dumps(),
-                       lambda: self._stamped(planned).dumps())
+                       lambda: self._stamped(planned).dumps(), self._manifest_name())
         self.report.removed += [self._name(relative) for relative in stale if not relative.startswith(CACHE_DIR)]
 
     def _next_manifest(self, results: dict[str, ArticleResult]) -> Manifest:
@@ -366,6 +383,33 @@ class _Build:
     def _name(self, relative: str) -> str:
         return display_path(self.config, self.out / relative)
 
+    def _state_name(self, name: str) -> str:
+        """A file of this build's own state, relative to .build/."""
+        return f"{self.state}/{name}" if self.state else name
+
+    def _manifest_name(self) -> str:
+        return self._state_name(manifests.MANIFEST_NAME)
+
+
+NARROWED_KEPT = 8  # narrowed builds whose state is kept (the most recently made)
+
+
+def narrowed_folder(options: Options, only: tuple[str, ...]) -> str:
+    """The folder in .build/ of a build narrowed to these formats, languages and articles."""
+    what = repr((options.formats, options.languages, options.fallback, tuple(sorted(set(only)))))
+    return f"{journal.NARROWED_PREFIX}{manifests.digest(what.encode())[:16]}"
+
+
+def _make_narrowed_folder(folder: Path) -> None:
+    """A new narrowed build's folder; the state of the least recently made beyond NARROWED_KEPT goes."""
+    if folder.is_dir():
+        return
+    others = sorted((p for p in folder.parent.glob(f"{journal.NARROWED_PREFIX}*") if p.is_dir() and not p.is_symlink()),
+                    key=lambda p: p.stat().st_mtime_ns)
+    for old in others[: max(0, len(others) - NARROWED_KEPT + 1)]:
+        shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir()
+
 
 _EMPTY = ArticleRecord("", "", {})
 
@@ -384,36 +428,79 @@ def _commit_order(move: Move) -> int:
     return 1 if move.path == FEED else 0
 
 
-def _render_article(job: tuple[Config, Options, Article, datetime | None]) -> ArticleResult:
-    config, options, article, build_time = job
-    versions, holds = _localize_all(config, article, options.languages)
+def _render_article(job: tuple[Config, Options, Article, datetime | None, str, buildcache.Checked]) -> ArticleResult:
+    config, options, article, build_time, checks_hash, checked = job
+    catalogues = _read_catalogues(config, article, options.languages)
+    versions, holds = _localize_all(config, article, options.languages, catalogues)
     ctx = Context(config, build_time)
     published, held_back, files, state = {}, [], {}, {}
-    errors = None
+    errors = _GateErrors(config, article, catalogues, checks_hash, checked)
     for fmt in options.formats:
-        if not config.gates[fmt].allow_check_errors and errors is None:
-            errors = errors_by_language(config, article)
-        chosen = _gate(config, fmt, versions, holds, options.fallback, errors or {}, held_back)
+        chosen = _gate(config, fmt, versions, holds, options.fallback, errors.count, held_back)
         published[fmt] = chosen
         if chosen:
             rendered, kept = _render_with_state(exporter(fmt), chosen, ctx)
             files.update(rendered)
             state.update(kept)
     retracted = article.status in ("canceled", "withheld")
-    return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted)
+    return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted, errors.checked)
 
 
-def _localize_all(config: Config, article: Article,
-                  languages: tuple[str, ...]) -> tuple[tuple[LocalizedArticle, ...], dict[str, str]]:
+Read = tuple[bytes, po.Catalog]  # a catalogue file's bytes, and the catalogue in them
+
+
+def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...]) -> dict[str, Read]:
+    """Each language's catalogue that exists, read once for everything the build does with it."""
+    found = {}
+    for lang in languages:
+        path = po.catalog_path(config.locales_path, lang, article.slug)
+        name = display_path(config, path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise PublisherError(f"cannot read: {exc.strerror}", name) from None
+        found[lang] = (raw, po.parse(raw, name, po.folder_language(path)))
+    return found
+
+
+class _GateErrors:
+    """Check errors per language, found only when a gate asks (the wire's, once the other holds
+    pass), and only for a catalogue not already checked with the same inputs (buildcache)."""
+
+    def __init__(self, config: Config, article: Article, catalogues: dict[str, Read], checks_hash: str,
+                 known: buildcache.Checked):
+        self.config, self.article, self.catalogues = config, article, catalogues
+        self.checks_hash, self.known = checks_hash, known
+        self.checked: buildcache.Checked = {}
+        self.gate: GateChecks | None = None
+
+    def count(self, lang: str) -> int:
+        if lang not in self.checked:
+            if self.gate is None:
+                self.gate = GateChecks(self.config, self.article)
+            raw, catalog = self.catalogues.get(lang, (b"", None))
+            key = buildcache.check_key(self.checks_hash, lang, self.article.language, self.gate.shared.wanted, raw)
+            known = self.known.get(lang)
+            errors = known[1] if known and known[0] == key else self.gate.errors(lang, catalog)
+            self.checked[lang] = (key, errors)
+        return self.checked[lang][1]
+
+
+def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
+                  catalogues: dict[str, Read]) -> tuple[tuple[LocalizedArticle, ...], dict[str, str]]:
     """Every language's version; and, per language, why no format may publish it (no catalogue,
     links that are not the source's)."""
     versions, holds = [], {}
     for lang in languages:
         path = po.catalog_path(config.locales_path, lang, article.slug)
         name = display_path(config, path)
-        if path.exists():
-            translations = po.read_translations(path, name)
-            holds.update({lang: reason for reason in [_link_hold(config, article, path, translations)] if reason})
+        if lang in catalogues:
+            catalog = catalogues[lang][1]
+            translations = po.translations(catalog)
+            holds.update({lang: reason for reason in [_link_hold(config, article, path, catalog, translations)]
+                          if reason})
         elif lang == article.language:
             translations = {}
         else:
@@ -425,14 +512,14 @@ def _localize_all(config: Config, article: Article,
     return tuple(versions), holds
 
 
-def _link_hold(config: Config, article: Article, path: Path, translations: dict) -> str | None:
+def _link_hold(config: Config, article: Article, path: Path, catalog: po.Catalog, translations: dict) -> str | None:
     """A translation may not add, drop or retarget a link (a translator's link goes to every reader
     and partner), unless the translator silenced the markup check on that unit, with a reason."""
     wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
     differing = {key for key, text in translations.items() if key in wanted and links.differ(key[1], text)}
     if not differing:
         return None
-    entries = [e for e in po.read(path, display_path(config, path)) if po.unit_key(*e.key) in differing]
+    entries = [e for e in catalog if po.unit_key(*e.key) in differing]
     unsilenced = [e for e in entries if not _silenced_with_reason("\n".join(e.tcomments), "markup")]
     if not unsilenced:
         return None
@@ -447,7 +534,7 @@ def _silenced_with_reason(comment: str | None, check: str) -> bool:
 
 
 def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], holds: dict[str, str], fallback: bool,
-          errors: dict[str, int], held_back: list[HeldBack]) -> tuple[LocalizedArticle, ...]:
+          errors: Callable[[str], int], held_back: list[HeldBack]) -> tuple[LocalizedArticle, ...]:
     gate = config.gates[fmt]
     passed = []
     for version in versions:
@@ -463,14 +550,14 @@ def _gate(config: Config, fmt: str, versions: tuple[LocalizedArticle, ...], hold
 
 
 def _translation_hold(version: LocalizedArticle, fmt: str, gate: Gate, fallback: bool,
-                      errors: dict[str, int]) -> str | None:
+                      errors: Callable[[str], int]) -> str | None:
     percent = version.completeness.percent
     if percent < gate.min_translated:
         return f"{percent:.0f}% translated, {fmt} needs {gate.min_translated:.0f}%"
     if percent < 100 and not (fallback and gate.allow_fallback):
         return f"{percent:.0f}% translated and {fmt} publishes no source-language fallback"
-    if not gate.allow_check_errors and errors.get(version.lang):
-        return f"{errors[version.lang]} check error(s); see publish check --lang {version.lang}"
+    if not gate.allow_check_errors and errors(version.lang):
+        return f"{errors(version.lang)} check error(s); see publish check --lang {version.lang}"
     return None
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import msgspec
 
 from publisher.config import Config
-from publisher.manifest import FileRecord, record
+from publisher.manifest import FileRecord, digest, record
 from publisher.model import LocalizedArticle
 from publisher.source import ID_RE, STATUSES, date_problem
 from publisher.textchars import forbidden_in_utf8, printable
@@ -41,6 +41,35 @@ class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     published: dict[str, tuple[str, ...]]  # format → the languages it published
     held_back: tuple[HeldBackRow, ...]
     retracted: bool
+
+
+# --- Check errors: .build/_checks.json ---------------------------------------------------------------
+# The wire's gate asks how many check errors each catalogue has. The answer is kept per article and
+# language with the hash of all it depends on (the catalogue's bytes, the article's units, the
+# settings, glossary and toolkit: see check_key), so that a rebuilt article checks again only the
+# catalogues that changed. Not a slug (the underscore), so no article's entry has its name.
+CHECKS_NAME = "_checks.json"
+Checked = dict[str, tuple[str, int]]  # language → (key, errors)
+
+
+def check_key(toolkit: str, lang: str, article_language: str, wanted: tuple, raw: bytes) -> str:
+    return digest(toolkit.encode(), lang.encode(), article_language.encode(), repr(wanted).encode(), raw)
+
+
+def load_checks(cache_dir: Path) -> dict[str, Checked]:
+    """Slug → what was checked; empty when there is no file or it is not one this module wrote."""
+    try:
+        raw = (cache_dir / CHECKS_NAME).read_bytes()
+        return msgspec.json.decode(raw, type=dict[str, dict[str, tuple[str, int]]])
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return {}
+
+
+def dumps_checks(checks: dict[str, Checked]) -> bytes:
+    return msgspec.json.encode(dict(sorted(checks.items())))
+
+
+# --- Localized versions: .build/<slug>.json ----------------------------------------------------------
 
 
 def path(cache_dir: Path, slug: str) -> Path:

@@ -18,6 +18,7 @@ move never replaces one that is there, and a journal that would remove one is no
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import msgspec
 
+from publisher.buildcache import CHECKS_NAME
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic, write_temporary
 from publisher.manifest import MANIFEST_NAME, output_path, project_key
@@ -37,6 +39,8 @@ from publisher.wire.outbox import write_once as wire_write_once
 JOURNAL_NAME = "journal.json"
 # What a path is relative to: the output folder, the build's own folder in it, the project.
 OUTPUT, CACHE, PROJECT = "output", "cache", "project"
+NARROWED_PREFIX = "narrowed-"  # .build/narrowed-<16 hex>/: a narrowed build's manifest and cache entries
+_NARROWED = re.compile(rf"{NARROWED_PREFIX}[0-9a-f]{{16}}")
 STATE_DIRS = ("ledger",)  # the only project folders a build writes (the version ledger)
 
 
@@ -51,6 +55,7 @@ class Journal(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     moves: list[Move]
     remove: list[str]  # output-relative
     manifest: str | None  # the manifest to install once all is in place (None: leave it alone)
+    manifest_name: str = MANIFEST_NAME  # where in .build/ (a narrowed build's is in its own folder)
 
 
 @dataclass
@@ -100,14 +105,15 @@ class Staging:
 
 
 def commit(cache_dir: Path, staging: Staging, order: Callable[[Move], int], remove: list[str],
-           manifest: bytes | None, final_manifest: Callable[[], bytes] | None = None) -> None:
+           manifest: bytes | None, final_manifest: Callable[[], bytes] | None = None,
+           manifest_name: str = MANIFEST_NAME) -> None:
     """Move every staged file into place (in `order`), remove `remove`, install the manifest.
 
     `manifest` goes into the journal; `final_manifest()`, computed once the files are in place
     (it records their inodes and times), is what an uninterrupted commit installs."""
     moves = sorted(staging.moves, key=order)
     journal = Journal(project_key(staging.project), moves, sorted(remove),
-                      manifest.decode("utf-8") if manifest is not None else None)
+                      manifest.decode("utf-8") if manifest is not None else None, manifest_name)
     write_atomic(cache_dir / JOURNAL_NAME, msgspec.json.encode(journal) + b"\n")
     staging.moves = []
     with _uninterrupted():
@@ -128,7 +134,8 @@ def recover(cache_dir: Path, out: Path, project: Path) -> list[str]:
         problem = f"unreadable ({str(exc)[:200]})"
     if problem:
         # Not ours to follow: set it aside with the manifest, so that everything is built again.
-        (cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
+        for manifest in [cache_dir / MANIFEST_NAME, *cache_dir.glob(f"{NARROWED_PREFIX}*/{MANIFEST_NAME}")]:
+            manifest.unlink(missing_ok=True)
         path.unlink()
         return [f"{name}: {problem}; it was ignored, and everything is built again"]
     with _uninterrupted():
@@ -138,6 +145,8 @@ def recover(cache_dir: Path, out: Path, project: Path) -> list[str]:
 
 
 def _problem(journal: Journal, staging: Staging) -> str | None:
+    if not _manifest_name(journal.manifest_name):
+        return f"a manifest outside the build's folder: {journal.manifest_name[:200]!r}"
     if journal.project != project_key(staging.project) and any(m.base == PROJECT for m in journal.moves):
         return f"left by another project ({printable(journal.project[:200])})"
     for move in journal.moves:
@@ -151,6 +160,12 @@ def _problem(journal: Journal, staging: Staging) -> str | None:
         if write_once(OUTPUT, relative):
             return f"it would remove a file of the wire's outbox, which no build removes: {relative[:200]!r}"
     return None
+
+
+def _manifest_name(name: str) -> bool:
+    """The full build's manifest, or a narrowed build's in its own folder."""
+    folder, _, rest = name.rpartition("/")
+    return rest == MANIFEST_NAME and (not folder or bool(_NARROWED.fullmatch(folder)))
 
 
 def write_once(base: str, relative: str) -> bool:
@@ -167,9 +182,16 @@ def _create(tmp: Path, target: Path) -> None:
 
 
 def _cache_file(relative: str) -> bool:
-    """An article's cache entry (.build/<slug>.json), which a build writes, and removes with the article."""
+    """An article's cache entry (.build/<slug>.json), which a build writes, and removes with the
+    article; and the check errors found (.build/_checks.json)."""
     folder, _, name = relative.partition("/")
-    return folder == ".build" and name.endswith(".json") and bool(SLUG_RE.fullmatch(name.removesuffix(".json")))
+    if folder != ".build":
+        return False
+    narrowed, _, entry = name.rpartition("/")
+    if narrowed and not _NARROWED.fullmatch(narrowed):
+        return False
+    return (entry == CHECKS_NAME and not narrowed or entry.endswith(".json")
+            and bool(SLUG_RE.fullmatch(entry.removesuffix(".json"))))
 
 
 def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: Callable[[], bytes] | None) -> int:
@@ -190,9 +212,9 @@ def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: 
             target = output_path(staging.out, relative) or (staging.out / relative)
             target.unlink(missing_ok=True)
         if final_manifest is not None:
-            write_atomic(cache_dir / MANIFEST_NAME, final_manifest())
+            write_atomic(cache_dir / journal.manifest_name, final_manifest())
         elif journal.manifest is not None:
-            write_atomic(cache_dir / MANIFEST_NAME, journal.manifest.encode("utf-8"))
+            write_atomic(cache_dir / journal.manifest_name, journal.manifest.encode("utf-8"))
         (cache_dir / JOURNAL_NAME).unlink()
     except OSError as exc:
         where = exc.filename or cache_dir

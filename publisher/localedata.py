@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -30,6 +31,9 @@ def language_name(lang: str) -> str:
     return Locale.parse(lang).get_display_name(lang) or lang
 
 
+# Babel matches the skeleton against the locale's patterns on every call (about a millisecond);
+# a build asks for the same few dates in the same few locales thousands of times.
+@lru_cache(maxsize=4096)
 def dateline_date(day: date, babel_locale: str) -> str:
     """Day and month as the locale writes them in a dateline: 5 September, 5 сентября, 5 қыркүйек."""
     return format_skeleton("dMMMM", day, locale=babel_locale)
@@ -40,6 +44,7 @@ def dateline(place: str, agency: str, day: date, babel_locale: str) -> str:
     return f"{place.upper()}, {dateline_date(day, babel_locale)} ({agency}) {DATELINE_DASH}"
 
 
+@lru_cache(maxsize=4096)
 def long_date(day: date, babel_locale: str) -> str:
     """5 September 2024, 5 сентября 2024 г., 2024 ж. 5 қыркүйек."""
     return format_date(day, "long", locale=babel_locale)

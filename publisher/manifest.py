@@ -175,12 +175,28 @@ def _tree(folder: Path, pattern: str = "*") -> list[bytes]:
 
 def build_hash(config: Config, options: str) -> str:
     """Everything every output depends on besides its own article and catalogues."""
-    # Where the outputs go is no input of theirs (the manifest lives in the output folder).
-    settings = repr(sorted((k, repr(v)) for k, v in vars(config).items() if k not in ("root", "output_dir"))).encode()
     templates = _tree(config.root / config.templates_dir) if config.templates_dir else []
-    return _digest(settings, options.encode(), _read(config.glossary_path), *templates,
+    return _digest(_settings(config), options.encode(), _read(config.glossary_path), *templates,
                    *_tree(_PACKAGE, "*.py"), *_tree(_PACKAGE / "templates"), *_tree(_PACKAGE / "locale"),
                    *_tree(_PACKAGE / "data"), publisher.__version__.encode())
+
+
+def checks_hash(config: Config) -> str:
+    """Everything a catalogue's check errors depend on besides the catalogue and its article: the
+    settings, the glossary and the toolkit's code (not the build's options: a narrowed build may
+    use what a full one found)."""
+    return _digest(_settings(config), _read(config.glossary_path), *_tree(_PACKAGE, "*.py"),
+                   publisher.__version__.encode())
+
+
+def _settings(config: Config) -> bytes:
+    # Where the outputs go is no input of theirs (the manifest lives in the output folder).
+    return repr(sorted((k, repr(v)) for k, v in vars(config).items() if k not in ("root", "output_dir"))).encode()
+
+
+def digest(*parts: bytes) -> str:
+    """SHA-256 of the parts, each with its length (no two lists of parts give the same bytes)."""
+    return _digest(*parts)
 
 
 def article_hash(root: Path, source: Path, inputs: list[Path], written: dict[Path, bytes] | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -178,3 +179,37 @@ def test_embargoed_canceled_and_withheld_stories(tmp_path):
     assert "output/html/ru/test-story.html" not in report.removed  # withheld took it down already
     assert not (tmp_path / "output" / "html" / "ru" / "test-story.html").exists()
     assert b'qcode="stat:canceled"' in (tmp_path / "output" / "newsml" / "ru" / "test-story.xml").read_bytes()
+
+
+@pytest.mark.parametrize("narrowed", [{"formats": ("html",)},
+                                      {"formats": ("epub", "newsml"), "languages": ("ru", "kk")},
+                                      {"only": ("story-one", "story-three")}])
+def test_a_narrowed_build_again_renders_only_what_changed(project, narrowed):
+    config = load_config(project)
+    first = build(config, **narrowed, jobs=1)
+    assert first.rebuilt == sorted(narrowed.get("only", SLUGS)) and first.written
+    again = build(config, **narrowed, jobs=1)
+    assert (again.rebuilt, again.written) == ([], [])
+    assert sorted(again.unchanged) == sorted(n for n in first.written if n.startswith("output/"))  # all vouched for
+
+    translate(project, "ru", slug="story-three", default="[ru] {msgid} (v2)")
+    edited = build(config, **narrowed, jobs=1)
+    assert edited.rebuilt == ["story-three"]
+    assert all("/ru/" in name for name in edited.written if "story-three" in name)
+
+    full = build(config, jobs=1)  # the full build's own manifest: it has not built anything yet
+    assert full.rebuilt == sorted(SLUGS) and not [n for n in full.notes if "since the last build" in n]
+    build(config, **narrowed, jobs=1)  # the full build sent the wire the other languages: the ledger is an input
+    assert (build(config, **narrowed, jobs=1).rebuilt, build(config, jobs=1).rebuilt) == ([], [])
+
+
+def test_the_state_of_only_the_latest_narrowed_builds_is_kept(project):
+    from publisher.build import NARROWED_KEPT
+    config = load_config(project)
+    languages = [(lang,) for lang in config.languages] + [pair for pair in itertools.combinations(config.languages, 2)]
+    for chosen in languages[: NARROWED_KEPT + 2]:
+        build(config, formats=("html",), languages=chosen, jobs=1)
+    kept = sorted((project / "output" / ".build").glob("narrowed-*"))
+    assert len(kept) == NARROWED_KEPT
+    assert build(config, formats=("html",), languages=languages[NARROWED_KEPT + 1], jobs=1).rebuilt == []
+    assert build(config, formats=("html",), languages=languages[0], jobs=1).rebuilt == sorted(SLUGS)

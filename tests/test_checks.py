@@ -512,3 +512,37 @@ def test_the_bundled_catalogues_have_no_errors_and_every_warning_is_explained():
     for problem in report.problems:
         entry = polib.pofile(str(ROOT / problem.path)).find(problem.msgid)
         assert entry.tcomment.strip(), f"{problem}: explain the warning in a translator comment"
+
+
+def test_the_wire_gate_checks_only_what_it_needs_and_again_only_what_changed(tmp_path, monkeypatch):
+    from publisher.checks import GateChecks
+    checked = []
+    real = GateChecks.errors
+    def counted(self, lang, catalog=None):
+        checked.append(lang)
+        return real(self, lang, catalog)
+
+    monkeypatch.setattr(GateChecks, "errors", counted)
+    make_newsroom(tmp_path)
+    translate(tmp_path, "ru", {**RUSSIAN, "The projects are worth more than $200 million.":
+                               "Стоимость проектов превышает 300 млн долларов."})
+    config = load_config(tmp_path)
+    held = lambda report: sorted((h.lang, h.reason) for h in report.held_back if h.format == "newsml")
+    first = build(config, ("html", "newsml"), jobs=1)
+    assert held(first)[2] == ("ru", "1 check error(s); see publish check --lang ru")
+    assert sorted(checked) == ["en", "ru"]  # be and kk are untranslated: held back before any check
+
+    checked.clear()
+    translate(tmp_path, "ru", RUSSIAN)
+    assert "ru" not in {lang for lang, _ in held(build(config, ("html", "newsml"), jobs=1))}
+    assert checked == ["ru"]  # the English catalogue did not change
+
+    checked.clear()
+    translate(tmp_path, "ru", {**RUSSIAN, "Energy": "Энергетика 2"})
+    assert held(build(config, ("newsml",), languages=("ru",), jobs=1)) == [
+        ("ru", "1 check error(s); see publish check --lang ru")]
+    assert checked == ["ru"]
+
+    checked.clear()
+    build(config, ("html", "newsml"), jobs=1, force=True)
+    assert sorted(checked) == ["en", "ru"]  # --force trusts nothing it kept

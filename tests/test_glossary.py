@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from publisher import po
@@ -185,3 +187,31 @@ def test_every_source_term_appears_in_the_translation(glossary, lang):
                 problems.append(f"{found.id}: no form of «{found.forms[lang][0]}» in the translation of "
                                 f"“{unit.text[:70]}”: «{msgstr[:70]}»")
     assert not problems, "\n".join(problems)
+
+
+def _found_form_by_form(glossary: Glossary, text: str, lang: str) -> list[str]:
+    """What `find` means, the slow way: every form searched on its own, spans compared pairwise."""
+    import unicodedata
+    from publisher.glossary import _pattern
+    text = unicodedata.normalize("NFC", text)
+    spans = [(m.span(), t.id) for t in glossary.terms for f in t.forms.get(lang, ())
+             for m in _pattern(f).finditer(text)]
+    inside = {s for s, _ in spans for o, _ in spans if o != s and o[0] <= s[0] and s[1] <= o[1]}
+    found = {ident for s, ident in spans if s not in inside}
+    return [t.id for t in glossary.terms if t.id in found]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Belarusian", "belarusian", "State", "University", "BSUIR", "of", "Minsk",
+                                 "Belarus", "the", "Republic", "state", "a", "a\u00a0a", "-", ",", "БГУ", "ЕАЭС"]),
+                max_size=30), st.sampled_from([" ", "  ", "\n", ""]))
+def test_the_one_pass_matcher_finds_what_each_form_on_its_own_finds(words, space):
+    glossary = Glossary((
+        Term("bsu", {"en": ("Belarusian State University", "BSU", "state university")}),
+        Term("bsuir", {"en": ("Belarusian State University of Informatics", "BSUIR")}),
+        Term("belarus", {"en": ("Belarus", "Republic of Belarus", "belarusian")}),
+        Term("a", {"en": ("a a", "-")}),
+        Term("eaeu", {"en": ("ЕАЭС",), "ru": ("ЕАЭС",)}),
+    ))
+    text = space.join(words)
+    assert [t.id for t in glossary.find(text, "en")] == _found_form_by_form(glossary, text, "en")

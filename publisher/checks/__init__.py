@@ -6,6 +6,6 @@ reports problems at the line where each entry starts. `publish check` prints the
 refuses a language with errors to the formats whose gate says so (the wire feed).
 """
 
-from publisher.checks.runner import CHECK_NAMES, Problem, Report, check_articles, errors_by_language
+from publisher.checks.runner import CHECK_NAMES, Problem, Report, GateChecks, check_articles, errors_by_language
 
-__all__ = ["CHECK_NAMES", "Problem", "Report", "check_articles", "errors_by_language"]
+__all__ = ["CHECK_NAMES", "Problem", "Report", "GateChecks", "check_articles", "errors_by_language"]

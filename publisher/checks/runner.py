@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -107,7 +106,7 @@ def check_articles(config: Config, articles: Iterable[Article], languages: tuple
     same, in the same order, whatever their number."""
     glossary = load_glossary(config.glossary_path)
     chosen = tuple(lang for lang in config.languages if not languages or lang in languages)
-    shared = _Project(glossary, _word_lists(config, chosen), errors_only)
+    shared = _Project(glossary, {} if errors_only else _word_lists(config, chosen), errors_only)  # spelling only warns
     report = Report()
     check = partial(_check_article, config, shared, chosen)
     for article_report in map_in_processes(check, list(articles), job_count(jobs)):
@@ -117,8 +116,24 @@ def check_articles(config: Config, articles: Iterable[Article], languages: tuple
 
 def errors_by_language(config: Config, article: Article) -> dict[str, int]:
     """Check errors per language of one article: what the build's gates ask (warnings are not read)."""
-    counts = Counter(p.lang for p in check_articles(config, [article], errors_only=True).problems)
-    return {lang: counts[lang] for lang in config.languages}
+    gate = GateChecks(config, article)
+    return {lang: gate.errors(lang) for lang in config.languages}
+
+
+class GateChecks:
+    """The check errors of one article's catalogues, one language at a time, as a build's gate asks
+    for them: only the checks whose findings are errors, on a catalogue the build has already read."""
+
+    def __init__(self, config: Config, article: Article):
+        glossary = load_glossary(config.glossary_path)
+        wanted = tuple(unit.key for unit in units(article, config.segmentation))
+        project = _Project(glossary, {}, errors_only=True)  # spelling only warns: no word lists
+        self.config = config
+        self.shared = _Shared(article, wanted, _RememberingGlossary(glossary.terms, glossary.matchers), project)
+
+    def errors(self, lang: str, catalog: po.Catalog | None = None) -> int:
+        """How many errors; `catalog` is the language's catalogue as read (else it is read here)."""
+        return check_catalogue(self.config, self.shared, lang, catalog).errors
 
 
 @dataclass(frozen=True)
@@ -148,7 +163,7 @@ class _Shared:
 def _check_article(config: Config, project: _Project, languages: tuple[str, ...], article: Article) -> Report:
     """An article's catalogues one after another; the checks' caches read each source text once."""
     wanted = tuple(unit.key for unit in units(article, config.segmentation))
-    shared = _Shared(article, wanted, _RememberingGlossary(project.glossary.terms), project)
+    shared = _Shared(article, wanted, _RememberingGlossary(project.glossary.terms, project.glossary.matchers), project)
     report = Report()
     for lang in languages:
         report.extend(check_catalogue(config, shared, lang))
@@ -168,15 +183,15 @@ class _RememberingGlossary(Glossary):
         return self.found[text, lang]
 
 
-def check_catalogue(config: Config, shared: _Shared, lang: str) -> Report:
+def check_catalogue(config: Config, shared: _Shared, lang: str, catalog: po.Catalog | None = None) -> Report:
     article = shared.article
     path = po.catalog_path(config.locales_path, lang, article.slug)
     place = _Place(display_path(config, path), 0, lang)
     is_source = lang == article.language
-    if not path.exists():
+    if catalog is None and not path.exists():
         missing = place.problem("untranslated", "error", f"no catalogue: run publish update --lang {lang}")
         return Report() if is_source else Report([missing])
-    catalog = po.read(path, place.path)
+    catalog = catalog if catalog is not None else po.read(path, place.path)
     # The units the article publishes, in the file's order; obsolete and stale entries are not read.
     published = {po.unit_key(*key) for key in shared.wanted}
     found = [e for e in catalog.live if po.unit_key(*e.key) in published]

@@ -169,8 +169,8 @@ def _render_article(page: LocalizedArticle, config: Config) -> bytes:
                    alternates=_alternates(config, page.languages, here, path),
                    switcher=_switcher(page.languages, here, path),
                    dateline=parts,
-                   published=_long_date(page.article.published.date(), page.babel_locale),
-                   updated=_long_date(page.article.updated.date(), page.babel_locale) if page.article.updated else None,
+                   published=long_date(page.article.published.date(), page.babel_locale),
+                   updated=long_date(page.article.updated.date(), page.babel_locale) if page.article.updated else None,
                    minutes=reading_minutes(page.blocks),
                    translated=_translated(page))
 
@@ -195,7 +195,7 @@ def _render_index(lang: str, articles: tuple[Versions, ...], languages: tuple[st
 def _entry(page: LocalizedArticle) -> Entry:
     published = page.article.published
     return Entry(page, relative(article_path(page.lang, page.slug), page.lang),
-                 _long_date(published.date(), page.babel_locale), published.isoformat())
+                 long_date(published.date(), page.babel_locale), published.isoformat())
 
 
 def _render_chooser(languages: tuple[str, ...], articles: tuple[Versions, ...], config: Config) -> bytes:
@@ -337,8 +337,6 @@ def _feeds(articles: tuple[Versions, ...], languages: tuple[str, ...], config: C
 # Locale facts repeat across pages (names on every page of a language, dates on every story of a
 # day, a handful of percentages): Babel recomputes them on each call, so they are kept for the process.
 _language_name = lru_cache(maxsize=None)(language_name)
-_long_date = lru_cache(maxsize=4096)(long_date)
-_dateline_date = lru_cache(maxsize=4096)(dateline_date)
 _percent = lru_cache(maxsize=4096)(format_percent)
 
 
@@ -355,7 +353,7 @@ def _words(blocks: tuple[LocalizedBlock, ...]) -> int:
 def _dateline(page: LocalizedArticle) -> DatelineParts:
     place = replace(page.dateline_place, text=plain_text(page.dateline_place.text).upper())
     day = page.article.dateline.date
-    return DatelineParts(place, _dateline_date(day, page.babel_locale), day, page.dateline_agency)
+    return DatelineParts(place, dateline_date(day, page.babel_locale), day, page.dateline_agency)
 
 
 def _dateline_text(parts: DatelineParts) -> str:
