@@ -124,14 +124,8 @@ def folder_lock(folder: Path, busy: str) -> Iterator[None]:
     except OSError as exc:
         raise with_path(exc, folder) from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublisherError(f"{busy}; wait for it to finish and run this one again", folder) from None
-        try:
+        with _flocked(fd, busy, folder):
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
         if created:
@@ -156,16 +150,23 @@ def _lock(path: Path, busy: str) -> Iterator[None]:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise PublisherError("the lock file is not a regular file; delete it (publish creates its own)", path)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublisherError(f"{busy}; wait for it to finish and run this one again", path) from None
-        try:
+        with _flocked(fd, busy, path):
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def _flocked(fd: int, busy: str, where: Path) -> Iterator[None]:
+    """An exclusive flock on an open file or folder, refused at once (with `busy`) if another holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise PublisherError(f"{busy}; wait for it to finish and run this one again", where) from None
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 # --- Paths ---------------------------------------------------------------------------------------
