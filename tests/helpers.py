@@ -99,3 +99,14 @@ def copy_bundled_project(dest: Path) -> Path:
         shutil.copytree(ROOT / folder, dest / folder)
     shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
     return dest
+
+
+def json_paths(value, here=()):
+    """Every path to a leaf (or a list) of decoded JSON, for fuzz tests that change one place."""
+    yield here
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from json_paths(item, here + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from json_paths(item, here + (i,))

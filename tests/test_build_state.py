@@ -25,7 +25,7 @@ from publisher.build import build
 from publisher.config import load_config
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.manifest import MANIFEST_NAME, record
-from tests.helpers import BODY, make_project, run_update, translate, write_article
+from tests.helpers import BODY, json_paths, make_project, run_update, translate, write_article
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -149,17 +149,6 @@ def _mutations() -> st.SearchStrategy:
                      st.booleans(), st.floats(allow_nan=True))
 
 
-def _paths(value, here=()):
-    """Every path to a leaf (or a list) of decoded JSON."""
-    yield here
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, here + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _paths(item, here + (i,))
-
-
 def _set(value, path, new):
     if not path:
         return new
@@ -187,7 +176,7 @@ def test_a_hostile_cache_entry_vouched_for_by_the_manifest_means_a_rebuild(edite
     root = fresh_copy(edited, tmp_path_factory)
     original = (root / "output" / ".build" / f"{SLUGS[0]}.json").read_bytes()
     entry = json.loads(original)
-    changes = data.draw(st.lists(st.tuples(st.sampled_from(list(_paths(entry))), _mutations()), min_size=1,
+    changes = data.draw(st.lists(st.tuples(st.sampled_from(list(json_paths(entry))), _mutations()), min_size=1,
                                  max_size=3))
     for path, new in changes:
         try:

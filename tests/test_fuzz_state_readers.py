@@ -14,7 +14,7 @@ from publisher.wire import ledger
 from publisher.wire.newsday import _advance
 from publisher.errors import PublisherError
 from publisher.glossary import load_glossary
-from tests.helpers import ROOT
+from tests.helpers import ROOT, json_paths
 
 FUZZ = {"deadline": None, "database": None, "suppress_health_check": [HealthCheck.too_slow]}
 GLOSSARY = (ROOT / "glossary" / "terms.tbx").read_text(encoding="utf-8")
@@ -75,22 +75,12 @@ JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70
                                                                                        max_size=3), max_leaves=6)
 
 
-def _paths(value, here=()):
-    yield here
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, here + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _paths(item, here + (i,))
-
-
 @settings(max_examples=400, **FUZZ)
 @given(data=st.data())
 def test_any_ledger_is_read_or_refused_with_a_message(tmp_path_factory, data):
     value = json.loads(json.dumps(LEDGER))
     for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(list(_paths(value))))
+        path = data.draw(st.sampled_from(list(json_paths(value))))
         new = data.draw(JSON_VALUES)
         if not path:
             value = new
