@@ -12,7 +12,8 @@ the article is simply rendered again.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import msgspec
 
 from publisher.config import Config
 from publisher.manifest import FileRecord, digest, record
-from publisher.model import LocalizedArticle
+from publisher.model import Article, LocalizedArticle, Text
 from publisher.source import ID_RE, STATUSES, date_problem
 from publisher.textchars import forbidden_in_utf8, printable
 
@@ -134,6 +135,8 @@ def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, co
     article = version.article
     if version.lang not in config.languages or version.babel_locale != config.babel_locale(version.lang):
         return False
+    if any(text.lang not in (version.lang, config.source_language) for text in _texts(version)):
+        return False  # a text is in its version's language or, fallen back, the source's
     if (article.slug, article.id, article.language) != (slug, article_id, config.source_language):
         return False
     if not ID_RE.fullmatch(article.id) or article.status not in STATUSES or not 1 <= article.urgency <= 9:
@@ -143,3 +146,15 @@ def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, co
         return False
     day = article.dateline.date
     return isinstance(day, date) and not isinstance(day, datetime) and not date_problem(day)
+
+
+def _texts(value) -> Iterator[Text]:
+    """Every localized text of a cached version (its article, whose blocks are not cached, aside)."""
+    if isinstance(value, Text):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _texts(item)
+    elif is_dataclass(value) and not isinstance(value, Article):
+        for item in fields(value):
+            yield from _texts(getattr(value, item.name))
