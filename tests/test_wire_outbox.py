@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -231,6 +232,18 @@ def test_the_shipped_ninjs_schema_is_iptcs():
     if shared is None:
         pytest.skip(f"IPTC's ninjs schemas are not beside the project here ({found[0].parent})")
     assert SHARED_SCHEMA.read_bytes() == shared.read_bytes()
+
+
+def test_the_twin_check_still_checks_every_format_the_schema_names():
+    """The validator checks only the formats ninjs uses, so it must know all of them: a format it
+    did not check would let a bad date or address through to partners."""
+    from publisher.wire import ninjs
+
+    named = set(re.findall(r'"format"\s*:\s*"([^"]+)"', ninjs.SCHEMA_FILE.read_text(encoding="utf-8")))
+    assert named and named <= set(ninjs.SCHEMA_FORMATS)
+    twin = {"uri": "not an address", "version": "1", "firstcreated": "yesterday"}
+    found = " ".join(ninjs.problems(json.dumps(twin).encode()))
+    assert "'not an address' is not a 'uri'" in found and "'yesterday' is not a 'date-time'" in found
 
 
 def test_a_full_build_that_removes_a_deleted_story_keeps_its_versions_in_the_outbox(tmp_path, monkeypatch):
