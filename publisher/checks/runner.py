@@ -143,6 +143,16 @@ class _Project:
     glossary: Glossary
     word_lists: dict[str, frozenset[str]]
     errors_only: bool = False
+    _glossary_words: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, compare=False)
+
+    def glossary_words(self, lang: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The words of the glossary's forms in a language: as the latin check reads words, and as
+        the spelling check does. The same for every catalogue of the language, so found once."""
+        if lang not in self._glossary_words:
+            forms = [form for term in self.glossary.terms for form in term.forms.get(lang, ())]
+            self._glossary_words[lang] = (frozenset(w for form in forms for w in words(form)),
+                                          glossary_words(forms))
+        return self._glossary_words[lang]
 
 
 def _word_lists(config: Config, languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
@@ -242,15 +252,15 @@ def _chosen(checks: tuple[Check, ...], errors_only: bool) -> tuple[Check, ...]:
 
 
 def _context(config: Config, shared: _Shared, lang: str, entries: list[Entry], skipped: list[str]) -> Context:
-    forms = [form for term in shared.glossary.terms for form in term.forms.get(lang, ())]
+    latin_words, spelling_words = shared.project.glossary_words(lang)
     names = source_names([e.source for e in entries])
     source_lang = shared.article.language
     ctx = Context(lang=lang, source_lang=source_lang, babel_locale=config.babel_locale(lang),
                   source_babel_locale=config.babel_locale(source_lang), glossary=shared.glossary,
-                  allowed_latin=names | {w for form in forms for w in words(form)})
+                  allowed_latin=names | latin_words)
     if shared.project.errors_only:
         return ctx
-    accepted = glossary_words(forms) | shared.project.word_lists.get(lang, frozenset())
+    accepted = spelling_words | shared.project.word_lists.get(lang, frozenset())
     if lang == source_lang:
         accepted |= names
     known = prepare(lang, ctx.babel_locale, [e.target for e in entries if e.translated], accepted)

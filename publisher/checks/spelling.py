@@ -59,18 +59,24 @@ def spelling(entry: Entry, ctx: Context) -> Iterator[str]:
     known = ctx.spelling
     if known is None:
         return
-    for word in dict.fromkeys(words_to_check(entry.target, ctx.lang)):
+    for word in unit_words(entry.target, ctx.lang):
         if word in known.unknown:
             suggestions = known.unknown[word]
             advice = f"did you mean {quoted(suggestions[:SHOWN])}?" if suggestions else "no suggestions"
             yield f"“{word}” is not in the {known.dictionary} dictionary: {advice}"
 
 
+@lru_cache(maxsize=1 << 15)  # prepare() and then the check itself read each unit's words
+def unit_words(text: str, lang: str) -> tuple[str, ...]:
+    """The words to check in a unit, each once, in order."""
+    return tuple(dict.fromkeys(words_to_check(text, lang)))
+
+
 def words_to_check(text: str, lang: str) -> Iterator[str]:
     """The words of a unit's prose written in the language's script; of a hyphenated word, its parts
     (an ending after a figure or an abbreviation, 1500-ден, ЖІӨ-ні, 5%-ын, is not a word)."""
     letters = _script_class(lang)
-    foreign = FOREIGN_LETTERS.get(lang, "")
+    foreign = _foreign_class(lang)
     plain = prose(text)
     for match in _WORD.finditer(plain):
         parts = match.group().split("-")
@@ -79,8 +85,15 @@ def words_to_check(text: str, lang: str) -> Iterator[str]:
         for i, part in enumerate(parts):
             after_abbreviation = i and len(parts[i - 1]) > 1 and parts[i - 1].isupper()
             # A neighbour language's letter in a word is the `letters` check's finding, not a second one.
-            if not after_abbreviation and not letters.search(part) and not any(c in foreign for c in part):
+            if not after_abbreviation and not letters.search(part) and not (foreign and foreign.search(part)):
                 yield part
+
+
+@lru_cache(maxsize=None)
+def _foreign_class(lang: str) -> re.Pattern[str] | None:
+    """A neighbour language's letter, where the language has such letters."""
+    letters = FOREIGN_LETTERS.get(lang)
+    return re.compile(f"[{letters}]") if letters else None
 
 
 @lru_cache(maxsize=None)
@@ -97,8 +110,8 @@ def prepare(lang: str, babel_locale: str, targets: Iterable[str], accepted: froz
     if isinstance(speller, str):
         return speller
     unknown: dict[str, tuple[str, ...]] = {}
-    for word in dict.fromkeys(w for text in targets for w in words_to_check(text, lang)):
-        if not _accepted(word, accepted) and not _known(speller, word):
+    for word in dict.fromkeys(w for text in targets for w in unit_words(text, lang)):
+        if not _accepted(word, accepted) and not _known(name, word):
             suggest = len(unknown) < SUGGESTED and len(word) <= LONGEST_WORD
             unknown[word] = _suggestions(name, word) if suggest else ()
     return Spelling(name, unknown)
@@ -109,11 +122,12 @@ def _accepted(word: str, accepted: frozenset[str]) -> bool:
     return word in accepted or word.lower() in accepted or word.capitalize() in accepted
 
 
-def _known(speller, word: str) -> bool:
+@lru_cache(maxsize=1 << 16)  # the same words recur in catalogue after catalogue
+def _known(name: str, word: str) -> bool:
     if len(word) > LONGEST_WORD:
         return False
     try:
-        return speller.spell(word.translate(_APOSTROPHES))
+        return load_speller(name).spell(word.translate(_APOSTROPHES))
     except UnicodeError:  # a letter the dictionary's encoding cannot hold
         return False
 
