@@ -99,11 +99,18 @@ EXTRA_PARAGRAPHS = (
      PLURAL_SAFE),
 )
 
+# Words of those paragraphs that Hunspell's dictionaries lack (Debian hunspell-be 1.1, hunspell-kk
+# 1.1), each right: a desk keeps such words in its word list.
+EXTRA_WORDS = {"ru": (), "be": ("казахстанскіх",), "kk": ("Тараптар", "компаниясы", "Үкіметаралық")}
+
 
 def number(value: int, lang: str) -> str:
-    """A figure grouped as the translations group it: 1,500 in English, 1 500 (U+00A0) otherwise."""
+    """A figure written as the translations write it: 1,500 in English; in Russian, Belarusian and
+    Kazakh four digits solid (1500) and longer figures grouped with U+00A0 (15 000)."""
     grouped = f"{value:,}"
-    return grouped if lang == "en" else grouped.replace(",", "\xa0")
+    if lang == "en":
+        return grouped
+    return str(value) if value < 10_000 else grouped.replace(",", "\xa0")
 
 
 @dataclass(frozen=True)
