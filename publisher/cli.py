@@ -35,6 +35,7 @@ ProjectOption = Annotated[Path, typer.Option("--project", "-C", help="The projec
 LangOption = Annotated[list[str] | None, typer.Option("--lang", "-l", help="Only this language (repeatable).")]
 ArticleOption = Annotated[list[str] | None, typer.Option("--article", "-a", help="Only this article slug (repeatable).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")]
 
 
 def run(action: Callable[[], T]) -> T:
@@ -81,12 +82,13 @@ def update(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
            prune: Annotated[bool | None, typer.Option("--prune-obsolete/--keep-obsolete",
                                                      help="Drop obsolete (#~) entries (default: the "
                                                           "prune_obsolete setting, else keep them).")] = None,
+           jobs: JobsOption = 0,
            ) -> None:
     """Extract, then create or merge every language's catalogue, keeping translators' work."""
     config = _config(root)
     languages = _languages(config, lang)
     written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ())), languages,
-                                         prune))
+                                         prune, jobs))
     _report(written)
 
 
@@ -127,7 +129,7 @@ def status(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
 def check(root: ProjectOption = Path("."), lang: LangOption = None, article: ArticleOption = None,
           as_json: JsonOption = False,
           strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
-          jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")] = 0
+          jobs: JobsOption = 0
           ) -> None:
     """Check translations: figures, names, scripts, quotation marks, markup, completeness.
     Exit 1 when there are errors (or, with --strict, warnings)."""
@@ -192,7 +194,7 @@ def build(
     fallback: Annotated[bool, typer.Option("--fallback/--no-fallback",
                                            help="Show the source sentence where a translation is missing.")] = True,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any output is held back.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")] = 0,
+    jobs: JobsOption = 0,
     force: Annotated[bool, typer.Option("--force", help="Rebuild everything, even what is up to date.")] = False,
 ) -> None:
     """Build HTML, XHTML, EPUB and NewsML-G2 outputs from the articles and their catalogues."""

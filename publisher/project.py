@@ -13,6 +13,7 @@ from publisher.errors import Problems, PublisherError
 from publisher.glossary import load_glossary
 from publisher.fsutil import project_lock, sweep_temporary, write_atomic
 from publisher.model import Article
+from publisher.parallel import job_count, map_in_processes
 from publisher.segment import units
 from publisher.source import find_articles, read_article
 
@@ -77,10 +78,11 @@ def _templates(config: Config, articles: list[Article]):
 
 
 def update(config: Config, articles: list[Article], languages: tuple[str, ...] = (),
-           prune_obsolete: bool | None = None) -> list[Written]:
-    """Extract, then create or merge every catalogue, one language at a time, with that language's
-    translation memory. Everything is computed before anything is written; the catalogues of a
-    renamed article (same id, new slug) are moved to its new name, and the old files removed last."""
+           prune_obsolete: bool | None = None, jobs: int = 1) -> list[Written]:
+    """Extract, then create or merge every catalogue, each language with its own translation
+    memory, the languages in `jobs` worker processes (0: one per core; the result is the same).
+    Everything is computed before anything is written; the catalogues of a renamed article (same
+    id, new slug) are moved to its new name, and the old files removed last."""
     languages = languages or config.languages
     prune = config.prune_obsolete if prune_obsolete is None else prune_obsolete
     with project_lock(config.root):
@@ -88,11 +90,39 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
         templates = dict(_templates(config, articles))
         renamed = _renamed(config, articles)
         planned = [(path, po.render(pot), None) for path, pot in templates.items()]
-        for lang in languages:
-            planned += _update_language(config, articles, templates, renamed, lang, prune)
+        planned += _update_languages(_LanguageWork(config, articles, templates, renamed, prune), languages, jobs)
         written = [_write(config, path, text, moved_from) for path, text, moved_from in planned]
         _remove_moved(config, [moved_from for _, _, moved_from in planned if moved_from])
         return written
+
+
+@dataclass(frozen=True)
+class _LanguageWork:
+    """What every language's update reads."""
+
+    config: Config
+    articles: list[Article]
+    templates: dict[Path, po.Catalog]
+    renamed: dict[str, str]
+    prune: bool
+
+
+_FORKED_WORK: _LanguageWork | None = None  # set before the workers fork: they inherit it, unpickled
+
+
+def _update_languages(work: _LanguageWork, languages: tuple[str, ...], jobs: int):
+    global _FORKED_WORK
+    _FORKED_WORK = work
+    try:
+        return [item for planned in map_in_processes(_update_forked_language, list(languages), job_count(jobs))
+                for item in planned]
+    finally:
+        _FORKED_WORK = None
+
+
+def _update_forked_language(lang: str) -> list[tuple[Path, str, Path | None]]:
+    work = _FORKED_WORK
+    return _update_language(work.config, work.articles, work.templates, work.renamed, lang, work.prune)
 
 
 def _update_language(config: Config, articles: list[Article], templates: dict, renamed: dict[str, str],

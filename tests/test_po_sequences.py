@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -246,3 +247,23 @@ def test_catalogues_of_a_removed_article_are_kept_whole_in_gettexts_form(tmp_pat
         assert subprocess.run([msgcat, str(path)], capture_output=True).stdout == path.read_bytes()
         assert {(e.msgid, e.msgstr) for e in po.read(path).entries} == entries
     assert all(e.msgstr and not e.fuzzy for e in _live(tmp_path, "ru", "second-story").values())
+
+
+def test_the_languages_updated_side_by_side_give_the_same_catalogues_as_one_after_another(tmp_path):
+    """`publish update` merges the languages in worker processes; with edited and new sentences
+    across several articles (memory fills, fuzzy matches, obsolete entries), every catalogue and
+    template is byte for byte what a serial update writes."""
+    from benchmarks.corpus import generate
+    from benchmarks.edits import edit_sources
+
+    generate(tmp_path / "serial", 12, seed_value=5)
+    edit_sources(tmp_path / "serial", fraction=0.1, seed=2)
+    shutil.copytree(tmp_path / "serial", tmp_path / "parallel")
+    results = {}
+    for name, jobs in (("serial", 1), ("parallel", 2)):
+        config = load_config(tmp_path / name)
+        results[name] = update(config, load_articles(config), jobs=jobs)
+    assert [(w.path, w.changed) for w in results["serial"]] == [(w.path, w.changed) for w in results["parallel"]]
+    assert sum(w.changed for w in results["serial"]) > 12  # the edits reached the catalogues
+    files = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial" / "locales").rglob("*.po*"))
+    assert all((tmp_path / "serial" / f).read_bytes() == (tmp_path / "parallel" / f).read_bytes() for f in files)

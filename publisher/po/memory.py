@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from publisher.po.catalog import Catalog, Entry, unit_key
 
@@ -111,11 +112,12 @@ class Memory:
                 and self._terms(text) == self._terms(other))
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+@lru_cache(maxsize=1 << 16)  # each language's index and every near match read the same source texts
+def words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text.lower()))
 
 
-def similarity(a: list[str], b: list[str]) -> float:
+def similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Word-level similarity of two texts (0 when their lengths differ too much to be one sentence)."""
     if not a or not b or min(len(a), len(b)) / max(len(a), len(b)) < FUZZY_THRESHOLD:
         return 0.0
