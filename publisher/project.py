@@ -11,7 +11,7 @@ from publisher import po
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.glossary import load_glossary
-from publisher.fsutil import project_lock, sweep_temporary, write_atomic
+from publisher.fsutil import project_lock, sweep_temporary, write_atomic_all
 from publisher.model import Article
 from publisher.parallel import job_count, map_in_processes
 from publisher.segment import units
@@ -68,7 +68,7 @@ class Written:
 
 def extract(config: Config, articles: list[Article]) -> list[Written]:
     with project_lock(config.root):
-        return [_write(config, path, po.render(pot)) for path, pot in _templates(config, articles)]
+        return _write_all(config, [(path, po.render(pot), None) for path, pot in _templates(config, articles)])
 
 
 def _templates(config: Config, articles: list[Article]):
@@ -91,7 +91,7 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
         renamed = _renamed(config, articles)
         planned = [(path, po.render(pot), None) for path, pot in templates.items()]
         planned += _update_languages(_LanguageWork(config, articles, templates, renamed, prune), languages, jobs)
-        written = [_write(config, path, text, moved_from) for path, text, moved_from in planned]
+        written = _write_all(config, planned)
         _remove_moved(config, [moved_from for _, _, moved_from in planned if moved_from])
         return written
 
@@ -204,8 +204,12 @@ def _remove_moved(config: Config, paths: list[Path]) -> None:
             po.template_path(config.locales_path, slug).unlink(missing_ok=True)
 
 
-def _write(config: Config, path: Path, text: str, moved_from: Path | None = None) -> Written:
-    changed = write_atomic(path, text.encode("utf-8"))
+def _write_all(config: Config, planned: list[tuple[Path, str, Path | None]]) -> list[Written]:
+    changed = write_atomic_all([(path, text.encode("utf-8")) for path, text, _ in planned])
+    return [_written(config, path, now, moved_from) for (path, _, moved_from), now in zip(planned, changed)]
+
+
+def _written(config: Config, path: Path, changed: bool, moved_from: Path | None) -> Written:
     if changed:
         log.info("wrote %s", display_path(config, path))
     note = f"renamed from {display_path(config, moved_from)}" if moved_from else ""
