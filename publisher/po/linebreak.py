@@ -10,6 +10,8 @@ Line-break classes of characters come from uniseg's Unicode data.
 
 from __future__ import annotations
 
+import re
+
 from uniseg.linebreak import line_break
 
 # Columns and rows: the class before a break opportunity (row) and after it (column).
@@ -46,10 +48,13 @@ def opportunities(text: str) -> dict[int, str]:
     MANDATORY (text[i] is itself a line break character)."""
     found: dict[int, str] = {}
     before, after_space = None, False
-    for i, char in enumerate(text):
+    i, end = 0, len(text)
+    while i < end:
+        char = text[i]
+        i += 1
         cls = _CLASSES.get(char) or _class(char)
         if cls == "BK":  # U+2028 and the like: gettext counts columns anew after it
-            found[i], before, after_space = MANDATORY, "BK", False
+            found[i - 1], before, after_space = MANDATORY, "BK", False
             continue
         if cls == "SP":
             after_space = True
@@ -59,8 +64,12 @@ def opportunities(text: str) -> dict[int, str]:
         if cls == "CM":
             cls = "AL"
         if before not in (None, "BK") and _may_break(before, cls, after_space):
-            found[i] = POSSIBLE
+            found[i - 1] = POSSIBLE
         before, after_space = cls, False
+        if cls == "AL":  # the rest of a word's letters: no break between two AL without a space
+            run = _LETTER_RUN.match(text, i)
+            if run:
+                i = run.end()
     return found
 
 
@@ -79,3 +88,15 @@ def _may_break(before: str, after: str, after_space: bool) -> bool:
 # above runs for every character of every long string written.
 _PAIRS = {(row, column): _TABLE[_COLUMN[row]][_COLUMN[column]] for row in CLASSES for column in CLASSES}
 _CLASSES: dict[str, str] = {}
+
+
+def _letter_run() -> re.Pattern[str]:
+    """Runs of the Latin and Cyrillic letters whose class is AL (the most of any news text), which
+    the loop above may step over: AL after AL is a break only after a space. Made from the classes
+    themselves, so a letter of another class (a combining mark, U+0483) is never in it."""
+    candidates = [chr(c) for c in (*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250), *range(0x400, 0x530))]
+    letters = "".join(c for c in candidates if _RESOLVE.get(line_break(c).name, line_break(c).name) == "AL")
+    return re.compile(f"[{re.escape(letters)}]+")
+
+
+_LETTER_RUN = _letter_run()
