@@ -10,6 +10,7 @@ other facts.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -73,7 +74,8 @@ class Memory:
         self._exact = defaultdict(list)
         seen: set[tuple[str | None, str, str]] = set()
         for where, catalog in self._sources:
-            for entry in sorted(catalog.entries, key=lambda e: e.obsolete):  # live work before obsolete
+            live = [e for e in catalog.entries if not e.obsolete]
+            for entry in live + [e for e in catalog.entries if e.obsolete]:  # live work before obsolete
                 if entry.msgid_plural is not None or entry.fuzzy or not entry.has_translation:
                     continue
                 key = unit_key(entry.msgctxt, entry.msgid)
@@ -98,7 +100,7 @@ class Memory:
         rare = sorted(known, key=lambda w: (len(self._postings[w]), w))[:4]  # sorted: the same words every run
         shared = Counter(n for word in rare for n in self._postings.get(word, ()))
         best, best_score = None, FUZZY_THRESHOLD
-        for number, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATES]:
+        for number, _ in heapq.nsmallest(_CANDIDATES, shared.items(), key=lambda item: (-item[1], item[0])):
             record = self._records[number]
             if record.where == excluding or record.msgctxt != entry.msgctxt:
                 continue
