@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from publisher import po
+from publisher.checks import kept
 from publisher.checks.base import Check, Context, Entry, english_name, words
 from publisher.checks.content import fuzzy, identical, terminology, untranslated
 from publisher.checks.figures import digit_groups, figures
@@ -20,6 +21,7 @@ from publisher.glossary import Glossary, Term, load_glossary
 from publisher.model import Article
 from publisher.parallel import job_count, map_in_processes
 from publisher.project import display_path
+from publisher.source import find_articles
 from publisher.segment import units
 
 # On every unit: is there a usable translation?
@@ -107,10 +109,18 @@ def check_articles(config: Config, articles: Iterable[Article], languages: tuple
     glossary = load_glossary(config.glossary_path)
     chosen = tuple(lang for lang in config.languages if not languages or lang in languages)
     shared = _Project(glossary, {} if errors_only else _word_lists(config, chosen), errors_only)  # spelling only warns
-    report = Report()
-    check = partial(_check_article, config, shared, chosen)
-    for article_report in map_in_processes(check, list(articles), job_count(jobs)):
+    articles = list(articles)
+    known = {} if errors_only else kept.load(config)
+    context = None if errors_only else kept.context_hash(config, chosen)
+    check = partial(_check_article, config, shared, chosen, context)
+    work = [(article, known.get(article.slug, {})) for article in articles]
+    report, fresh = Report(), {}
+    for article, (article_report, article_kept) in zip(articles, map_in_processes(check, work, job_count(jobs))):
         report.extend(article_report)
+        fresh[article.slug] = {**known.get(article.slug, {}), **article_kept}
+    if context is not None and any(fresh[slug] != known.get(slug) for slug in fresh):
+        present = {path.stem for path in find_articles(config.source_path)}  # a deleted article's go
+        kept.save(config, {slug: found for slug, found in {**known, **fresh}.items() if slug in present})
     return report
 
 
@@ -170,14 +180,48 @@ class _Shared:
     project: _Project
 
 
-def _check_article(config: Config, project: _Project, languages: tuple[str, ...], article: Article) -> Report:
-    """An article's catalogues one after another; the checks' caches read each source text once."""
+def _check_article(config: Config, project: _Project, languages: tuple[str, ...], context: str | None,
+                   work: tuple[Article, dict[str, kept.Kept]]) -> tuple[Report, dict[str, kept.Kept]]:
+    """An article's catalogues one after another (the checks' caches read each source text once),
+    each one's report as kept (`context`: what they depend on besides the catalogue) if it still holds."""
+    article, known = work
     wanted = tuple(unit.key for unit in units(article, config.segmentation))
     shared = _Shared(article, wanted, _RememberingGlossary(project.glossary.terms, project.glossary.matchers), project)
-    report = Report()
+    report, fresh = Report(), {}
     for lang in languages:
-        report.extend(check_catalogue(config, shared, lang))
-    return report
+        path = po.catalog_path(config.locales_path, lang, article.slug)
+        raw = _bytes(path) if context is not None else None
+        if raw is None:  # not kept: no catalogue (a one-line finding), or no cache
+            report.extend(check_catalogue(config, shared, lang))
+            continue
+        display = display_path(config, path)
+        key = kept.catalogue_key(context, lang, article.language, wanted, display, raw)
+        if lang in known and known[lang].key == key:
+            report.extend(_kept_report(known[lang], display, lang))
+            fresh[lang] = known[lang]
+            continue
+        found = check_catalogue(config, shared, lang, po.parse(raw, display, lang))
+        report.extend(found)
+        fresh[lang] = _to_keep(key, found)
+    return report, fresh
+
+
+def _bytes(path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:  # check_catalogue says what is wrong
+        return None
+
+
+def _kept_report(found: kept.Kept, display: str, lang: str) -> Report:
+    problems = [Problem(display, line, check, severity, message, lang, msgid)
+                for line, check, severity, message, msgid in found.problems]
+    return Report(problems, found.silenced, 1, list(found.skipped))
+
+
+def _to_keep(key: str, report: Report) -> kept.Kept:
+    problems = [(p.line, p.check, p.severity, p.message, p.msgid) for p in report.problems]
+    return kept.Kept(key, problems, report.silenced, list(report.skipped))
 
 
 @dataclass(frozen=True)

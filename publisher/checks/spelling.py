@@ -164,6 +164,12 @@ def load_speller(name: str):
     return hunspell.Hunspell(name, hunspell_data_dir=str(found))
 
 
+def dictionary_files(name: str) -> tuple[Path, ...]:
+    """The .dic and .aff files the named dictionary is loaded from; none when there is none."""
+    found = _dictionary_dir(name)
+    return (found / f"{name}.dic", found / f"{name}.aff") if found else ()
+
+
 def _dictionary_dir(name: str) -> Path | None:
     dirs = [*filter(None, os.environ.get("DICPATH", "").split(os.pathsep)), *DICTIONARY_DIRS]
     for folder in map(Path, map(os.path.expanduser, dirs)):
