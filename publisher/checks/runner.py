@@ -137,7 +137,7 @@ class GateChecks:
     def __init__(self, config: Config, article: Article):
         glossary = load_glossary(config.glossary_path)
         wanted = tuple(unit.key for unit in units(article, config.segmentation))
-        project = _Project(glossary, {}, errors_only=True)  # spelling only warns: no word lists
+        project = _gate_project(glossary)
         self.config = config
         self.shared = _Shared(article, wanted, _RememberingGlossary(glossary.terms, glossary.matchers), project)
 
@@ -160,9 +160,20 @@ class _Project:
         the spelling check does. The same for every catalogue of the language, so found once."""
         if lang not in self._glossary_words:
             forms = [form for term in self.glossary.terms for form in term.forms.get(lang, ())]
-            self._glossary_words[lang] = (frozenset(w for form in forms for w in words(form)),
-                                          glossary_words(forms))
+            spelled = frozenset() if self.errors_only else glossary_words(forms)  # spelling only warns
+            self._glossary_words[lang] = (frozenset(w for form in forms for w in words(form)), spelled)
         return self._glossary_words[lang]
+
+
+_gate: list[_Project] = []  # the last one made: the glossary is loaded once per process
+
+
+def _gate_project(glossary: Glossary) -> _Project:
+    """One for every article a process checks with the same glossary: the glossary's words per
+    language are found once, not once per article. Spelling only warns: no word lists."""
+    if not _gate or _gate[0].glossary is not glossary:
+        _gate[:] = [_Project(glossary, {}, errors_only=True)]
+    return _gate[0]
 
 
 def _word_lists(config: Config, languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
