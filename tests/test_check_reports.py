@@ -15,7 +15,7 @@ import polib
 import pytest
 
 from publisher.checks import check_articles
-from publisher.checks.kept import cache_file
+from publisher.usercache import cache_file
 from publisher.config import load_config
 from publisher.project import load_articles
 from tests.helpers import ROOT, copy_bundled_project, run_update
@@ -74,9 +74,9 @@ def test_a_kept_report_is_what_the_check_reads_while_its_inputs_are_unchanged(pr
     cache = tmp_path / "kept"
     first = _report(project, cache, monkeypatch)
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    path = cache_file(load_config(project))
+    path = cache_file(load_config(project), "checks")
     data = json.loads(path.read_text(encoding="utf-8"))
-    article = data["reports"]["kazakhstan-belarus-allies"]
+    article = data[1]["kazakhstan-belarus-allies"]
     article["ru"]["problems"] = [[1, "length", "warning", "kept, not checked again", None]]
     path.write_text(json.dumps(data), encoding="utf-8")
     assert "locales/ru/LC_MESSAGES/kazakhstan-belarus-allies.po:1: [length] kept, not checked again" \
@@ -86,13 +86,13 @@ def test_a_kept_report_is_what_the_check_reads_while_its_inputs_are_unchanged(pr
     assert _report(project, cache, monkeypatch) == first
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'{"format": 1, "reports": {"x": {"ru": 1}}}',
-                                     b'{"format": 99, "reports": {}}', b"\xff" * 10])
+@pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'[1, {"x": {"ru": 1}}]',
+                                     b'[99, {}]', b'{"format": 1}', b"\xff" * 10])
 def test_a_cache_file_that_is_not_ours_is_ignored(project, tmp_path, monkeypatch, garbage):
     fresh = _report(project, tmp_path / "fresh", monkeypatch)
     cache = tmp_path / "kept"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    path = cache_file(load_config(project))
+    path = cache_file(load_config(project), "checks")
     path.parent.mkdir(parents=True)
     path.write_bytes(garbage)
     assert _report(project, cache, monkeypatch) == fresh

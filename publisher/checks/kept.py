@@ -4,30 +4,21 @@ A catalogue's report is kept with the hash of all it depends on: the catalogue's
 it is, the units its article publishes, the settings, the glossary and word lists, the Hunspell
 dictionaries and the toolkit's own code. When any of them differs, the catalogue is checked again.
 
-The reports live in the user's cache folder ($XDG_CACHE_HOME/publisher/checks/, else
-~/.cache/publisher/checks/), one file per project folder, never in the project: a report found in
-a project's files could have been written by anyone who can send a change to it, and a forged
-"no problems" there would let a broken translation through a CI check. A file this module cannot
-read as its own is ignored; a cache that cannot be written is done without.
+The reports live in the user's cache folder (publisher/usercache.py), never in the project: a
+forged "no problems" there would let a broken translation through a CI check.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 
-from publisher import manifest
+from publisher import manifest, usercache
 from publisher.checks.spelling import dictionary_name, dictionary_files, word_list_path
 from publisher.config import Config
-from publisher.fsutil import write_atomic
-
-log = logging.getLogger(__name__)
 
 FORMAT = 1  # of the file; a file of another format is not read
 
@@ -42,34 +33,16 @@ class Kept(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     skipped: list[str]
 
 
-class _File(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    format: int
-    reports: dict[str, dict[str, Kept]]  # article slug → language → report
-
-
-Reports = dict[str, dict[str, Kept]]
-
-
-def cache_file(config: Config) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    project = hashlib.sha256(os.path.realpath(config.root).encode()).hexdigest()[:24]
-    return Path(base, "publisher", "checks", f"{project}.json")
+Reports = dict[str, dict[str, Kept]]  # article slug → language → report
+PURPOSE = "checks"
 
 
 def load(config: Config) -> Reports:
-    try:
-        found = msgspec.json.decode(cache_file(config).read_bytes(), type=_File)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-        return {}
-    return found.reports if found.format == FORMAT else {}
+    return usercache.load(config, PURPOSE, FORMAT, Reports, {})
 
 
 def save(config: Config, reports: Reports) -> None:
-    path = cache_file(config)
-    try:
-        write_atomic(path, msgspec.json.encode(_File(FORMAT, dict(sorted(reports.items())))))
-    except OSError as exc:  # a read-only home: the next check is a full one, nothing worse
-        log.debug("check reports not kept: %s", exc)
+    usercache.save(config, PURPOSE, FORMAT, dict(sorted(reports.items())))
 
 
 def context_hash(config: Config, languages: tuple[str, ...]) -> str:
