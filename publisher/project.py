@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from publisher import po
+from publisher import merged, po
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.glossary import load_glossary
@@ -81,18 +81,21 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
            prune_obsolete: bool | None = None, jobs: int = 1) -> list[Written]:
     """Extract, then create or merge every catalogue, each language with its own translation
     memory, the languages in `jobs` worker processes (0: one per core; the result is the same).
+    A catalogue the last update left as it is is not merged again (publisher/merged.py).
     Everything is computed before anything is written; the catalogues of a renamed article (same
     id, new slug) are moved to its new name, and the old files removed last."""
     languages = languages or config.languages
     prune = config.prune_obsolete if prune_obsolete is None else prune_obsolete
     with project_lock(config.root):
         sweep_temporary(config.locales_path)
-        templates = dict(_templates(config, articles))
-        renamed = _renamed(config, articles)
-        planned = [(path, po.render(pot), None) for path, pot in templates.items()]
-        planned += _update_languages(_LanguageWork(config, articles, templates, renamed, prune), languages, jobs)
+        templates = {path: (pot, po.render(pot)) for path, pot in _templates(config, articles)}
+        work = _LanguageWork(config, articles, templates, _renamed(config, articles), merged.context(config, prune),
+                             merged.load(config), prune)
+        planned, records = _update_languages(work, languages, jobs)
+        planned[:0] = [(path, text, None) for path, (_, text) in templates.items()]
         written = _write_all(config, planned)
         _remove_moved(config, [moved_from for _, _, moved_from in planned if moved_from])
+        merged.save(config, {**work.records, **records})
         return written
 
 
@@ -102,11 +105,19 @@ class _LanguageWork:
 
     config: Config
     articles: list[Article]
-    templates: dict[Path, po.Catalog]
+    templates: dict[Path, tuple[po.Catalog, str]]  # each article's template, and as it is written
     renamed: dict[str, str]
+    context: str  # what a merge reads besides the catalogue and its template (merged.py)
+    records: merged.Records
     prune: bool
 
+    def record(self, lang: str, display: str, template: str | None, catalogue: bytes) -> str:
+        text = template.encode("utf-8") if template is not None else merged.ORPHAN
+        return merged.record(self.context, lang, display, text, catalogue)
 
+
+# A catalogue to write: its path, its text (None: it is as it should be) and where it moved from.
+Planned = tuple[Path, str | None, Path | None]
 _FORKED_WORK: _LanguageWork | None = None  # set before the workers fork: they inherit it, unpickled
 
 
@@ -114,55 +125,99 @@ def _update_languages(work: _LanguageWork, languages: tuple[str, ...], jobs: int
     global _FORKED_WORK
     _FORKED_WORK = work
     try:
-        return [item for planned in map_in_processes(_update_forked_language, list(languages), job_count(jobs))
-                for item in planned]
+        results = list(map_in_processes(_update_forked_language, list(languages), job_count(jobs)))
     finally:
         _FORKED_WORK = None
+    return [item for planned, _ in results for item in planned], {k: v for _, found in results for k, v in found.items()}
 
 
-def _update_forked_language(lang: str) -> list[tuple[Path, str, Path | None]]:
-    work = _FORKED_WORK
-    return _update_language(work.config, work.articles, work.templates, work.renamed, lang, work.prune)
+def _update_forked_language(lang: str) -> tuple[list[Planned], merged.Records]:
+    return _update_language(_FORKED_WORK, lang)
 
 
-def _update_language(config: Config, articles: list[Article], templates: dict, renamed: dict[str, str],
-                     lang: str, prune: bool) -> list[tuple[Path, str, Path | None]]:
-    existing = _read_language(config, lang)
-    memory = po.Memory(_memory_sources(config, lang, existing), _glossary_terms(config))
-    planned = []
-    for article in articles:
+def _update_language(work: _LanguageWork, lang: str) -> tuple[list[Planned], merged.Records]:
+    config = work.config
+    existing = _Catalogues(config, lang)
+    memory = po.Memory(lambda: _memory_sources(config, lang, existing), _glossary_terms(config))
+    planned, records = [], {}
+    for article in work.articles:
         path = po.catalog_path(config.locales_path, lang, article.slug)
-        old, moved_from = existing.get(path), None
-        if old is None and article.slug in renamed:
-            moved_from = po.catalog_path(config.locales_path, lang, renamed[article.slug])
-            old = existing.get(moved_from)
-            moved_from = moved_from if old is not None else None
         where = display_path(config, path)
-        catalog = po.merge(templates[po.template_path(config.locales_path, article.slug)], old, lang, article,
-                           config.source_language, lambda entry: memory.fill(entry, where), prune)
-        planned.append((path, po.render(catalog), moved_from))
-    return planned + _kept_orphans(config, existing, {p for path, _, moved in planned for p in (path, moved) if p})
+        pot, template = work.templates[po.template_path(config.locales_path, article.slug)]
+        raw = existing.raw(path)
+        if raw is not None and work.records.get(where) == work.record(lang, where, template, raw):
+            planned.append((path, None, None))
+            continue
+        old, moved_from = existing.parsed(path), None
+        if old is None and article.slug in work.renamed:
+            moved_from = po.catalog_path(config.locales_path, lang, work.renamed[article.slug])
+            old = existing.parsed(moved_from)
+            moved_from = moved_from if old is not None else None
+        catalog = po.merge(pot, old, lang, article, config.source_language, lambda entry: memory.fill(entry, where),
+                           work.prune)
+        text = po.render(catalog)
+        planned.append((path, text, moved_from))
+        records[where] = work.record(lang, where, template, text.encode("utf-8"))
+    return _kept_orphans(work, lang, existing, planned, records)
 
 
-def _kept_orphans(config: Config, existing: dict[Path, po.Catalog], planned: set[Path]):
+def _kept_orphans(work: _LanguageWork, lang: str, existing: _Catalogues, planned: list[Planned],
+                  records: merged.Records) -> tuple[list[Planned], merged.Records]:
     """Catalogues whose article is gone from source/: kept whole for the translation memory, but,
     like every catalogue update leaves behind, in gettext's form (a translator's tool may have saved
     one with CRLF or a BOM, which msgfmt refuses)."""
+    config = work.config
+    taken = {p for path, _, moved in planned for p in (path, moved) if p}
     slugs = {path.stem for path in find_articles(config.source_path)}
-    return [(path, po.render(catalog), None) for path, catalog in existing.items()
-            if path not in planned and path.stem not in slugs]
+    for path in existing.paths:
+        if path in taken or path.stem in slugs:
+            continue
+        where = display_path(config, path)
+        if work.records.get(where) == work.record(lang, where, None, existing.raw(path)):
+            planned.append((path, None, None))
+            continue
+        text = po.render(existing.parsed(path))
+        planned.append((path, text, None))
+        records[where] = work.record(lang, where, None, text.encode("utf-8"))
+    return planned, records
 
 
-def _read_language(config: Config, lang: str) -> dict[Path, po.Catalog]:
-    """Every catalogue of a language, read once: the articles' own and those of the memory."""
-    folder = config.locales_path / lang / "LC_MESSAGES"
-    paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
-    return {path: po.read(path, display_path(config, path)) for path in paths}
+class _Catalogues:
+    """A language's catalogues, each read at most once, and parsed only when it is asked for."""
+
+    def __init__(self, config: Config, lang: str):
+        folder = config.locales_path / lang / "LC_MESSAGES"
+        self.config = config
+        self.paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
+        self._present = set(self.paths)
+        self._raw: dict[Path, bytes] = {}
+        self._parsed: dict[Path, po.Catalog] = {}
+
+    def raw(self, path: Path) -> bytes | None:
+        if path not in self._present:
+            return None
+        if path not in self._raw:
+            try:
+                self._raw[path] = path.read_bytes()
+            except OSError as exc:
+                raise PublisherError(f"cannot read: {exc.strerror}", display_path(self.config, path)) from None
+        return self._raw[path]
+
+    def parsed(self, path: Path) -> po.Catalog | None:
+        if path not in self._parsed:
+            raw = self.raw(path)
+            if raw is None:
+                return None
+            self._parsed[path] = po.parse(raw, display_path(self.config, path), po.folder_language(path))
+        return self._parsed[path]
+
+    def all(self) -> dict[Path, po.Catalog]:
+        return {path: self.parsed(path) for path in self.paths}
 
 
-def _memory_sources(config: Config, lang: str, existing: dict[Path, po.Catalog]):
+def _memory_sources(config: Config, lang: str, existing: _Catalogues):
     compendium = po.compendium_path(config.locales_path, lang)
-    sources = [(display_path(config, path), catalog) for path, catalog in existing.items()]
+    sources = [(display_path(config, path), catalog) for path, catalog in existing.all().items()]
     if compendium.is_file():
         sources.append((display_path(config, compendium), po.read(compendium, display_path(config, compendium))))
     return sources
@@ -204,9 +259,10 @@ def _remove_moved(config: Config, paths: list[Path]) -> None:
             po.template_path(config.locales_path, slug).unlink(missing_ok=True)
 
 
-def _write_all(config: Config, planned: list[tuple[Path, str, Path | None]]) -> list[Written]:
-    changed = write_atomic_all([(path, text.encode("utf-8")) for path, text, _ in planned])
-    return [_written(config, path, now, moved_from) for (path, _, moved_from), now in zip(planned, changed)]
+def _write_all(config: Config, planned: list[Planned]) -> list[Written]:
+    changed = iter(write_atomic_all([(path, text.encode("utf-8")) for path, text, _ in planned if text is not None]))
+    return [_written(config, path, text is not None and next(changed), moved_from)
+            for path, text, moved_from in planned]
 
 
 def _written(config: Config, path: Path, changed: bool, moved_from: Path | None) -> Written:

@@ -267,3 +267,34 @@ def test_the_languages_updated_side_by_side_give_the_same_catalogues_as_one_afte
     assert sum(w.changed for w in results["serial"]) > 12  # the edits reached the catalogues
     files = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial" / "locales").rglob("*.po*"))
     assert all((tmp_path / "serial" / f).read_bytes() == (tmp_path / "parallel" / f).read_bytes() for f in files)
+
+
+def test_an_update_that_skips_what_it_left_as_it_was_writes_what_a_full_one_writes(tmp_path, monkeypatch):
+    """Over rounds of source edits and a translator's re-save by msgcat, an update that remembers
+    which catalogues it left as they are (merged.py) gives the files an update without that memory
+    gives; and with nothing changed, it parses no catalogue at all."""
+    from benchmarks.corpus import generate
+    from benchmarks.edits import edit_sources
+
+    generate(tmp_path / "kept", 8, seed_value=9)
+    shutil.copytree(tmp_path / "kept", tmp_path / "fresh")
+    msgcat = gettext_tool("msgcat")
+    for round_number in range(3):
+        for name in ("kept", "fresh"):
+            edit_sources(tmp_path / name, fraction=0.05, seed=round_number)
+            resaved = sorted((tmp_path / name / "locales" / "be" / "LC_MESSAGES").glob("*.po"))[round_number]
+            subprocess.run([msgcat, "--no-wrap", "-o", str(resaved), str(resaved)], check=True)
+            cache = tmp_path / ("xdg-kept" if name == "kept" else f"xdg-fresh-{round_number}")
+            monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+            config = load_config(tmp_path / name)
+            update(config, load_articles(config), jobs=1)
+        files = sorted(p.relative_to(tmp_path / "kept") for p in (tmp_path / "kept" / "locales").rglob("*.po*"))
+        assert [(tmp_path / "kept" / f).read_bytes() for f in files] == \
+            [(tmp_path / "fresh" / f).read_bytes() for f in files], round_number
+    parsed = []
+    real_parse = po.parse
+    monkeypatch.setattr(po, "parse", lambda *args, **kw: parsed.append(args[1]) or real_parse(*args, **kw))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-kept"))
+    config = load_config(tmp_path / "kept")
+    assert not any(w.changed for w in update(config, load_articles(config), jobs=1))
+    assert [name for name in parsed if name.endswith(".po")] == []

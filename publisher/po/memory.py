@@ -41,8 +41,9 @@ class _Record:
 class Memory:
     """Translations of one language, looked up by source text."""
 
-    def __init__(self, sources: Iterable[tuple[str, Catalog]], terms: Callable[[str], frozenset[str]] | None = None):
-        self._sources = list(sources)  # (display path, catalogue), the best first
+    def __init__(self, sources: Callable[[], Iterable[tuple[str, Catalog]]],
+                 terms: Callable[[str], frozenset[str]] | None = None):
+        self._sources = sources  # (display path, catalogue), the best first: read when first needed
         self._terms = terms or (lambda text: frozenset())
         self._exact: dict[str, list[_Record]] | None = None
         self._records: list[_Record] = []
@@ -73,7 +74,7 @@ class Memory:
             return
         self._exact = defaultdict(list)
         seen: set[tuple[str | None, str, str]] = set()
-        for where, catalog in self._sources:
+        for where, catalog in self._sources():
             live = [e for e in catalog.entries if not e.obsolete]
             for entry in live + [e for e in catalog.entries if e.obsolete]:  # live work before obsolete
                 if entry.msgid_plural is not None or entry.fuzzy or not entry.has_translation:
