@@ -44,6 +44,8 @@ COMPARISONS = (
     ("one catalogue changed ÷ full build", "one catalogue changed", "full build", 0.02),
     ("one article edited ÷ full build (2% + 1/N)", "one article edited", "full build", lambda n: 0.02 + 1 / n),
     ("publish update ÷ msgmerge --previous", "publish update", "msgmerge", 0.2),
+    ("publish update, first in its folder ÷ msgmerge --previous", "publish update, first in its folder",
+     "msgmerge", 0.2),
     ("publish check ÷ pofilter", "publish check", "pofilter", 0.1),
     ("update, new articles ÷ msgcat + msgmerge --compendium", "publish update, new articles",
      "msgmerge --compendium", 1.0),
@@ -90,8 +92,12 @@ def run_size(n: int, work: Path, seed: int, catalogues_only: bool = False) -> di
     if not catalogues_only:
         build_steps(n, corpus, base, found, force, ours, results)
     updated = copy_project(corpus, base / "update-publish")
+    # A desk's project has been updated before (untimed): update then remembers the catalogues it
+    # left as they are and merges only the rest; msgmerge keeps no such state and merges them all.
+    subprocess.run(PUBLISH + ["update"], cwd=updated, check=True, capture_output=True)
     changes = edit_sources(updated, seed=seed)
     merged = copy_project(updated, base / "update-msgmerge")
+    ours("publish update, first in its folder", "update", cwd=copy_project(updated, base / "update-first"))
     ours("publish update", "update", cwd=updated)
     subprocess.run(PUBLISH + ["extract"], cwd=merged, check=True, capture_output=True)  # msgmerge needs the POTs
     print(f"N={n}: msgmerge", file=sys.stderr)
@@ -135,6 +141,7 @@ def memory_step(corpus: Path, base: Path, n: int, ours, results: dict) -> dict:
     """New articles (the last 1%, at least two) filled from the desk's other catalogues, by each tool."""
     slugs = memory.new_articles(corpus, max(2, n // 100))
     ours_project = copy_project(corpus, base / "memory-publish")
+    subprocess.run(PUBLISH + ["update"], cwd=ours_project, check=True, capture_output=True)  # as before the edits
     memory.forget(ours_project, slugs)
     ours("publish update, new articles", "update", cwd=ours_project)
     projects = {}
