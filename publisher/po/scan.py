@@ -38,11 +38,6 @@ def decoded_text(raw: bytes, name: str, keep_cr: bool = False) -> str:
     return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8") if keep_cr else text
 
 
-def read_carefully(raw: bytes, name: str, lang: str | None) -> Catalog:
-    """The catalogue in a PO file's bytes, or PublisherError naming every problem found."""
-    return scan_text(decoded_text(raw, name), name, lang)
-
-
 def scan_text(text: str, name: str, lang: str | None) -> Catalog:
     scan = _Scan(name)
     scan.run(text)

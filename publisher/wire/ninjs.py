@@ -33,7 +33,6 @@ from publisher.wire.tree import Stamp
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "ninjs" / "ninjs-schema_2.2.json"
 SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
 STANDARD = {"name": "ninjs", "version": "2.2", "schema": SCHEMA_URI}
-MEDIA_TYPE = "application/json"
 # Where the IPTC catalogue (and GeoNames) resolve the schemes the wire uses: qcode → complete URI.
 SCHEME_URIS = {
     "medtop": "http://cv.iptc.org/newscodes/mediatopic/",
