@@ -493,13 +493,14 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
     """Every language's version; and, per language, why no format may publish it (no catalogue,
     links that are not the source's)."""
     versions, holds = [], {}
+    wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
     for lang in languages:
         path = po.catalog_path(config.locales_path, lang, article.slug)
         name = display_path(config, path)
         if lang in catalogues:
             catalog = catalogues[lang][1]
             translations = po.translations(catalog)
-            holds.update({lang: reason for reason in [_link_hold(config, article, path, catalog, translations)]
+            holds.update({lang: reason for reason in [_link_hold(config, path, catalog, translations, wanted)]
                           if reason})
         elif lang == article.language:
             translations = {}
@@ -512,10 +513,11 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
     return tuple(versions), holds
 
 
-def _link_hold(config: Config, article: Article, path: Path, catalog: po.Catalog, translations: dict) -> str | None:
+def _link_hold(config: Config, path: Path, catalog: po.Catalog, translations: dict,
+               wanted: set[po.Key]) -> str | None:
     """A translation may not add, drop or retarget a link (a translator's link goes to every reader
-    and partner), unless the translator silenced the markup check on that unit, with a reason."""
-    wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
+    and partner) of the article's units (`wanted`), unless the translator silenced the markup check
+    on that unit, with a reason."""
     differing = {key for key, text in translations.items() if key in wanted and links.differ(key[1], text)}
     if not differing:
         return None

@@ -15,6 +15,7 @@ from publisher.po.catalog import Catalog, Entry, Key, unit_key
 
 TRANSLATED, FUZZY, UNTRANSLATED = "translated", "fuzzy", "untranslated"
 _SPACES = re.compile(r"[ \t\n\r]+")
+_UNUSUAL_SPACES = re.compile(r"[\t\n\r]| {2}")  # without them, _SPACES changes nothing
 
 
 def state(entry: Entry | None) -> str:
@@ -28,7 +29,8 @@ def usable(entry: Entry | None) -> str | None:
     is (a stray tab or line break would make a NewsML name invalid; a no-break space stays)."""
     if state(entry) != TRANSLATED:
         return None
-    return _SPACES.sub(" ", entry.translations[0]).strip()
+    text = entry.translations[0]
+    return (_SPACES.sub(" ", text) if _UNUSUAL_SPACES.search(text) else text).strip()
 
 
 class Translations(dict):
