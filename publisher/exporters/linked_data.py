@@ -8,9 +8,9 @@ BelTA as its alternate name), so a search engine never sees two organisations wh
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+import msgspec
 from markupsafe import Markup
 
 from publisher.config import Config
@@ -148,7 +148,8 @@ def website_ref(config: Config, here: str) -> dict:
 def script(data: dict) -> Markup:
     """JSON safe inside <script>: no '<', '>' or '&' survives unescaped, so a translation cannot
     close the element or open a comment."""
-    text = json.dumps(_compact(data), ensure_ascii=False, indent=2)
+    # json.dumps(ensure_ascii=False, indent=2) byte for byte (its indenting encoder is pure Python, 0.3 ms a page)
+    text = msgspec.json.format(msgspec.json.encode(_compact(data)), indent=2).decode("utf-8")
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

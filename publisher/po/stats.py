@@ -15,7 +15,6 @@ from publisher.po.catalog import Catalog, Entry, Key, unit_key
 
 TRANSLATED, FUZZY, UNTRANSLATED = "translated", "fuzzy", "untranslated"
 _SPACES = re.compile(r"[ \t\n\r]+")
-_UNUSUAL_SPACES = re.compile(r"[\t\n\r]| {2}")  # without them, _SPACES changes nothing
 
 
 def state(entry: Entry | None) -> str:
@@ -30,7 +29,9 @@ def usable(entry: Entry | None) -> str | None:
     if state(entry) != TRANSLATED:
         return None
     text = entry.translations[0]
-    return (_SPACES.sub(" ", text) if _UNUSUAL_SPACES.search(text) else text).strip()
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:  # otherwise _SPACES changes nothing
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 class Translations(dict):
