@@ -160,7 +160,8 @@ _JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**6
 @settings(max_examples=300, deadline=None)
 @given(data=st.dictionaries(_JSON_TEXT, _JSON_VALUES, max_size=6))
 def test_json_ld_is_written_as_json_dumps_would_indent_it(data):
-    """The script's text is json.dumps(ensure_ascii=False, indent=2)'s, then made safe in <script>."""
+    """The script's text is json.dumps(ensure_ascii=False, indent=2)'s (publisher.jsontext, which the wire's
+    ninjs documents use too), then made safe in <script>."""
     expected = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False, indent=2)
     expected = expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     assert str(linked_data.script(data)) == expected

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import msgspec
 from markupsafe import Markup
 
 from publisher.config import Config
 from publisher.exporters.addresses import CHOOSER, address, article_path, index_path
 from publisher.inline import plain_text
+from publisher.jsontext import indented
 from publisher.model import LocalizedArticle
 
 
@@ -148,8 +148,7 @@ def website_ref(config: Config, here: str) -> dict:
 def script(data: dict) -> Markup:
     """JSON safe inside <script>: no '<', '>' or '&' survives unescaped, so a translation cannot
     close the element or open a comment."""
-    # json.dumps(ensure_ascii=False, indent=2) byte for byte (its indenting encoder is pure Python, 0.3 ms a page)
-    text = msgspec.json.format(msgspec.json.encode(_compact(data)), indent=2).decode("utf-8")
+    text = indented(_compact(data))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
