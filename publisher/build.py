@@ -179,7 +179,7 @@ class _Build:
         if not self.force and not vanished and not damaged and all(
                 s in self.manifest.articles and self.manifest.articles[s].inputs == h for s, h in hashes.items()):
             return self._nothing_to_do(hashes)
-        self.articles = load_articles(self.config, self.only)
+        self.articles = load_articles(self.config, self.only, jobs)
         if not self.only and "newsml" in self.options.formats:  # a story partners hold may not just vanish
             wire.check_sent_stories(self.config, self.articles)
         self.newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
