@@ -268,9 +268,10 @@ class _Build:
         results: dict[str, ArticleResult] = {}
         work = [_Job(self.config, self.options, a, self.build_time, self.checks_hash, self.checked.get(a.slug, {}),
                      self.state, a.slug in self.window) for a in self.dirty]
+        articles = {a.slug: a for a in self.dirty}
         try:
             for done, staged in enumerate(map_in_processes(_render_and_stage, work, jobs), start=1):
-                results[staged.result.slug] = self._take_over(staged)
+                results[staged.result.slug] = self._take_over(staged, articles[staged.result.slug])
                 if progress:
                     progress(done, len(work))
         except BaseException:  # a worker may have staged files whose moves never reached this process
@@ -279,8 +280,9 @@ class _Build:
         self.report.rebuilt = sorted(results)
         return results
 
-    def _take_over(self, staged: _Staged) -> ArticleResult:
-        """A worker's staged files become this build's; the article's lean result."""
+    def _take_over(self, staged: _Staged, article: Article) -> ArticleResult:
+        """A worker's staged files become this build's; the article's lean result, whose versions
+        share this process's copy of the article (a worker's result brings its own)."""
         result = staged.result
         self.staging.moves += staged.moves
         self._report_staged(staged.records, staged.written)
@@ -292,7 +294,9 @@ class _Build:
                 self.report.written.append(relative)
         self.inputs[result.slug] = staged.inputs
         self.cache_records[result.slug] = staged.cache_record
-        return replace(result, state={})  # its files and bodies were left behind by the worker (see _lean)
+        published = {fmt: tuple(replace(v, article=article) for v in versions)
+                     for fmt, versions in result.published.items()}
+        return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
 
     def _lean(self, result: ArticleResult) -> ArticleResult:
         """Without its files, and without its bodies unless an edition or the feed will need them."""
