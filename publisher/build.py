@@ -108,8 +108,7 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
         real_path.cache_clear()  # folders may have been moved or linked since the last command
         notes = journal.recover(cache_dir, out, config.root)
         if (cache_dir / STAGING_MARK).exists():  # the last build was killed while staging: sweep what it left
-            sweep_temporary(*(out / fmt for fmt in FORMATS), out / wire.OUTBOX, cache_dir,
-                            config.root / wire.LEDGER_DIR)
+            _sweep_staged(config, out, cache_dir)
             (cache_dir / STAGING_MARK).unlink()
         for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
             old_cache.unlink()
@@ -120,6 +119,11 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
         report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
                             "written; set base_url in [tool.publisher] to the address output/html is served at")
     return report
+
+
+def _sweep_staged(config: Config, out: Path, cache_dir: Path) -> None:
+    """Remove the temporary files a build stages, wherever it stages them."""
+    sweep_temporary(*(out / fmt for fmt in FORMATS), out / wire.OUTBOX, cache_dir, config.root / wire.LEDGER_DIR)
 
 
 def _cache_folder(config: Config, out: Path) -> Path:
@@ -175,7 +179,7 @@ class _Build:
         if not self.force and not vanished and not damaged and all(
                 s in self.manifest.articles and self.manifest.articles[s].inputs == h for s, h in hashes.items()):
             return self._nothing_to_do(hashes)
-        self.articles = load_articles(self.config, self.only)
+        self.articles = load_articles(self.config, self.only, jobs)
         if not self.only and "newsml" in self.options.formats:  # a story partners hold may not just vanish
             wire.check_sent_stories(self.config, self.articles)
         self.newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
@@ -259,30 +263,40 @@ class _Build:
         return True
 
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
-        """Each article's files are staged as they come; only a lean summary stays in memory."""
+        """Each article is rendered, and its files and cache entry staged, by a worker; the build
+        takes over the staged files as they come, and only a lean summary stays in memory."""
         results: dict[str, ArticleResult] = {}
-        work = [(self.config, self.options, a, self.build_time, self.checks_hash, self.checked.get(a.slug, {}))
-                for a in self.dirty]
-        ids = {a.slug: a.id for a in self.dirty}
-        for done, result in enumerate(map_in_processes(_render_article, work, jobs), start=1):
-            self.records[result.slug] = self._stage_files(result.files)
-            self.checked[result.slug] = {**self.checked.get(result.slug, {}), **result.checked}
-            self.pending_state.update(result.state)
-            for relative, data in sorted(result.state.items()):
-                if self.staging.stage(PROJECT, relative, data):
-                    self.report.written.append(relative)
-            inputs = _input_hash(self.config, result.slug, ids[result.slug], self.options.languages,
-                                 {self.config.root / relative: data for relative, data in result.state.items()})
-            self.inputs[result.slug] = inputs
-            rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
-            data = buildcache.dumps(result.slug, inputs, result.published, rows, result.retracted)
-            self.cache_records[result.slug] = manifests.record(data)
-            self.staging.stage(CACHE, self._state_name(f"{result.slug}.json"), data)
-            results[result.slug] = self._lean(result)
-            if progress:
-                progress(done, len(work))
+        work = [_Job(self.config, self.options, a, self.build_time, self.checks_hash, self.checked.get(a.slug, {}),
+                     self.state, a.slug in self.window) for a in self.dirty]
+        articles = {a.slug: a for a in self.dirty}
+        try:
+            for done, staged in enumerate(map_in_processes(_render_and_stage, work, jobs), start=1):
+                results[staged.result.slug] = self._take_over(staged, articles[staged.result.slug])
+                if progress:
+                    progress(done, len(work))
+        except BaseException:  # a worker may have staged files whose moves never reached this process
+            _sweep_staged(self.config, self.out, self.cache_dir)
+            raise
         self.report.rebuilt = sorted(results)
         return results
+
+    def _take_over(self, staged: _Staged, article: Article) -> ArticleResult:
+        """A worker's staged files become this build's; the article's lean result, whose versions
+        share this process's copy of the article (a worker's result brings its own)."""
+        result = staged.result
+        self.staging.moves += staged.moves
+        self._report_staged(staged.records, staged.written)
+        self.records[result.slug] = staged.records
+        self.checked[result.slug] = {**self.checked.get(result.slug, {}), **result.checked}
+        self.pending_state.update(result.state)
+        for relative, data in sorted(result.state.items()):
+            if self.staging.stage(PROJECT, relative, data):
+                self.report.written.append(relative)
+        self.inputs[result.slug] = staged.inputs
+        self.cache_records[result.slug] = staged.cache_record
+        published = {fmt: tuple(replace(v, article=article) for v in versions)
+                     for fmt, versions in result.published.items()}
+        return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
 
     def _lean(self, result: ArticleResult) -> ArticleResult:
         """Without its files, and without its bodies unless an edition or the feed will need them."""
@@ -304,14 +318,13 @@ class _Build:
             self.report.held_back += every[article.slug].held_back
 
     def _stage_files(self, files: Files) -> dict[str, FileRecord]:
-        records = {}
-        for relative, data in sorted(files.items()):
-            if manifests.output_path(self.out, relative) is None:
-                raise PublisherError(f"refusing to write outside {display_path(self.config, self.out)}: {relative}")
-            name = self._name(relative)
-            (self.report.written if self.staging.stage(OUTPUT, relative, data) else self.report.unchanged).append(name)
-            records[relative] = manifests.record(data)
+        records, written = _stage_outputs(self.staging, self.config, files)
+        self._report_staged(records, written)
         return records
+
+    def _report_staged(self, records: dict[str, FileRecord], written: set[str]) -> None:
+        for relative in records:
+            (self.report.written if relative in written else self.report.unchanged).append(self._name(relative))
 
     def _commit(self, results: dict[str, ArticleResult]) -> None:
         """Outputs first (the feed last of them), then project state, then the cache; then the
@@ -384,8 +397,7 @@ class _Build:
         return display_path(self.config, self.out / relative)
 
     def _state_name(self, name: str) -> str:
-        """A file of this build's own state, relative to .build/."""
-        return f"{self.state}/{name}" if self.state else name
+        return _state_file(self.state, name)
 
     def _manifest_name(self) -> str:
         return self._state_name(manifests.MANIFEST_NAME)
@@ -428,8 +440,72 @@ def _commit_order(move: Move) -> int:
     return 1 if move.path == FEED else 0
 
 
-def _render_article(job: tuple[Config, Options, Article, datetime | None, str, buildcache.Checked]) -> ArticleResult:
-    config, options, article, build_time, checks_hash, checked = job
+def _state_file(state: str, name: str) -> str:
+    """A file of a build's own state (`state`: its narrowed folder, if any), relative to .build/."""
+    return f"{state}/{name}" if state else name
+
+
+def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict[str, FileRecord], set[str]]:
+    """Stage each output file that does not already hold its bytes: every file's record (in
+    path order), and the paths staged."""
+    records, written = {}, set()
+    for relative, data in sorted(files.items()):
+        if manifests.output_path(staging.out, relative) is None:
+            raise PublisherError(f"refusing to write outside {display_path(config, staging.out)}: {relative}")
+        if staging.stage(OUTPUT, relative, data):
+            written.add(relative)
+        records[relative] = manifests.record(data)
+    return records, written
+
+
+@dataclass(frozen=True)
+class _Job:
+    config: Config
+    options: Options
+    article: Article
+    build_time: datetime | None
+    checks_hash: str
+    checked: buildcache.Checked
+    state: str  # the build's narrowed folder in .build/, if any
+    full: bool  # whether the collections need its versions whole (see _summary)
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """An article rendered, its files and cache entry staged by the worker: only paths, records
+    and the versions come back to the build, never the files' bytes."""
+
+    result: ArticleResult  # without its files
+    records: dict[str, FileRecord]  # output-relative path → what the file holds
+    written: set[str]  # the paths staged (the others already held their bytes)
+    moves: list[Move]
+    inputs: str  # the article's input hash, as this build leaves its state
+    cache_record: FileRecord
+
+
+def _render_and_stage(job: _Job) -> _Staged:
+    """In a worker: render the article, stage its files beside their targets and its cache entry.
+    What it staged is removed again if anything fails here (see _Build.run for the rest)."""
+    config, article = job.config, job.article
+    result = _render_article(config, job.options, article, job.build_time, job.checks_hash, job.checked)
+    staging = Staging(config.output_path, config.root)
+    try:
+        records, written = _stage_outputs(staging, config, result.files)
+        written_state = {config.root / relative: data for relative, data in result.state.items()}
+        inputs = _input_hash(config, article.slug, article.id, job.options.languages, written_state)
+        rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
+        data = buildcache.dumps(article.slug, inputs, result.published, rows, result.retracted)
+        staging.stage(CACHE, _state_file(job.state, f"{article.slug}.json"), data)
+    except BaseException:
+        staging.abort()
+        raise
+    published = {fmt: _summary(versions, job.full) for fmt, versions in result.published.items()}
+    return _Staged(replace(result, files={}, published=published), records, written, staging.moves, inputs,
+                   manifests.record(data))
+
+
+def _render_article(config: Config, options: Options, article: Article, build_time: datetime | None,
+                    checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
     catalogues = _read_catalogues(config, article, options.languages)
     versions, holds = _localize_all(config, article, options.languages, catalogues)
     ctx = Context(config, build_time)
@@ -493,13 +569,14 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
     """Every language's version; and, per language, why no format may publish it (no catalogue,
     links that are not the source's)."""
     versions, holds = [], {}
+    wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
     for lang in languages:
         path = po.catalog_path(config.locales_path, lang, article.slug)
         name = display_path(config, path)
         if lang in catalogues:
             catalog = catalogues[lang][1]
             translations = po.translations(catalog)
-            holds.update({lang: reason for reason in [_link_hold(config, article, path, catalog, translations)]
+            holds.update({lang: reason for reason in [_link_hold(config, path, catalog, translations, wanted)]
                           if reason})
         elif lang == article.language:
             translations = {}
@@ -512,10 +589,11 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
     return tuple(versions), holds
 
 
-def _link_hold(config: Config, article: Article, path: Path, catalog: po.Catalog, translations: dict) -> str | None:
+def _link_hold(config: Config, path: Path, catalog: po.Catalog, translations: dict,
+               wanted: set[po.Key]) -> str | None:
     """A translation may not add, drop or retarget a link (a translator's link goes to every reader
-    and partner), unless the translator silenced the markup check on that unit, with a reason."""
-    wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
+    and partner) of the article's units (`wanted`), unless the translator silenced the markup check
+    on that unit, with a reason."""
     differing = {key for key, text in translations.items() if key in wanted and links.differ(key[1], text)}
     if not differing:
         return None

@@ -228,9 +228,8 @@ def _progress_bar():
 
 
 def _report_build(report) -> None:
-    if not out.is_terminal:
-        for name in report.written:
-            out.print(f"wrote {name}", markup=False)
+    if not out.is_terminal:  # one line per file (17,000 in a build of 1,000 articles): written plainly, at once
+        out.file.write("".join(f"wrote {name}\n" for name in report.written))
     for name in report.removed:
         out.print(f"removed {name}", markup=False)
     for held in report.held_back:

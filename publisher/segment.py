@@ -165,6 +165,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=8)  # asked for each language of the article being built (its completeness, its links)
 def units(article: Article, mode: str = "sentence") -> tuple[Unit, ...]:
     """Every translatable unit of an article, in reading order, without duplicates."""
     seen: dict[tuple[str | None, str], Unit] = {}

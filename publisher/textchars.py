@@ -20,6 +20,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 def forbidden(text: str) -> re.Match[str] | None:
     """The first character in `text` that no output can carry, if any."""
     found = _FORBIDDEN_BMP.search(text)
+    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):  # nothing beyond the BMP (a fast test)
+        return found
     end = found.start() if found else len(text)
     astral = (m for m in _ASTRAL.finditer(text, 0, end) if ord(m.group(0)) & 0xFFFE == 0xFFFE)  # U+nFFFE, U+nFFFF
     return next(astral, found)

@@ -213,3 +213,25 @@ def test_the_state_of_only_the_latest_narrowed_builds_is_kept(project):
     assert len(kept) == NARROWED_KEPT
     assert build(config, formats=("html",), languages=languages[NARROWED_KEPT + 1], jobs=1).rebuilt == []
     assert build(config, formats=("html",), languages=languages[0], jobs=1).rebuilt == sorted(SLUGS)
+
+
+def test_articles_read_by_workers_report_every_problem_in_file_order(tmp_path, monkeypatch):
+    """Many articles are read by worker processes: the build still reports the problems of all
+    of them, in the order of the files, and writes nothing."""
+    from publisher import project
+    from publisher.errors import PublisherError
+
+    root = make_project(tmp_path, slug="story-a")
+    for slug in ("story-b", "story-c", "story-d"):
+        write_article(root, slug)
+    run_update(root)
+    for slug in ("story-b", "story-d"):
+        path = root / "source" / f"{slug}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\x01", encoding="utf-8")
+    monkeypatch.setattr(project, "PARALLEL_READING", 2)
+    with pytest.raises(PublisherError) as caught:
+        build(load_config(root), jobs=2)
+    lines = str(caught.value).splitlines()
+    assert [line.split(":")[0] for line in lines] == ["source/story-b.md", "source/story-d.md"]
+    assert all("U+0001" in line for line in lines)
+    assert not (root / "output").exists()

@@ -12,7 +12,7 @@ import pytest
 from publisher.build import FEED, build
 from publisher.config import load_config
 from publisher.exporters import exporter
-from tests.helpers import make_project, translate
+from tests.helpers import make_project, run_update, translate, write_article
 
 DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -111,3 +111,30 @@ def test_the_feed_is_the_last_output_to_change(rebuilt, monkeypatch):
     outputs = [name for name in replaced if name and not name.startswith(".build/")]
     assert FEED in outputs and outputs[-1] == FEED
     assert len(outputs) > 1
+
+
+@pytest.mark.parametrize("failing", ["story-b", "story-d"])
+def test_a_worker_failing_leaves_nothing_the_other_workers_staged(tmp_path, monkeypatch, failing):
+    """Workers stage their articles' files themselves: when one fails, the files the others (and
+    it) staged are removed, and the previous output stays as it was."""
+    root = make_project(tmp_path, slug="story-a")
+    for slug in ("story-b", "story-c", "story-d"):
+        write_article(root, slug, headline=f"Headline of {slug}")
+    run_update(root)
+    build(load_config(root), jobs=2)
+    for slug in ("story-a", "story-b", "story-c", "story-d"):  # every page is to change
+        write_article(root, slug, headline=f"New headline of {slug}")
+    before = snapshot(root)
+    real = exporter("html").article
+
+    def article(versions, ctx):
+        if versions[0].slug == failing:
+            raise RuntimeError("an exporter's bug")
+        return real(versions, ctx)
+
+    monkeypatch.setattr(exporter("html"), "article", article)
+    with pytest.raises(RuntimeError):
+        build(load_config(root), jobs=2)
+    monkeypatch.undo()
+    assert snapshot(root) == before
+    assert not [p for p in root.rglob("*.tmp")]

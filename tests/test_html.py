@@ -11,12 +11,14 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given, settings, strategies as st
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from publisher import po, i18n
 from publisher.build import build
 from publisher.config import load_config
+from publisher.exporters import linked_data
 from publisher.exporters.html_text import sentences_html, text_html
 from publisher.localedata import dateline
 from publisher.model import Text
@@ -147,6 +149,22 @@ def test_a_msgstr_with_markup_is_shown_as_text(tmp_path):
     assert json_ld(doc)["headline"] == attack
     raw = path.read_text(encoding="utf-8")
     assert "<script>alert" not in raw and "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+
+
+_JSON_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
+_JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | _JSON_TEXT,
+                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_TEXT, inner, max_size=4),
+                            max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.dictionaries(_JSON_TEXT, _JSON_VALUES, max_size=6))
+def test_json_ld_is_written_as_json_dumps_would_indent_it(data):
+    """The script's text is json.dumps(ensure_ascii=False, indent=2)'s (publisher.jsontext, which the wire's
+    ninjs documents use too), then made safe in <script>."""
+    expected = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False, indent=2)
+    expected = expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    assert str(linked_data.script(data)) == expected
 
 
 def test_inline_markdown_becomes_tags_and_every_other_character_is_escaped():

@@ -8,7 +8,6 @@ BelTA as its alternate name), so a search engine never sees two organisations wh
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -16,6 +15,7 @@ from markupsafe import Markup
 from publisher.config import Config
 from publisher.exporters.addresses import CHOOSER, address, article_path, index_path
 from publisher.inline import plain_text
+from publisher.jsontext import indented
 from publisher.model import LocalizedArticle
 
 
@@ -148,7 +148,7 @@ def website_ref(config: Config, here: str) -> dict:
 def script(data: dict) -> Markup:
     """JSON safe inside <script>: no '<', '>' or '&' survives unescaped, so a translation cannot
     close the element or open a comment."""
-    text = json.dumps(_compact(data), ensure_ascii=False, indent=2)
+    text = indented(_compact(data))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

@@ -25,7 +25,7 @@ def unit_key(msgctxt: str | None, msgid: str) -> Key:
     if not msgid.isascii():  # most msgids are ASCII: nothing to normalise
         if not unicodedata.is_normalized("NFC", msgid):
             msgid = unicodedata.normalize("NFC", msgid)
-        if _SPACE_VARIANT.search(msgid):
+        if "\u00a0" in msgid or "\u202f" in msgid or "\u2007" in msgid:  # three scans: faster than a search
             msgid = _SPACE_VARIANT.sub(" ", msgid)
     return msgctxt, msgid
 

@@ -3,7 +3,8 @@
 A build reads every catalogue; polib's state machine and the careful line-by-line scan that
 gives bad input its precise messages costs far more than a build can spend. Files as gettext
 writes them (one blank line between entries, one keyword or string per line) are read here in
-well under a millisecond. Anything else (obsolete entries, plural forms, unusual escapes or
+well under a millisecond: an entry of the plainest shape (comments, msgctxt, msgid, msgstr, no
+previous strings) by one regular expression, any other line by line. Anything else (obsolete entries, plural forms, unusual escapes or
 layout) makes `parse` return None, and the caller reads the file the careful way (.scan), which
 accepts every valid file and reports every invalid one with its line.
 """
@@ -19,9 +20,22 @@ _ESCAPE = re.compile(r"\\(.)")
 # Other escapes stand for characters the careful reader looks at (most are refused in outputs).
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n"}
 _REFERENCE = re.compile(r"[\w./@+-]+(?::\d+)?")
+_REFERENCES = re.compile(rf"\s*{_REFERENCE.pattern}(?:\s+{_REFERENCE.pattern})*\s*")  # a line of them
 _FLAG = re.compile(r"[\w-]+")
 _KEYWORDS = ("msgctxt", "msgid", "msgstr")
 _COMMENT_ORDER = {"#.": 1, "#:": 2, "#,": 3, "#|": 4}  # translator comments (# ) come first
+
+# The plainest entry, whole: translator, extracted, reference and flag comments in gettext's order
+# (no line ending in a space or a backslash), then msgctxt, msgid and msgstr, each a quoted string
+# with only \\, \" and \n escaped, continued on lines of their own. Whatever else an entry holds
+# is read line by line (_entry), which finds the same for these and refuses what is unusual.
+_QUOTED = r'"[^"\\\n]*(?:\\[\\"n][^"\\\n]*)*"'
+_STRINGS = rf"{_QUOTED}(?:\n{_QUOTED})*"
+_COMMENT_TEXT = r" [^\n]*[^\s\\]\n"
+_PLAIN = re.compile(
+    rf"(?P<translator>(?:#(?:{_COMMENT_TEXT}|\n))*)(?P<extracted>(?:#\.{_COMMENT_TEXT})*)"
+    rf"(?P<references>(?:#:{_COMMENT_TEXT})*)(?P<flags>(?:#,{_COMMENT_TEXT})*)"
+    rf"(?:msgctxt (?P<msgctxt>{_STRINGS})\n)?msgid (?P<msgid>{_STRINGS})\nmsgstr (?P<msgstr>{_STRINGS})\n?")
 
 
 class _Unusual(Exception):
@@ -38,10 +52,49 @@ def parse(text: str) -> list[Entry] | None:
 def _entries(text: str):
     line = 1
     for block in text.split("\n\n"):
+        plain = _PLAIN.fullmatch(block)
+        entry = _plain_entry(plain, line) if plain else None
+        if entry is not None:
+            yield entry
+            line += block.count("\n") + 2
+            continue
         lines = block.split("\n")
         if any(lines):
             yield _entry(lines, line)
         line += len(lines) + 1
+
+
+def _plain_entry(match: re.Match, line: int) -> Entry | None:
+    """The entry _PLAIN matched, or None where its references, flags or line breaks need the
+    line-by-line reader's judgement."""
+    translator, extracted, references, flags, msgctxt, msgid, msgstr = match.groups()
+    msgid, msgstr = _joined(msgid), _joined(msgstr)
+    if msgid and (msgid[:1] == "\n" or msgid[-1:] == "\n" or msgstr[:1] == "\n" or msgstr[-1:] == "\n"):
+        return None  # _edge_breaks
+    entry = Entry(msgid, msgstr, _joined(msgctxt) if msgctxt is not None else None, line=line)
+    if translator:
+        entry.tcomments = [text[2:] for text in translator[:-1].split("\n")]
+    if extracted:
+        entry.comments = [text[3:] for text in extracted[:-1].split("\n")]
+    if references:
+        for text in references[:-1].split("\n"):
+            if not _REFERENCES.fullmatch(text, 3):
+                return None
+            refs = text[3:].split()
+            entry.references += [ref for ref in refs if ref not in entry.references]
+    if flags:
+        for text in flags[:-1].split("\n"):
+            found = [flag.strip() for flag in text[3:].split(",")]
+            if not all(_FLAG.fullmatch(flag) for flag in found):
+                return None
+            entry.flags += found
+    return entry
+
+
+def _joined(strings: str) -> str:
+    """The value of quoted strings on consecutive lines (as _PLAIN matched them)."""
+    value = strings[1:-1].replace('"\n"', "")  # an unescaped quote only ends or starts a line
+    return _ESCAPE.sub(_unescape, value) if "\\" in value else value
 
 
 def _entry(lines: list[str], start: int) -> Entry:

@@ -28,7 +28,10 @@ def usable(entry: Entry | None) -> str | None:
     is (a stray tab or line break would make a NewsML name invalid; a no-break space stays)."""
     if state(entry) != TRANSLATED:
         return None
-    return _SPACES.sub(" ", entry.translations[0]).strip()
+    text = entry.translations[0]
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:  # otherwise _SPACES changes nothing
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 class Translations(dict):

@@ -25,6 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from publisher.errors import PublisherError
+from publisher.jsontext import indented
 from publisher.wire.codes import Concept, Name
 from publisher.wire.content import ItemContent, Note, PackageContent, Rights
 from publisher.wire.ledger import format_time
@@ -95,7 +96,7 @@ def package(content: PackageContent, stamp: Stamp) -> dict:
 
 def dumps(document: dict) -> bytes:
     """Stable bytes: the order above, two-space indents, UTF-8 as it is, one trailing newline."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (indented(document) + "\n").encode("utf-8")
 
 
 # --- Parts ------------------------------------------------------------------------------------
