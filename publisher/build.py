@@ -183,6 +183,10 @@ class _Build:
         self.cached: dict[str, ArticleResult] = {}
         self.dirty = [a for a in self.articles if not self._up_to_date(a, hashes[a.slug], damaged)]
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
+        # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
+        # ledger once here, before this build writes any).
+        outbox_last = wire.outbox_last(self.config) if "newsml" in self.options.formats else None
+        self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
         mark = self.cache_dir / STAGING_MARK
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -261,7 +265,7 @@ class _Build:
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         """Each article's files are staged as they come; only a lean summary stays in memory."""
         results: dict[str, ArticleResult] = {}
-        work = [(self.config, self.options, a, self.build_time, self.checks_hash, self.checked.get(a.slug, {}))
+        work = [(self.config, self.options, a, self.context, self.checks_hash, self.checked.get(a.slug, {}))
                 for a in self.dirty]
         ids = {a.slug: a.id for a in self.dirty}
         for done, result in enumerate(map_in_processes(_render_article, work, jobs), start=1):
@@ -291,7 +295,7 @@ class _Build:
 
     def _render_collections(self, results: dict[str, ArticleResult]) -> None:
         every = {**self.cached, **results}
-        ctx = Context(self.config, self.build_time, self.pending_state)
+        ctx = replace(self.context, state=self.pending_state)
         files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
             chosen = tuple(every[a.slug].published.get(fmt, ()) for a in self.newest)
@@ -428,11 +432,10 @@ def _commit_order(move: Move) -> int:
     return 1 if move.path == FEED else 0
 
 
-def _render_article(job: tuple[Config, Options, Article, datetime | None, str, buildcache.Checked]) -> ArticleResult:
-    config, options, article, build_time, checks_hash, checked = job
+def _render_article(job: tuple[Config, Options, Article, Context, str, buildcache.Checked]) -> ArticleResult:
+    config, options, article, ctx, checks_hash, checked = job
     catalogues = _read_catalogues(config, article, options.languages)
     versions, holds = _localize_all(config, article, options.languages, catalogues)
-    ctx = Context(config, build_time)
     published, held_back, files, state = {}, [], {}, {}
     errors = _GateErrors(config, article, catalogues, checks_hash, checked)
     for fmt in options.formats:

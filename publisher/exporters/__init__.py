@@ -31,6 +31,9 @@ class Context:
     config: Config
     build_time: datetime | None = None  # when this build runs: the time of the wire's new versions
     state: Files = field(default_factory=dict)  # project state this build will write (the ledgers), by path
+    # When an earlier build last put a version into the wire's outbox (publisher.wire.outbox_last):
+    # read from every ledger once per build, not once per story.
+    outbox_last: datetime | None = None
 
 
 class Exporter(Protocol):
