@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -157,6 +158,7 @@ class _Build:
         self.cache_records: dict[str, FileRecord] = {}
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
         self.checks_hash = manifests.checks_hash(config)
+        self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifest.settled)
 
     def _load_manifest(self) -> Manifest:
         loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
@@ -207,10 +209,34 @@ class _Build:
         return self.report
 
     def _input_hashes(self) -> dict[str, str]:
-        """Each article's input hash from file bytes alone: a no-op build parses nothing."""
-        slugs = [p.stem for p in find_articles(self.config.source_path) if not self.only or p.stem in self.only]
-        ids = {slug: record.id for slug, record in self.manifest.articles.items()}
-        return {slug: _input_hash(self.config, slug, ids.get(slug, ""), self.options.languages) for slug in slugs}
+        """Each article's input hash from file bytes alone: a no-op build parses nothing. Nor does it
+        read an article whose every input has the size, times and inode the manifest saw when it
+        last hashed them, long enough before that build began (manifests.settled)."""
+        started = time.time_ns()
+        hashes = {}
+        for path in find_articles(self.config.source_path):
+            slug = path.stem
+            if self.only and slug not in self.only:
+                continue
+            record = self.manifest.articles.get(slug)
+            inputs = _inputs(self.config, slug, record.id if record else "", self.options.languages)
+            found = manifests.seen(self.config.root, inputs)
+            if record is not None and record.seen and record.seen == found:
+                hashes[slug] = record.inputs
+            else:
+                hashes[slug] = manifests.article_hash(self.config.root, inputs[0], inputs[1:])
+            self.seen[slug] = manifests.settled(found, started)
+        return hashes
+
+    def _seen_moved(self) -> bool:
+        """Whether an article's inputs are now seen otherwise than the manifest says (its record is refreshed)."""
+        moved = False
+        for slug, found in self.seen.items():
+            record = self.manifest.articles.get(slug)
+            if record is not None and record.seen != found:
+                self.manifest.articles[slug] = struct_replace(record, seen=found)
+                moved = True
+        return moved
 
     def _damaged(self) -> set[str]:
         """Articles (and COLLECTIONS) with an output file deleted or changed since the manifest was
@@ -240,7 +266,7 @@ class _Build:
         self.report.unchanged = sorted(self._name(f) for f in names)
         self.report.held_back = [HeldBack(slug, *h) for slug in hashes
                                  for h in self.manifest.articles[slug].held_back]
-        if self.stamps_moved:
+        if self._seen_moved() or self.stamps_moved:
             write_atomic(self.state_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
         return self.report
 
@@ -333,8 +359,9 @@ class _Build:
         old = self.manifest
         planned = Manifest(project=manifests.project_key(self.config.root), build_hash=self.build_hash)
         for article in self.articles:
-            if article.slug not in results:
-                planned.articles[article.slug] = old.articles[article.slug]
+            if article.slug not in results:  # up to date: its inputs hash as recorded
+                planned.articles[article.slug] = struct_replace(old.articles[article.slug],
+                                                                seen=self.seen[article.slug])
                 continue
             result = results[article.slug]
             files = dict(self.records[article.slug])
@@ -345,7 +372,8 @@ class _Build:
                 files = {**kept, **files}
             planned.articles[article.slug] = ArticleRecord(
                 article.id, self.inputs[article.slug], files,
-                [(h.lang, h.format, h.reason) for h in result.held_back], self.cache_records[article.slug])
+                [(h.lang, h.format, h.reason) for h in result.held_back], self.cache_records[article.slug],
+                self.seen[article.slug])
         collections = dict(self.records.get(COLLECTIONS, {}))
         held_langs = {h.lang for h in self.report.held_back}
         previous = old.articles.get(COLLECTIONS)
@@ -594,8 +622,21 @@ def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[Locali
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...],
                 written: dict[Path, bytes] | None = None) -> str:
     """The hash of an article's inputs; `written` gives files as this build leaves them (its ledger)."""
-    source = config.source_path / f"{slug}.md"
+    inputs = _inputs(config, slug, article_id, languages)
+    return manifests.article_hash(config.root, inputs[0], inputs[1:], written)
+
+
+def _inputs(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> list[Path]:
+    """An article's input files, its source first: catalogues, ledger, pictures (source/<slug>/…)."""
     catalogues = [po.catalog_path(config.locales_path, lang, slug) for lang in languages]
-    pictures = sorted(p for p in (config.source_path / slug).glob("*") if p.is_file())  # source/<slug>/…
-    return manifests.article_hash(config.root, source, catalogues + [config.root / wire.ledger_path(article_id)]
-                                  + pictures, written)
+    return [config.source_path / f"{slug}.md", *catalogues, config.root / wire.ledger_path(article_id),
+            *_files_in(config.source_path / slug)]
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """The files in a folder, sorted; none when there is no such folder (most articles have no pictures)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(folder / entry.name for entry in entries if entry.is_file())
+    except OSError:
+        return []

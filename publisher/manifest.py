@@ -3,7 +3,8 @@
 For each article: its id, a content hash of its inputs (source, catalogues, ledger), the files it
 wrote with their SHA-256 and size, and what was held back; the same for the collections (indexes,
 editions, the feed). A build compares each article's input hash with it and skips the article
-when nothing changed: a no-op build reads only file bytes, never parses a catalogue. It also
+when nothing changed: a no-op build reads only file bytes, never parses a catalogue, and reads
+no input that is as the manifest saw it when it last hashed it (`seen`, `settled`). It also
 compares each output file with what the manifest says was written (a file whose inode, size and
 times are unchanged is not read again), so a deleted or overwritten output is rendered again.
 
@@ -42,12 +43,18 @@ class FileRecord(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fi
     stamp: tuple[int, int, int] = _NO_STAMP
 
 
+# An input file as a build found it: (project-relative path, size, mtime_ns, inode, ctime_ns); a
+# missing file has size -1 and zeros.
+Seen = tuple[str, int, int, int, int]
+
+
 class ArticleRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: str
     inputs: str  # the hash of its source, catalogues and ledger
     files: dict[str, FileRecord]  # output-relative path → record
     held_back: list[tuple[str, str, str]] = []  # (lang, format, reason)
     cache: FileRecord | None = None  # .build/<slug>.json, the localized versions the collections need
+    seen: tuple[Seen, ...] = ()  # each input as it was when `inputs` was hashed; empty: hash again (see seen)
 
 
 class Manifest(msgspec.Struct, forbid_unknown_fields=True):
@@ -197,6 +204,36 @@ def _settings(config: Config) -> bytes:
 def digest(*parts: bytes) -> str:
     """SHA-256 of the parts, each with its length (no two lists of parts give the same bytes)."""
     return _digest(*parts)
+
+
+# How far a file's times may lag the clock the build reads (coarse kernel clocks, file systems with
+# one- or two-second times, a file server's clock): a file changed less than this before a build
+# started is "racy" and hashed again by every build until it is older.
+RACY_NS = 3_000_000_000
+
+
+def seen(root: Path, paths: list[Path]) -> tuple[Seen, ...]:
+    """Each file's size, times and inode now, keyed by its project-relative path."""
+    found = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            found.append((_relative(root, path), -1, 0, 0, 0))
+            continue
+        found.append((_relative(root, path), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+    return tuple(found)
+
+
+def settled(found: tuple[Seen, ...], started_ns: int) -> tuple[Seen, ...]:
+    """The record to keep of files hashed by a build that started at `started_ns` (time.time_ns()),
+    git's rule for a racy index entry: none if any of them changed too recently to tell a later
+    change of the same size in the same clock tick by its times (it is hashed again next time).
+    Any write moves ctime, which no program can set back, so a file written again after a build
+    hashed it never matches the record kept then."""
+    if any(max(mtime, ctime) >= started_ns - RACY_NS for _, _, mtime, _, ctime in found):
+        return ()
+    return found
 
 
 def article_hash(root: Path, source: Path, inputs: list[Path], written: dict[Path, bytes] | None = None) -> str:
