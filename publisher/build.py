@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import heapq
 import shutil
 import time
 from collections.abc import Callable
@@ -42,7 +43,7 @@ from publisher.localize import localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
 from publisher.parallel import job_count, map_in_processes
-from publisher.project import display_path, load_articles
+from publisher.project import check_unique_ids, display_path, load_articles
 from publisher.segment import units
 from publisher.source import find_articles
 
@@ -177,13 +178,16 @@ class _Build:
         if not self.force and not vanished and not damaged and all(
                 s in self.manifest.articles and self.manifest.articles[s].inputs == h for s, h in hashes.items()):
             return self._nothing_to_do(hashes)
-        self.articles = load_articles(self.config, self.only)
+        self.cached: dict[str, ArticleResult] = {}
+        self.articles = self._articles(hashes, damaged)
         if not self.only and "newsml" in self.options.formats:  # a story partners hold may not just vanish
             wire.check_sent_stories(self.config, self.articles)
-        self.newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
+        self.newest = sorted(self.articles, key=_newest, reverse=True)
         self.window = {a.slug for a in self.newest[: self.config.collection_size]}
-        self.cached: dict[str, ArticleResult] = {}
-        self.dirty = [a for a in self.articles if not self._up_to_date(a, hashes[a.slug], damaged)]
+        for slug in self.kept_whole - self.window:  # kept whole while they might have been in it
+            self.cached[slug] = self._lean(self.cached[slug])
+        self.dirty = [a for a in self.articles
+                      if a.slug not in self.cached and not self._up_to_date(a, hashes[a.slug], damaged)]
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
         # ledger once here, before this build writes any).
@@ -270,23 +274,59 @@ class _Build:
             write_atomic(self.state_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
         return self.report
 
+    def _articles(self, hashes: dict[str, str], damaged: set[str]) -> list[Article]:
+        """Every article. One up to date comes from its cache entry, whose versions carry it (without
+        its source blocks, which only rendering needs): its source is not parsed again. The others,
+        and those of a build narrowed to articles, are read from source/."""
+        self.kept_whole: set[str] = set()
+        if self.only:
+            return load_articles(self.config, self.only)
+        found: dict[str, Article] = {}
+        newest: list[tuple] = []  # a heap of the cached articles that may be in the window: kept whole
+        for slug, inputs in hashes.items():
+            result = self._from_cache(slug, inputs) if self._unchanged(slug, inputs, damaged) else None
+            article = next((v.article for vs in result.published.values() for v in vs), None) if result else None
+            if article is None:  # no entry, or every language held back: nothing to take the article from
+                continue
+            found[slug], self.cached[slug] = article, result
+            heapq.heappush(newest, _newest(article))
+            if len(newest) > self.config.collection_size:
+                older = heapq.heappop(newest)[1]
+                self.cached[older] = self._lean(self.cached[older], whole=False)
+        self.kept_whole = {slug for _, slug in newest}
+        unread = tuple(slug for slug in hashes if slug not in found)
+        found.update((a.slug, a) for a in (load_articles(self.config, unread) if unread else ()))
+        articles = [found[slug] for slug in hashes]
+        check_unique_ids(articles)
+        return articles
+
+    def _unchanged(self, slug: str, inputs: str, damaged: set[str]) -> bool:
+        """Same inputs as the manifest says its files were made from, and those files intact."""
+        record = self.manifest.articles.get(slug)
+        return not self.force and record is not None and record.inputs == inputs and slug not in damaged
+
     def _up_to_date(self, article: Article, inputs: str, damaged: set[str]) -> bool:
         """Whether the article can be skipped: same inputs and id, its files intact, its cache usable."""
         record = self.manifest.articles.get(article.slug)
-        if (self.force or record is None or record.inputs != inputs or record.id != article.id
-                or article.slug in damaged):
+        if not self._unchanged(article.slug, inputs, damaged) or record.id != article.id:
             return False
         if self.only:
             return True  # no collection needs its versions
-        cached = buildcache.load(self.state_dir, article.slug, article.id, inputs, record.cache, self.config,
-                                 self.options.formats)
+        cached = self._from_cache(article.slug, inputs)
         if cached is None:
             return False
-        published, held_back, retracted = cached
-        self.cached[article.slug] = self._lean(ArticleResult(article.slug, published,
-                                                             tuple(HeldBack(*row) for row in held_back), {}, {},
-                                                             retracted))
+        self.cached[article.slug] = self._lean(cached)
         return True
+
+    def _from_cache(self, slug: str, inputs: str) -> ArticleResult | None:
+        """What the article gave the collections last time, whole; None if its cache entry is unusable."""
+        record = self.manifest.articles[slug]
+        cached = buildcache.load(self.state_dir, slug, record.id, inputs, record.cache, self.config,
+                                 self.options.formats)
+        if cached is None:
+            return None
+        published, held_back, retracted = cached
+        return ArticleResult(slug, published, tuple(HeldBack(*row) for row in held_back), {}, {}, retracted)
 
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         """Each article's files are staged as they come; only a lean summary stays in memory."""
@@ -314,9 +354,11 @@ class _Build:
         self.report.rebuilt = sorted(results)
         return results
 
-    def _lean(self, result: ArticleResult) -> ArticleResult:
-        """Without its files, and without its bodies unless an edition or the feed will need them."""
-        published = {fmt: _summary(versions, result.slug in self.window) for fmt, versions in result.published.items()}
+    def _lean(self, result: ArticleResult, whole: bool | None = None) -> ArticleResult:
+        """Without its files, and without its bodies unless an edition or the feed will need them
+        (`whole`; by default, if it is in the window of the newest)."""
+        whole = result.slug in self.window if whole is None else whole
+        published = {fmt: _summary(versions, whole) for fmt, versions in result.published.items()}
         return replace(result, files={}, state={}, published=published)
 
     def _render_collections(self, results: dict[str, ArticleResult]) -> None:
@@ -444,6 +486,11 @@ def _make_narrowed_folder(folder: Path) -> None:
 
 
 _EMPTY = ArticleRecord("", "", {})
+
+
+def _newest(article: Article) -> tuple:
+    """The order of the collections: newest first (sorted in reverse), by slug at the same time."""
+    return (article.published, article.slug)
 
 
 def _keeps_pages(result: ArticleResult, earlier: dict[str, FileRecord]) -> bool:

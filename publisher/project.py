@@ -45,11 +45,11 @@ def load_articles(config: Config, only: tuple[str, ...] = ()) -> list[Article]:
             errors.append(exc)
     if errors:
         raise errors[0] if len(errors) == 1 else Problems(errors)
-    _check_unique_ids(articles)
+    check_unique_ids(articles)
     return articles
 
 
-def _check_unique_ids(articles: list[Article]) -> None:
+def check_unique_ids(articles: list[Article]) -> None:
     seen: dict[str, Article] = {}
     for article in articles:
         if article.id in seen:
