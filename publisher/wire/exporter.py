@@ -17,11 +17,11 @@ every ninjs twin likewise against the shipped ninjs 2.2 schema.
 from __future__ import annotations
 
 from publisher.errors import PublisherError
-from publisher.exporters import Context, Files, Versions
+from publisher.exporters import Context, Files, Unread, Versions
 from publisher.wire import ledger as ledgers, messages, ninjs, outbox, pull
 from publisher.wire.ledger import Ledger
 from publisher.wire.messages import FEED, Story
-from publisher.wire.newsday import build_time, load_ledger, plan, project_ledgers
+from publisher.wire.newsday import build_time, load_ledger, outbox_last, plan, project_ledgers
 from publisher.wire.schema import problems
 
 
@@ -35,7 +35,7 @@ class WireExporter:
         """The story's documents, and its ledger keyed by its path in the project."""
         article = versions[0].article
         book = load_ledger(ctx.config, article.id)
-        result = plan(versions, ctx.config, book, ctx.build_time or build_time(), ctx.outbox_last)
+        result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
         files = {document.path: document.data for document in result.documents}
         check(files)
         for document in result.documents:
@@ -51,7 +51,7 @@ class WireExporter:
         stories = []
         for versions in articles[: ctx.config.collection_size]:
             book = _pending_ledger(versions, ctx)
-            result = plan(versions, ctx.config, book, ctx.build_time or build_time(), ctx.outbox_last)
+            result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
             if result.documents:
                 created = tuple(result.ledger.items[d.guid].latest.created for d in result.documents)
                 stories.append(Story(versions[0].article.slug, versions[0].article.urgency, result.documents, created))
@@ -71,6 +71,11 @@ def check(files: Files) -> None:
             listed = "; ".join(f"line {p.line}: {p.message}" for p in found[:5])
             raise PublisherError(f"bug: publish made a NewsML-G2 document that the IPTC 2.35 schema rejects, so "
                                  f"nothing was written; please report it with this message: {listed}", path)
+
+
+def _outbox_last(ctx: Context):
+    """When an earlier build last put a version into the outbox: as the build read it once, else from the ledgers."""
+    return outbox_last(ctx.config) if isinstance(ctx.outbox_last, Unread) else ctx.outbox_last
 
 
 def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
