@@ -159,7 +159,7 @@ class _Build:
         self.cache_records: dict[str, FileRecord] = {}
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
         self.checks_hash = manifests.checks_hash(config)
-        self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifest.settled)
+        self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifests.article_inputs)
 
     def _load_manifest(self) -> Manifest:
         loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
@@ -214,8 +214,8 @@ class _Build:
 
     def _input_hashes(self) -> dict[str, str]:
         """Each article's input hash from file bytes alone: a no-op build parses nothing. Nor does it
-        read an article whose every input has the size, times and inode the manifest saw when it
-        last hashed them, long enough before that build began (manifests.settled)."""
+        read an input whose size, times and inode are what the manifest saw when it last read it,
+        long enough before that build began (manifests.article_inputs)."""
         started = time.time_ns()
         hashes = {}
         for path in find_articles(self.config.source_path):
@@ -224,20 +224,17 @@ class _Build:
                 continue
             record = self.manifest.articles.get(slug)
             inputs = _inputs(self.config, slug, record.id if record else "", self.options.languages)
-            found = manifests.seen(self.config.root, inputs)
-            if record is not None and record.seen and record.seen == found:
-                hashes[slug] = record.inputs
-            else:
-                hashes[slug] = manifests.article_hash(self.config.root, inputs[0], inputs[1:])
-            self.seen[slug] = manifests.settled(found, started)
+            hashes[slug], self.seen[slug] = manifests.article_inputs(self.config.root, inputs,
+                                                                     record.seen if record else (), started)
         return hashes
 
     def _seen_moved(self) -> bool:
-        """Whether an article's inputs are now seen otherwise than the manifest says (its record is refreshed)."""
+        """Whether an input is now seen settled otherwise than the manifest says: the records are
+        refreshed. (A racy one alone is no reason to write: it is read again next time either way.)"""
         moved = False
         for slug, found in self.seen.items():
             record = self.manifest.articles.get(slug)
-            if record is not None and record.seen != found:
+            if record is not None and any(e[1] != manifests.RACY and e not in record.seen for e in found):
                 self.manifest.articles[slug] = struct_replace(record, seen=found)
                 moved = True
         return moved

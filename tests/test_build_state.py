@@ -270,20 +270,20 @@ def same_size_edit(path: Path, old: str, new: str) -> None:
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
 
 
-def count_hashed(monkeypatch) -> list[str]:
-    """The sources of the articles whose inputs a build reads and hashes."""
-    hashed, real = [], manifests.article_hash
-    monkeypatch.setattr(manifests, "article_hash", lambda root, source, *rest: hashed.append(source.stem)
-                        or real(root, source, *rest))
-    return hashed
+def count_read(monkeypatch) -> list[str]:
+    """The sources whose bytes a build reads to hash them."""
+    read, real = [], manifests._read
+    monkeypatch.setattr(manifests, "_read", lambda path: (read.append(path.stem) if path.suffix == ".md" else None)
+                        or real(path))
+    return read
 
 
 def test_settled_inputs_are_not_read_by_a_no_op_build_and_racy_ones_are(project, trust, monkeypatch):
     build(load_config(project), jobs=1)  # records what it hashed (settled or not)
-    hashed = count_hashed(monkeypatch)
+    read = count_read(monkeypatch)
     report = build(load_config(project), jobs=1)
     assert report.written == [] and report.rebuilt == []
-    assert sorted(hashed) == ([] if trust == "settled" else sorted(SLUGS))
+    assert sorted(read) == ([] if trust == "settled" else sorted(SLUGS))
 
 
 def test_an_edit_keeping_size_and_mtime_is_seen(project, trust, tmp_path):
