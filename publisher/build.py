@@ -22,7 +22,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import heapq
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -41,7 +43,7 @@ from publisher.localize import localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
 from publisher.parallel import job_count, map_in_processes
-from publisher.project import display_path, load_articles
+from publisher.project import check_unique_ids, display_path, load_articles
 from publisher.segment import units
 from publisher.source import find_articles
 
@@ -161,6 +163,7 @@ class _Build:
         self.cache_records: dict[str, FileRecord] = {}
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
         self.checks_hash = manifests.checks_hash(config)
+        self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifests.article_inputs)
 
     def _load_manifest(self) -> Manifest:
         loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
@@ -179,14 +182,21 @@ class _Build:
         if not self.force and not vanished and not damaged and all(
                 s in self.manifest.articles and self.manifest.articles[s].inputs == h for s, h in hashes.items()):
             return self._nothing_to_do(hashes)
-        self.articles = load_articles(self.config, self.only, jobs)
+        self.cached: dict[str, ArticleResult] = {}
+        self.articles = self._articles(hashes, damaged, jobs)
         if not self.only and "newsml" in self.options.formats:  # a story partners hold may not just vanish
             wire.check_sent_stories(self.config, self.articles)
-        self.newest = sorted(self.articles, key=lambda a: (a.published, a.slug), reverse=True)
+        self.newest = sorted(self.articles, key=_newest, reverse=True)
         self.window = {a.slug for a in self.newest[: self.config.collection_size]}
-        self.cached: dict[str, ArticleResult] = {}
-        self.dirty = [a for a in self.articles if not self._up_to_date(a, hashes[a.slug], damaged)]
+        for slug in self.kept_whole - self.window:  # kept whole while they might have been in it
+            self.cached[slug] = self._lean(self.cached[slug])
+        self.dirty = [a for a in self.articles
+                      if a.slug not in self.cached and not self._up_to_date(a, hashes[a.slug], damaged)]
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
+        # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
+        # ledger once here, before this build writes any).
+        outbox_last = wire.outbox_last(self.config) if "newsml" in self.options.formats else None
+        self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
         mark = self.cache_dir / STAGING_MARK
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -207,10 +217,31 @@ class _Build:
         return self.report
 
     def _input_hashes(self) -> dict[str, str]:
-        """Each article's input hash from file bytes alone: a no-op build parses nothing."""
-        slugs = [p.stem for p in find_articles(self.config.source_path) if not self.only or p.stem in self.only]
-        ids = {slug: record.id for slug, record in self.manifest.articles.items()}
-        return {slug: _input_hash(self.config, slug, ids.get(slug, ""), self.options.languages) for slug in slugs}
+        """Each article's input hash from file bytes alone: a no-op build parses nothing. Nor does it
+        read an input whose size, times and inode are what the manifest saw when it last read it,
+        long enough before that build began (manifests.article_inputs)."""
+        started = time.time_ns()
+        hashes = {}
+        for path in find_articles(self.config.source_path):
+            slug = path.stem
+            if self.only and slug not in self.only:
+                continue
+            record = self.manifest.articles.get(slug)
+            inputs = _inputs(self.config, slug, record.id if record else "", self.options.languages)
+            hashes[slug], self.seen[slug] = manifests.article_inputs(self.config.root, inputs,
+                                                                     record.seen if record else (), started)
+        return hashes
+
+    def _seen_moved(self) -> bool:
+        """Whether an input is now seen settled otherwise than the manifest says: the records are
+        refreshed. (A racy one alone is no reason to write: it is read again next time either way.)"""
+        moved = False
+        for slug, found in self.seen.items():
+            record = self.manifest.articles.get(slug)
+            if record is not None and any(e[1] != manifests.RACY and e not in record.seen for e in found):
+                self.manifest.articles[slug] = struct_replace(record, seen=found)
+                moved = True
+        return moved
 
     def _damaged(self) -> set[str]:
         """Articles (and COLLECTIONS) with an output file deleted or changed since the manifest was
@@ -240,33 +271,69 @@ class _Build:
         self.report.unchanged = sorted(self._name(f) for f in names)
         self.report.held_back = [HeldBack(slug, *h) for slug in hashes
                                  for h in self.manifest.articles[slug].held_back]
-        if self.stamps_moved:
+        if self._seen_moved() or self.stamps_moved:
             write_atomic(self.state_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
         return self.report
+
+    def _articles(self, hashes: dict[str, str], damaged: set[str], jobs: int) -> list[Article]:
+        """Every article. One up to date comes from its cache entry, whose versions carry it (without
+        its source blocks, which only rendering needs): its source is not parsed again. The others,
+        and those of a build narrowed to articles, are read from source/."""
+        self.kept_whole: set[str] = set()
+        if self.only:
+            return load_articles(self.config, self.only, jobs)
+        found: dict[str, Article] = {}
+        newest: list[tuple] = []  # a heap of the cached articles that may be in the window: kept whole
+        for slug, inputs in hashes.items():
+            result = self._from_cache(slug, inputs) if self._unchanged(slug, inputs, damaged) else None
+            article = next((v.article for vs in result.published.values() for v in vs), None) if result else None
+            if article is None:  # no entry, or every language held back: nothing to take the article from
+                continue
+            found[slug], self.cached[slug] = article, result
+            heapq.heappush(newest, _newest(article))
+            if len(newest) > self.config.collection_size:
+                older = heapq.heappop(newest)[1]
+                self.cached[older] = self._lean(self.cached[older], whole=False)
+        self.kept_whole = {slug for _, slug in newest}
+        unread = tuple(slug for slug in hashes if slug not in found)
+        found.update((a.slug, a) for a in (load_articles(self.config, unread, jobs) if unread else ()))
+        articles = [found[slug] for slug in hashes]
+        check_unique_ids(articles)
+        return articles
+
+    def _unchanged(self, slug: str, inputs: str, damaged: set[str]) -> bool:
+        """Same inputs as the manifest says its files were made from, and those files intact."""
+        record = self.manifest.articles.get(slug)
+        return not self.force and record is not None and record.inputs == inputs and slug not in damaged
 
     def _up_to_date(self, article: Article, inputs: str, damaged: set[str]) -> bool:
         """Whether the article can be skipped: same inputs and id, its files intact, its cache usable."""
         record = self.manifest.articles.get(article.slug)
-        if (self.force or record is None or record.inputs != inputs or record.id != article.id
-                or article.slug in damaged):
+        if not self._unchanged(article.slug, inputs, damaged) or record.id != article.id:
             return False
         if self.only:
             return True  # no collection needs its versions
-        cached = buildcache.load(self.state_dir, article.slug, article.id, inputs, record.cache, self.config,
-                                 self.options.formats)
+        cached = self._from_cache(article.slug, inputs)
         if cached is None:
             return False
-        published, held_back, retracted = cached
-        self.cached[article.slug] = self._lean(ArticleResult(article.slug, published,
-                                                             tuple(HeldBack(*row) for row in held_back), {}, {},
-                                                             retracted))
+        self.cached[article.slug] = self._lean(cached)
         return True
+
+    def _from_cache(self, slug: str, inputs: str) -> ArticleResult | None:
+        """What the article gave the collections last time, whole; None if its cache entry is unusable."""
+        record = self.manifest.articles[slug]
+        cached = buildcache.load(self.state_dir, slug, record.id, inputs, record.cache, self.config,
+                                 self.options.formats)
+        if cached is None:
+            return None
+        published, held_back, retracted = cached
+        return ArticleResult(slug, published, tuple(HeldBack(*row) for row in held_back), {}, {}, retracted)
 
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         """Each article is rendered, and its files and cache entry staged, by a worker; the build
         takes over the staged files as they come, and only a lean summary stays in memory."""
         results: dict[str, ArticleResult] = {}
-        work = [_Job(self.config, self.options, a, self.build_time, self.checks_hash, self.checked.get(a.slug, {}),
+        work = [_Job(self.config, self.options, a, self.context, self.checks_hash, self.checked.get(a.slug, {}),
                      self.state, a.slug in self.window) for a in self.dirty]
         articles = {a.slug: a for a in self.dirty}
         try:
@@ -298,14 +365,16 @@ class _Build:
                      for fmt, versions in result.published.items()}
         return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
 
-    def _lean(self, result: ArticleResult) -> ArticleResult:
-        """Without its files, and without its bodies unless an edition or the feed will need them."""
-        published = {fmt: _summary(versions, result.slug in self.window) for fmt, versions in result.published.items()}
+    def _lean(self, result: ArticleResult, whole: bool | None = None) -> ArticleResult:
+        """Without its files, and without its bodies unless an edition or the feed will need them
+        (`whole`; by default, if it is in the window of the newest)."""
+        whole = result.slug in self.window if whole is None else whole
+        published = {fmt: _summary(versions, whole) for fmt, versions in result.published.items()}
         return replace(result, files={}, state={}, published=published)
 
     def _render_collections(self, results: dict[str, ArticleResult]) -> None:
         every = {**self.cached, **results}
-        ctx = Context(self.config, self.build_time, self.pending_state)
+        ctx = replace(self.context, state=self.pending_state)
         files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
             chosen = tuple(every[a.slug].published.get(fmt, ()) for a in self.newest)
@@ -342,8 +411,9 @@ class _Build:
         old = self.manifest
         planned = Manifest(project=manifests.project_key(self.config.root), build_hash=self.build_hash)
         for article in self.articles:
-            if article.slug not in results:
-                planned.articles[article.slug] = old.articles[article.slug]
+            if article.slug not in results:  # up to date: its inputs hash as recorded
+                planned.articles[article.slug] = struct_replace(old.articles[article.slug],
+                                                                seen=self.seen[article.slug])
                 continue
             result = results[article.slug]
             files = dict(self.records[article.slug])
@@ -354,7 +424,8 @@ class _Build:
                 files = {**kept, **files}
             planned.articles[article.slug] = ArticleRecord(
                 article.id, self.inputs[article.slug], files,
-                [(h.lang, h.format, h.reason) for h in result.held_back], self.cache_records[article.slug])
+                [(h.lang, h.format, h.reason) for h in result.held_back], self.cache_records[article.slug],
+                self.seen[article.slug])
         collections = dict(self.records.get(COLLECTIONS, {}))
         held_langs = {h.lang for h in self.report.held_back}
         previous = old.articles.get(COLLECTIONS)
@@ -426,6 +497,11 @@ def _make_narrowed_folder(folder: Path) -> None:
 _EMPTY = ArticleRecord("", "", {})
 
 
+def _newest(article: Article) -> tuple:
+    """The order of the collections: newest first (sorted in reverse), by slug at the same time."""
+    return (article.published, article.slug)
+
+
 def _keeps_pages(result: ArticleResult, earlier: dict[str, FileRecord]) -> bool:
     """Whether a held-back language keeps a web page or content document from an earlier build."""
     return any(f.startswith(f"{h.format}/{h.lang}/") for h in result.held_back for f in earlier)
@@ -463,7 +539,7 @@ class _Job:
     config: Config
     options: Options
     article: Article
-    build_time: datetime | None
+    context: Context  # the exporters' (the wire's clock, the outbox's last entry)
     checks_hash: str
     checked: buildcache.Checked
     state: str  # the build's narrowed folder in .build/, if any
@@ -487,7 +563,7 @@ def _render_and_stage(job: _Job) -> _Staged:
     """In a worker: render the article, stage its files beside their targets and its cache entry.
     What it staged is removed again if anything fails here (see _Build.run for the rest)."""
     config, article = job.config, job.article
-    result = _render_article(config, job.options, article, job.build_time, job.checks_hash, job.checked)
+    result = _render_article(config, job.options, article, job.context, job.checks_hash, job.checked)
     staging = Staging(config.output_path, config.root)
     try:
         records, written = _stage_outputs(staging, config, result.files)
@@ -504,11 +580,10 @@ def _render_and_stage(job: _Job) -> _Staged:
                    manifests.record(data))
 
 
-def _render_article(config: Config, options: Options, article: Article, build_time: datetime | None,
+def _render_article(config: Config, options: Options, article: Article, ctx: Context,
                     checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
     catalogues = _read_catalogues(config, article, options.languages)
     versions, holds = _localize_all(config, article, options.languages, catalogues)
-    ctx = Context(config, build_time)
     published, held_back, files, state = {}, [], {}, {}
     errors = _GateErrors(config, article, catalogues, checks_hash, checked)
     for fmt in options.formats:
@@ -669,8 +744,21 @@ def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[Locali
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...],
                 written: dict[Path, bytes] | None = None) -> str:
     """The hash of an article's inputs; `written` gives files as this build leaves them (its ledger)."""
-    source = config.source_path / f"{slug}.md"
+    inputs = _inputs(config, slug, article_id, languages)
+    return manifests.article_hash(config.root, inputs[0], inputs[1:], written)
+
+
+def _inputs(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> list[Path]:
+    """An article's input files, its source first: catalogues, ledger, pictures (source/<slug>/…)."""
     catalogues = [po.catalog_path(config.locales_path, lang, slug) for lang in languages]
-    pictures = sorted(p for p in (config.source_path / slug).glob("*") if p.is_file())  # source/<slug>/…
-    return manifests.article_hash(config.root, source, catalogues + [config.root / wire.ledger_path(article_id)]
-                                  + pictures, written)
+    return [config.source_path / f"{slug}.md", *catalogues, config.root / wire.ledger_path(article_id),
+            *_files_in(config.source_path / slug)]
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """The files in a folder, sorted; none when there is no such folder (most articles have no pictures)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(folder / entry.name for entry in entries if entry.is_file())
+    except OSError:
+        return []

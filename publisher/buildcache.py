@@ -12,9 +12,9 @@ the article is simply rendered again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import msgspec
@@ -148,13 +148,25 @@ def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, co
     return isinstance(day, date) and not isinstance(day, datetime) and not date_problem(day)
 
 
-def _texts(value) -> Iterator[Text]:
-    """Every localized text of a cached version (its article, whose blocks are not cached, aside)."""
-    if isinstance(value, Text):
-        yield value
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            yield from _texts(item)
-    elif is_dataclass(value) and not isinstance(value, Article):
-        for item in fields(value):
-            yield from _texts(getattr(value, item.name))
+_LEAVES = (str, int, float, date, type(None))  # what holds no text (bool is an int, datetime a date)
+
+
+def _texts(value) -> list[Text]:
+    """Every localized text of a cached version (its article, whose blocks are not cached, aside).
+    A loop over a stack, not recursive generators: every cached version of every article is walked."""
+    found, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Text):
+            found.append(item)
+        elif isinstance(item, (tuple, list)):
+            stack.extend(child for child in item if not isinstance(child, _LEAVES))
+        elif is_dataclass(item) and not isinstance(item, Article):
+            stack.extend(child for child in map(item.__getattribute__, _field_names(type(item)))
+                         if not isinstance(child, _LEAVES))
+    return found
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(cls))

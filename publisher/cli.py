@@ -1,4 +1,8 @@
-"""The `publish` command: parse options, call one library function, map errors to exit codes."""
+"""The `publish` command: parse options, call one library function, map errors to exit codes.
+
+Each command imports the library it calls when it runs: starting the CLI costs only what the
+command needs (a no-op build never loads the Markdown parser, the catalogue code or the wire's
+schemas)."""
 
 from __future__ import annotations
 
@@ -9,21 +13,19 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
-from rich.text import Text
 
-from publisher import po, project, validate as validation
-from publisher.build import build as build_outputs
-from publisher.checks import Problem, check_articles
 from publisher.exporters import FORMATS
 from publisher.config import Config, load_config
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.textchars import printable
+
+if TYPE_CHECKING:
+    from publisher.checks import Problem
+    from publisher.project import Written
 
 app = typer.Typer(help="Write a news story once; publish it in every language.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -72,6 +74,7 @@ def _languages(config: Config, lang: list[str] | None) -> tuple[str, ...]:
 @app.command()
 def extract(root: ProjectOption = Path("."), article: ArticleOption = None) -> None:
     """Write locales/templates/<slug>.pot for every article."""
+    from publisher import project
     config = _config(root)
     written = run(lambda: project.extract(config, project.load_articles(config, tuple(article or ()))))
     _report(written)
@@ -85,6 +88,7 @@ def update(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
            jobs: JobsOption = 0,
            ) -> None:
     """Extract, then create or merge every language's catalogue, keeping translators' work."""
+    from publisher import project
     config = _config(root)
     languages = _languages(config, lang)
     written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ())), languages,
@@ -92,7 +96,7 @@ def update(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
     _report(written)
 
 
-def _report(written: list[project.Written]) -> None:
+def _report(written: list[Written]) -> None:
     for item in written:
         if item.changed:
             note = f" ({item.note})" if item.note else ""
@@ -105,6 +109,9 @@ def _report(written: list[project.Written]) -> None:
 def status(root: ProjectOption = Path("."), lang: LangOption = None, article: ArticleOption = None,
            as_json: JsonOption = False) -> None:
     """Translated, fuzzy and untranslated units and words, per article and language."""
+    from rich.table import Table
+
+    from publisher import project
     config = _config(root)
     languages = _languages(config, lang)
     rows = run(lambda: project.status(config, project.load_articles(config, tuple(article or ())), languages))
@@ -133,6 +140,9 @@ def check(root: ProjectOption = Path("."), lang: LangOption = None, article: Art
           ) -> None:
     """Check translations: figures, names, scripts, quotation marks, markup, completeness.
     Exit 1 when there are errors (or, with --strict, warnings)."""
+    from publisher import project
+    from publisher.checks import check_articles
+
     config = _config(root)
     languages = _languages(config, lang)
     report = run(lambda: check_articles(config, project.load_articles(config, tuple(article or ())), languages,
@@ -157,6 +167,8 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
 
 def _print_problems(problems: list[Problem]) -> None:
     """One line per problem, a blank line between catalogues; coloured on a terminal only."""
+    from rich.text import Text
+
     for i, problem in enumerate(problems):
         if i and problem.path != problems[i - 1].path:
             out.print()
@@ -173,6 +185,7 @@ def draft(
 ) -> None:
     """Machine drafts with Apertium (ru <-> be): untranslated units only, always fuzzy, never a
     translator's work; reports how many drafts would pass publish check as they are."""
+    from publisher import project
     from publisher.draft import draft as draft_catalogues
     config = _config(root)
     results = run(lambda: draft_catalogues(config, project.load_articles(config, tuple(article or ())), source, target))
@@ -198,6 +211,7 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild everything, even what is up to date.")] = False,
 ) -> None:
     """Build HTML, XHTML, EPUB and NewsML-G2 outputs from the articles and their catalogues."""
+    from publisher.build import build as build_outputs
     config = _config(root)
     if out_dir is not None:
         config = replace(config, output_dir=str(out_dir if out_dir.is_absolute() else Path.cwd() / out_dir))
@@ -218,6 +232,7 @@ def build(
 @contextmanager
 def _progress_bar():
     """A progress bar on a terminal; nothing (parseable output only) otherwise."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     if not out.is_terminal:
         yield None
         return
@@ -269,6 +284,7 @@ def fmt(
     root: ProjectOption = Path("."),
 ) -> None:
     """Rewrite PO/POT files in GNU gettext's canonical form (msgcat's bytes), without gettext."""
+    from publisher import po
     targets = paths or [_config(root).locales_path]
     result = run(lambda: po.format_files(targets, check))
     for error in result.errors:
@@ -290,6 +306,8 @@ def validate(
 ) -> None:
     """Check NewsML-G2 files against the IPTC 2.35 schema (offline), EPUB and XHTML with EPUBCheck,
     HTML with the W3C Nu checker. Exit 1 if any file is invalid, 2 if a needed validator is missing."""
+    from publisher import validate as validation
+
     targets = paths or [_config(root).output_path]
     report = run(lambda: validation.validate(targets))
     for finding in report.invalid:

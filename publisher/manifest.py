@@ -3,7 +3,8 @@
 For each article: its id, a content hash of its inputs (source, catalogues, ledger), the files it
 wrote with their SHA-256 and size, and what was held back; the same for the collections (indexes,
 editions, the feed). A build compares each article's input hash with it and skips the article
-when nothing changed: a no-op build reads only file bytes, never parses a catalogue. It also
+when nothing changed: a no-op build reads only file bytes, never parses a catalogue, and reads
+no input that is as the manifest saw it when it last read it (`article_inputs`). It also
 compares each output file with what the manifest says was written (a file whose inode, size and
 times are unchanged is not read again), so a deleted or overwritten output is rendered again.
 
@@ -42,12 +43,18 @@ class FileRecord(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fi
     stamp: tuple[int, int, int] = _NO_STAMP
 
 
+# An input file as a build found it: (project-relative path, size, mtime_ns, inode, ctime_ns, the
+# SHA-256 of its bytes); a missing file has size -1 and zeros, a racy one size -2 and no digest.
+Seen = tuple[str, int, int, int, int, str]
+
+
 class ArticleRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: str
     inputs: str  # the hash of its source, catalogues and ledger
     files: dict[str, FileRecord]  # output-relative path → record
     held_back: list[tuple[str, str, str]] = []  # (lang, format, reason)
     cache: FileRecord | None = None  # .build/<slug>.json, the localized versions the collections need
+    seen: tuple[Seen, ...] = ()  # each input as it was when `inputs` was hashed (see article_inputs)
 
 
 class Manifest(msgspec.Struct, forbid_unknown_fields=True):
@@ -199,12 +206,61 @@ def digest(*parts: bytes) -> str:
     return _digest(*parts)
 
 
+# How far a file's times may lag the clock the build reads (coarse kernel clocks, file systems with
+# one- or two-second times, a file server's clock): a file changed less than this before a build
+# started is "racy" and hashed again by every build until it is older.
+RACY_NS = 3_000_000_000
+RACY = -2  # the size recorded of a racy file: no stat matches it
+
+
+def seen(root: Path, paths: list[Path]) -> list[tuple[str, int, int, int, int]]:
+    """Each file's size, times and inode now, keyed by its project-relative path (cut from the
+    path's string: Path.relative_to costs more than the stat, for every input of every article)."""
+    found, inside = [], str(root).rstrip("/") + "/"
+    for path in map(str, paths):
+        name = path[len(inside):] if path.startswith(inside) else path
+        try:
+            st = os.stat(path)
+        except OSError:
+            found.append((name, -1, 0, 0, 0))
+            continue
+        found.append((name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+    return found
+
+
+def article_inputs(root: Path, paths: list[Path], before: tuple[Seen, ...],
+                   started_ns: int) -> tuple[str, tuple[Seen, ...]]:
+    """The article's input hash (article_hash's, of `paths`: its source first), reading only the
+    files not as `before` recorded them; and what to record of each now. A build that started at
+    `started_ns` (time.time_ns()) records no stat of a file changed too recently to tell a later
+    change of the same size in the same clock tick by its times (git's rule for a racy index
+    entry): it is read again next time. Any write moves ctime, which no program can set back, so a
+    file written again after a build read it never matches the record kept then."""
+    known = {entry[0]: entry for entry in before}
+    parts, found = [], []
+    for (name, *stat), path in zip(seen(root, paths), paths):
+        old = known.get(name)
+        sha = old[5] if old is not None and old[5] and list(old[1:5]) == stat else _sha(_read(path))
+        parts.append(_part(name, sha))
+        settled = max(stat[1], stat[3]) < started_ns - RACY_NS
+        found.append((name, *stat, sha) if settled else (name, RACY, 0, 0, 0, ""))
+    return _digest(*parts), tuple(found)
+
+
 def article_hash(root: Path, source: Path, inputs: list[Path], written: dict[Path, bytes] | None = None) -> str:
-    """The source's bytes and each other input's project-relative path and bytes (`written`: as the
-    build leaves them). Where the project lives is no part of it."""
+    """Each input's project-relative path and the digest of its bytes (`written`: as the build
+    leaves them), the source first. Where the project lives is no part of it."""
     written = written or {}
-    return _digest(_read(source), *(_relative(root, p).encode() + b"\0" + (written[p] if p in written else _read(p))
-                                    for p in inputs))
+    return _digest(*(_part(_relative(root, p), _sha(written[p] if p in written else _read(p)))
+                     for p in [source, *inputs]))
+
+
+def _part(name: str, sha: str) -> bytes:
+    return name.encode() + b"\0" + sha.encode()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _relative(root: Path, path: Path) -> str:

@@ -50,7 +50,7 @@ def load_articles(config: Config, only: tuple[str, ...] = (), jobs: int = 1) -> 
             errors += found
     if errors:
         raise errors[0] if len(errors) == 1 else Problems(errors)
-    _check_unique_ids(articles)
+    check_unique_ids(articles)
     return articles
 
 
@@ -65,7 +65,7 @@ def _read_article(job: tuple[Config, Path]) -> Article | list[PublisherError]:
         return [exc]
 
 
-def _check_unique_ids(articles: list[Article]) -> None:
+def check_unique_ids(articles: list[Article]) -> None:
     seen: dict[str, Article] = {}
     for article in articles:
         if article.id in seen:

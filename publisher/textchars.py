@@ -27,15 +27,14 @@ def forbidden(text: str) -> re.Match[str] | None:
     return next(astral, found)
 
 
-# The same characters as UTF-8 bytes, for checking a whole file at once (a JSON cache) without decoding it:
-# C0 controls but tab, LF, CR; DEL; C1 (U+0080-U+009F); U+FDD0-U+FDEF; U+nFFFE and U+nFFFF in every plane.
-_FORBIDDEN_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xb7[\x90-\xaf]"
-                             rb"|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]")
-
-
 def forbidden_in_utf8(data: bytes) -> bool:
-    """Whether UTF-8 `data` holds a character `forbidden` finds (faster than decoding it first)."""
-    return _FORBIDDEN_UTF8.search(data) is not None
+    """Whether UTF-8 `data` holds a character `forbidden` finds, or is no UTF-8 at all. (Decoding
+    first and searching the text is twice as fast as one search of the bytes for the same
+    characters' encodings, whose alternatives the regular expression tries at every byte.)"""
+    try:
+        return forbidden(data.decode("utf-8")) is not None
+    except UnicodeDecodeError:
+        return True
 
 
 def describe(char: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,29 @@ def test_one_changed_catalogue_rebuilds_only_that_article_language(project):
                       "output/newsml/feed.xml", "ledger/test-story-two.json", "output/wire/kk/atom.xml",
                       "output/wire/changes/1.json", "output/wire/index.json"} | {
         name for name in report.written if name.startswith("output/wire/") and name.endswith("/index.json")}
+
+
+
+def test_an_incremental_build_parses_only_the_changed_article(project, monkeypatch):
+    """The others come from their cache entries, whose versions carry them: their sources are not
+    parsed again, and the collections are what a clean build makes (their order comes from there too)."""
+    import publisher.project
+
+    config = load_config(project)
+    build(config)
+    translate(project, "ru", slug="story-three", default="[ru] {msgid} (edited)")
+    parsed, real = [], publisher.project.read_article
+    monkeypatch.setattr(publisher.project, "read_article", lambda path, *rest: parsed.append(path.stem)
+                        or real(path, *rest))
+    assert build(config).rebuilt == ["story-three"]
+    assert parsed == ["story-three"]
+    incremental = _outputs(project / "output")
+    for folder in ("output", "ledger"):
+        shutil.rmtree(project / folder)
+    build(config)
+    readers = ("html/", "xhtml/", "epub/")  # the wire's versions count from scratch without the ledger
+    assert {name: data for name, data in _outputs(project / "output").items() if name.startswith(readers)} == {
+        name: data for name, data in incremental.items() if name.startswith(readers)}
 
 
 def test_outputs_of_a_removed_article_are_removed(project):

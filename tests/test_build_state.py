@@ -19,13 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import journal, wire
+from publisher import journal, manifest as manifests, wire
 from publisher.wire import schema as newsml_schema
 from publisher.build import build
 from publisher.config import load_config
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.manifest import MANIFEST_NAME, record
-from tests.helpers import BODY, json_paths, make_project, run_update, translate, write_article
+from tests.helpers import BODY, json_paths, make_project, po_path, run_update, translate, write_article
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -246,6 +246,82 @@ def test_a_symlinked_build_folder_is_refused(project, tmp_path):
     assert result.stderr.strip() == ("output/.build: the build's own folder is a symbolic link; delete the link "
                                      "(the build makes a real folder there)")
     assert list(elsewhere.iterdir()) == [] and project_state(project) == before
+
+
+# --- Inputs are trusted by their size, times and inode only once settled (git's racy rule) ------------------
+
+
+@pytest.fixture(params=["racy", "settled"])
+def trust(request, monkeypatch) -> str:
+    """"racy": inputs written moments before a build, which every build hashes again; "settled":
+    as if the builds ran long after each write (RACY_NS 0), so the manifest's stat records are trusted."""
+    if request.param == "settled":
+        monkeypatch.setattr(manifests, "RACY_NS", 0)
+    return request.param
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """An edit that keeps the size, and the times a program can set back (os.utime)."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert len(old.encode()) == len(new.encode()) and old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def count_read(monkeypatch) -> list[str]:
+    """The sources whose bytes a build reads to hash them."""
+    read, real = [], manifests._read
+    monkeypatch.setattr(manifests, "_read", lambda path: (read.append(path.stem) if path.suffix == ".md" else None)
+                        or real(path))
+    return read
+
+
+def test_settled_inputs_are_not_read_by_a_no_op_build_and_racy_ones_are(project, trust, monkeypatch):
+    build(load_config(project), jobs=1)  # records what it hashed (settled or not)
+    read = count_read(monkeypatch)
+    report = build(load_config(project), jobs=1)
+    assert report.written == [] and report.rebuilt == []
+    assert sorted(read) == ([] if trust == "settled" else sorted(SLUGS))
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen(project, trust, tmp_path):
+    build(load_config(project), jobs=1)
+    build(load_config(project), jobs=1)  # settled: the manifest now vouches for every input by its stat
+    same_size_edit(po_path(project, "ru", SLUGS[0]), "[ru]", "[RU]")
+    report = build(load_config(project), jobs=1)
+    assert report.rebuilt == [SLUGS[0]]
+    assert project_state(project) == clean_build(project, tmp_path)
+
+
+EDITS = {  # same-size edits (and their undoing) of each story's Russian catalogue and source
+    "translation": (lambda root, slug: po_path(root, "ru", slug), "[ru]", "[RU]"),
+    "source": (lambda root, slug: root / "source" / f"{slug}.md", "T12:00:00+03:00", "T13:00:00+03:00"),  # the time of day
+}
+
+
+@settings(max_examples=int(os.environ.get("HUNT", 4)), **FUZZ)
+@given(history=st.lists(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.sampled_from(SLUGS)), max_size=2),
+                        min_size=1, max_size=4),
+       settled=st.booleans())
+def test_outputs_follow_any_history_of_same_size_edits(newsroom, tmp_path_factory, history, settled):
+    """Edits that keep each file's size and mtime, some undone later, with builds between: after each
+    build the outputs are what a clean build makes of the inputs as they are then."""
+    root = copy_of(newsroom, tmp_path_factory.mktemp("history") / "newsroom")
+    with pytest.MonkeyPatch.context() as patch:
+        if settled:
+            patch.setattr(manifests, "RACY_NS", 0)
+        build(load_config(root), jobs=1)
+        for edits in history:
+            for kind, slug in edits:
+                where, old, new = EDITS[kind]
+                path = where(root, slug)
+                text = path.read_text(encoding="utf-8")
+                same_size_edit(path, *((old, new) if old in text else (new, old)))
+            build(load_config(root), jobs=1)
+            assert project_state(root) == clean_build(root, tmp_path_factory.mktemp("clean"))
+    shutil.rmtree(root.parent)
 
 
 # --- A no-op build repairs what changed behind its back -------------------------------------------------

@@ -26,11 +26,18 @@ Files = dict[str, bytes]
 Versions = tuple[LocalizedArticle, ...]
 
 
+class Unread:
+    """The outbox clock of a context made without it: the wire then reads the ledgers itself."""
+
+
 @dataclass(frozen=True)
 class Context:
     config: Config
     build_time: datetime | None = None  # when this build runs: the time of the wire's new versions
     state: Files = field(default_factory=dict)  # project state this build will write (the ledgers), by path
+    # When an earlier build last put a version into the wire's outbox (publisher.wire.outbox_last):
+    # the build reads it from every ledger once, not once per story.
+    outbox_last: datetime | None | Unread = field(default_factory=Unread)
 
 
 class Exporter(Protocol):

@@ -17,11 +17,11 @@ every ninjs twin likewise against the shipped ninjs 2.2 schema.
 from __future__ import annotations
 
 from publisher.errors import PublisherError
-from publisher.exporters import Context, Files, Versions
+from publisher.exporters import Context, Files, Unread, Versions
 from publisher.wire import ledger as ledgers, messages, ninjs, outbox, pull
 from publisher.wire.ledger import Ledger
 from publisher.wire.messages import FEED, Story
-from publisher.wire.newsday import build_time, load_ledger, plan, project_ledgers
+from publisher.wire.newsday import build_time, load_ledger, outbox_last, plan, project_ledgers
 from publisher.wire.schema import problems
 
 
@@ -74,8 +74,8 @@ def check(files: Files) -> None:
 
 
 def _outbox_last(ctx: Context):
-    """When an earlier build last put a version into the outbox (the committed ledgers say)."""
-    return outbox.last(project_ledgers(ctx.config))
+    """When an earlier build last put a version into the outbox: as the build read it once, else from the ledgers."""
+    return outbox_last(ctx.config) if isinstance(ctx.outbox_last, Unread) else ctx.outbox_last
 
 
 def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:

@@ -97,6 +97,11 @@ def project_ledgers(config: Config, pending: dict[str, bytes] | None = None) -> 
     return found
 
 
+def outbox_last(config: Config) -> datetime | None:
+    """When an earlier build last put a version into the outbox (the committed ledgers say)."""
+    return outbox.last(project_ledgers(config))
+
+
 def plan(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger, now: datetime,
          outbox_last: datetime | None = None) -> Plan:
     """The documents this build sends for one story, and the ledger after sending them.
