@@ -22,6 +22,7 @@ from publisher.exporters import FORMATS
 from publisher.config import Config, load_config
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.textchars import printable
+from publisher.parallel import job_count
 
 if TYPE_CHECKING:
     from publisher.checks import Problem
@@ -91,8 +92,9 @@ def update(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
     from publisher import project
     config = _config(root)
     languages = _languages(config, lang)
-    written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ())), languages,
-                                         prune, jobs))
+    workers = job_count(jobs or None)
+    written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ()), workers),
+                                         languages, prune, workers))
     _report(written)
 
 
@@ -145,8 +147,9 @@ def check(root: ProjectOption = Path("."), lang: LangOption = None, article: Art
 
     config = _config(root)
     languages = _languages(config, lang)
-    report = run(lambda: check_articles(config, project.load_articles(config, tuple(article or ())), languages,
-                                        jobs or None))
+    workers = job_count(jobs or None)
+    report = run(lambda: check_articles(config, project.load_articles(config, tuple(article or ()), workers),
+                                        languages, workers))
     summary = {"errors": report.errors, "warnings": report.warnings, "silenced": report.silenced,
                "catalogues": report.catalogues}
     for note in report.skipped:  # a check that could not run here, and what to install
