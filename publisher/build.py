@@ -145,6 +145,7 @@ class _Build:
                  build_time: datetime | None = None):
         self.config, self.options, self.only, self.build_time = config, options, only, build_time
         self.out = config.output_path
+        self.out_shown = display_path(config, self.out)  # each output's name in the report starts so
         self.cache_dir = self.out / CACHE_DIR
         self.partial = bool(only) or options.formats != FORMATS or options.languages != config.languages
         # A narrowed build keeps its own manifest and cache entries (.build/narrowed-<hash>/), so
@@ -465,7 +466,9 @@ class _Build:
         return Manifest(planned.format, planned.project, planned.build_hash, articles)
 
     def _name(self, relative: str) -> str:
-        return display_path(self.config, self.out / relative)
+        """An output as the report names it (display_path of it, without a Path per file: a no-op
+        build of 1,000 articles names 27,000)."""
+        return f"{self.out_shown}/{relative}"
 
     def _state_name(self, name: str) -> str:
         return _state_file(self.state, name)
