@@ -158,7 +158,8 @@ def check(path: Path | str, rec: FileRecord) -> FileRecord | None:
 # --- Input hashes ---------------------------------------------------------------------------------------
 
 
-def _digest(*parts: bytes) -> str:
+def digest(*parts: bytes) -> str:
+    """SHA-256 of the parts, each with its length (no two lists of parts give the same bytes)."""
     h = hashlib.sha256()
     for part in parts:
         h.update(len(part).to_bytes(8, "big"))
@@ -183,7 +184,7 @@ def _tree(folder: Path, pattern: str = "*") -> list[bytes]:
 def build_hash(config: Config, options: str) -> str:
     """Everything every output depends on besides its own article and catalogues."""
     templates = _tree(config.root / config.templates_dir) if config.templates_dir else []
-    return _digest(_settings(config), options.encode(), _read(config.glossary_path), *templates,
+    return digest(_settings(config), options.encode(), _read(config.glossary_path), *templates,
                    *_tree(_PACKAGE, "*.py"), *_tree(_PACKAGE / "templates"), *_tree(_PACKAGE / "locale"),
                    *_tree(_PACKAGE / "data"), publisher.__version__.encode())
 
@@ -192,18 +193,13 @@ def checks_hash(config: Config) -> str:
     """Everything a catalogue's check errors depend on besides the catalogue and its article: the
     settings, the glossary and the toolkit's code (not the build's options: a narrowed build may
     use what a full one found)."""
-    return _digest(_settings(config), _read(config.glossary_path), *_tree(_PACKAGE, "*.py"),
+    return digest(_settings(config), _read(config.glossary_path), *_tree(_PACKAGE, "*.py"),
                    publisher.__version__.encode())
 
 
 def _settings(config: Config) -> bytes:
     # Where the outputs go is no input of theirs (the manifest lives in the output folder).
     return repr(sorted((k, repr(v)) for k, v in vars(config).items() if k not in ("root", "output_dir"))).encode()
-
-
-def digest(*parts: bytes) -> str:
-    """SHA-256 of the parts, each with its length (no two lists of parts give the same bytes)."""
-    return _digest(*parts)
 
 
 # How far a file's times may lag the clock the build reads (coarse kernel clocks, file systems with
@@ -244,14 +240,14 @@ def article_inputs(root: Path, paths: list[Path], before: tuple[Seen, ...],
         parts.append(_part(name, sha))
         settled = max(stat[1], stat[3]) < started_ns - RACY_NS
         found.append((name, *stat, sha) if settled else (name, RACY, 0, 0, 0, ""))
-    return _digest(*parts), tuple(found)
+    return digest(*parts), tuple(found)
 
 
 def article_hash(root: Path, source: Path, inputs: list[Path], written: dict[Path, bytes] | None = None) -> str:
     """Each input's project-relative path and the digest of its bytes (`written`: as the build
     leaves them), the source first. Where the project lives is no part of it."""
     written = written or {}
-    return _digest(*(_part(_relative(root, p), _sha(written[p] if p in written else _read(p)))
+    return digest(*(_part(_relative(root, p), _sha(written[p] if p in written else _read(p)))
                      for p in [source, *inputs]))
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 import msgspec
 
 from publisher import manifest, usercache
+from publisher.buildcache import check_key
 from publisher.checks.spelling import dictionary_name, dictionary_files, word_list_path
 from publisher.config import Config
 
@@ -58,8 +59,8 @@ def context_hash(config: Config, languages: tuple[str, ...]) -> str:
 
 def catalogue_key(context: str, lang: str, article_language: str, wanted: tuple, display: str,
                   raw: bytes) -> str:
-    return manifest.digest(context.encode(), lang.encode(), article_language.encode(), repr(wanted).encode(),
-                           display.encode(), raw)
+    """The build gate's key for the catalogue's check errors, and where the file is (the report names it)."""
+    return manifest.digest(check_key(context, lang, article_language, wanted, raw).encode(), display.encode())
 
 
 def _bytes(path: Path) -> bytes:
