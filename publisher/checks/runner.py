@@ -100,25 +100,24 @@ class Report:
 
 
 def check_articles(config: Config, articles: Iterable[Article], languages: tuple[str, ...] = (),
-                   jobs: int | None = None, errors_only: bool = False) -> Report:
-    """Every check on every catalogue of the articles (all the project's languages unless named);
-    with `errors_only`, the checks whose findings are errors.
+                   jobs: int | None = None) -> Report:
+    """Every check on every catalogue of the articles (all the project's languages unless named).
 
     Articles are checked in `jobs` worker processes (default: one per core); the report is the
-    same, in the same order, whatever their number."""
+    same, in the same order, whatever their number. A catalogue whose report is kept (kept.py) and
+    still holds is not checked again."""
     glossary = load_glossary(config.glossary_path)
     chosen = tuple(lang for lang in config.languages if not languages or lang in languages)
-    shared = _Project(glossary, {} if errors_only else _word_lists(config, chosen), errors_only)  # spelling only warns
+    shared = _Project(glossary, _word_lists(config, chosen))
     articles = list(articles)
-    known = {} if errors_only else kept.load(config)
-    context = None if errors_only else kept.context_hash(config, chosen)
-    check = partial(_check_article, config, shared, chosen, context)
+    known = kept.load(config)
+    check = partial(_check_article, config, shared, chosen, kept.context_hash(config, chosen))
     work = [(article, known.get(article.slug, {})) for article in articles]
     report, fresh = Report(), {}
     for article, (article_report, article_kept) in zip(articles, map_in_processes(check, work, job_count(jobs))):
         report.extend(article_report)
         fresh[article.slug] = {**known.get(article.slug, {}), **article_kept}
-    if context is not None and any(fresh[slug] != known.get(slug) for slug in fresh):
+    if any(fresh[slug] != known.get(slug) for slug in fresh):
         present = {path.stem for path in find_articles(config.source_path)}  # a deleted article's go
         kept.save(config, {slug: found for slug, found in {**known, **fresh}.items() if slug in present})
     return report
@@ -191,7 +190,7 @@ class _Shared:
     project: _Project
 
 
-def _check_article(config: Config, project: _Project, languages: tuple[str, ...], context: str | None,
+def _check_article(config: Config, project: _Project, languages: tuple[str, ...], context: str,
                    work: tuple[Article, dict[str, kept.Kept]]) -> tuple[Report, dict[str, kept.Kept]]:
     """An article's catalogues one after another (the checks' caches read each source text once),
     each one's report as kept (`context`: what they depend on besides the catalogue) if it still holds."""
@@ -201,8 +200,8 @@ def _check_article(config: Config, project: _Project, languages: tuple[str, ...]
     report, fresh = Report(), {}
     for lang in languages:
         path = po.catalog_path(config.locales_path, lang, article.slug)
-        raw = _bytes(path) if context is not None else None
-        if raw is None:  # not kept: no catalogue (a one-line finding), or no cache
+        raw = _bytes(path)
+        if raw is None:  # not kept: no catalogue (a one-line finding), or none readable
             report.extend(check_catalogue(config, shared, lang))
             continue
         display = display_path(config, path)
