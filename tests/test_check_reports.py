@@ -37,8 +37,17 @@ def _edit_entry(path, find, edit):
 
 @pytest.fixture()
 def project(tmp_path):
+    """The bundled project with a second article, the same story under another slug and id, whose
+    catalogues are copies of the first's: the edits below touch the first article only."""
     root = copy_bundled_project(tmp_path / "project")
     shutil.copytree(ROOT / "glossary", root / "glossary")
+    source = root / "source" / "kazakhstan-belarus-allies.md"
+    second = source.read_text(encoding="utf-8").replace("id: belta-20240905-kazakhstan-belarus-allies",
+                                                          "id: belta-20240905-second-story", 1)
+    (root / "source" / "second-story.md").write_text(second, encoding="utf-8")
+    for folder in (root / "locales").glob("*/LC_MESSAGES"):
+        shutil.copy(folder / "kazakhstan-belarus-allies.po", folder / "second-story.po")
+    run_update(root)
     return root
 
 
@@ -65,6 +74,7 @@ def test_kept_reports_give_what_a_fresh_check_gives_over_an_editing_history(proj
         assert _report(project, warm, monkeypatch) == fresh, step
         assert _report(project, warm, monkeypatch) == fresh, f"{step}, from the kept reports"
         seen.add(tuple(fresh[0]))
+        assert fresh[2] == 8  # two articles, four languages
     assert len(seen) >= 7  # the history changed what the check finds, step after step
 
 
