@@ -459,10 +459,14 @@ class _Build:
         return stale + [f"{CACHE_DIR}/{slug}.json" for slug in self.gone]
 
     def _stamped(self, planned: Manifest) -> Manifest:
-        """The manifest once the files are in place: each record with its file's stamp."""
-        articles = {slug: struct_replace(record, files={rel: manifests.stamped(self.out / rel, rec)
-                                                 for rel, rec in record.files.items()})
-                    for slug, record in planned.articles.items()}
+        """The manifest once the files are in place: each record this build made (of a file it
+        wrote or rendered again) with its file's stamp. A record kept from the last manifest keeps
+        its stamp, as _damaged found it (a stamp that moved since only makes the next build read
+        the file again): one change at N=1,000 would otherwise stat 27,000 files to stamp 19."""
+        out = str(self.out)
+        articles = {slug: struct_replace(record, files={
+            rel: manifests.stamped(os.path.join(out, rel), rec) if rec.stamp == manifests.NO_STAMP else rec
+            for rel, rec in record.files.items()}) for slug, record in planned.articles.items()}
         return Manifest(planned.format, planned.project, planned.build_hash, articles)
 
     def _name(self, relative: str) -> str:
