@@ -324,6 +324,39 @@ def test_outputs_follow_any_history_of_same_size_edits(newsroom, tmp_path_factor
     shutil.rmtree(root.parent)
 
 
+def _stamps_as_found(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Each output the manifest records, and whether its recorded stamp is the file's now."""
+    out = root / "output"
+    manifest = msgspec.json.decode((out / ".build" / MANIFEST_NAME).read_bytes(), type=manifests.Manifest)
+    wrong = {}
+    for record in manifest.articles.values():
+        for relative, rec in record.files.items():
+            st = os.lstat(out / relative)
+            if rec.stamp != (st.st_ino, st.st_mtime_ns, st.st_ctime_ns):
+                wrong[relative] = rec.stamp
+    return wrong
+
+
+def _edit_source_time(root: Path, slug: str) -> None:
+    path = root / "source" / f"{slug}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("T12:00:00+03:00", "T13:00:00+03:00"), encoding="utf-8")
+
+
+def test_after_any_build_of_a_history_the_manifest_stamps_every_output_as_it_is(project, tmp_path):
+    """A build stamps only the records it made; those it keeps carry the stamps the last one left
+    (or _damaged refreshed): after each step every record's stamp is its file's, as if all were statted."""
+    page = project / "output" / "html" / "be" / f"{SLUGS[1]}.html"
+    steps = [lambda: edit_translation(project, SLUGS[0]),  # one catalogue: one article's files rewritten
+             lambda: _edit_source_time(project, SLUGS[1]),  # one article: its pages and the collections
+             lambda: shutil.copyfile(page, tmp_path / "copy") or (tmp_path / "copy").replace(page),  # same bytes, new inode
+             lambda: None]  # a no-op
+    for step in steps:
+        step()
+        build(load_config(project), jobs=1)
+        assert _stamps_as_found(project) == {}
+        assert project_state(project) == clean_build(project, tmp_path)
+
+
 # --- A no-op build repairs what changed behind its back -------------------------------------------------
 
 
