@@ -19,11 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import journal, manifest as manifests, wire
+from publisher import buildcache, journal, manifest as manifests, wire
 from publisher.wire import schema as newsml_schema
 from publisher.build import build
 from publisher.config import load_config
 from publisher.errors import BuildInterrupted, PublisherError
+from publisher.exporters import FORMATS
 from publisher.manifest import MANIFEST_NAME, record
 from tests.helpers import BODY, json_paths, make_project, po_path, run_update, translate, write_article
 
@@ -200,6 +201,29 @@ def test_a_hostile_cache_entry_vouched_for_by_the_manifest_means_a_rebuild(edite
             assert {p.message for p in newsml_schema.problems(state[name])} <= {
                 p.message for p in newsml_schema.problems(clean[name])}, name
     shutil.rmtree(root.parent)
+
+
+def test_a_cached_text_in_any_other_language_than_its_versions_means_a_rebuild(project):
+    """Every Text of a cached version, wherever the entry keeps it (headline, summary, byline,
+    keywords, a block's sentences…), is in its version's language or the source's: one moved to a
+    third language anywhere makes the entry unusable (the walk of the texts skips no field)."""
+    config = load_config(project)
+    out = project / "output" / ".build"
+    manifest = msgspec.json.decode((out / MANIFEST_NAME).read_bytes(), type=manifests.Manifest)
+    slug, record_ = SLUGS[0], manifest.articles[SLUGS[0]]
+    original = json.loads((out / f"{slug}.json").read_bytes())
+    assert buildcache.load(out, slug, record_.id, record_.inputs, record_.cache, config, FORMATS) is not None
+    texts = [path for path in json_paths(original) if path[-1:] == ("lang",) and len(path) > 3]
+    places = {tuple(p for p in path[2:-1] if isinstance(p, str)) for path in texts}
+    assert {("headline",), ("summary",), ("byline",), ("keywords",), ("blocks", "sentences")} <= places
+    for path in texts:
+        entry = json.loads(json.dumps(original))
+        lang = entry["versions"][path[1]]["lang"]
+        third = next(other for other in ("ru", "be", "kk") if other not in (lang, config.source_language))
+        _set(entry, list(path), third)
+        data = msgspec.json.encode(entry)
+        (out / f"{slug}.json").write_bytes(data)
+        assert buildcache.load(out, slug, record_.id, record_.inputs, record(data), config, FORMATS) is None, path
 
 
 @settings(max_examples=25, **FUZZ)
