@@ -19,6 +19,7 @@ lists every language partners hold (publisher.wire).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -26,6 +27,7 @@ import heapq
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -115,7 +117,11 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
         for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
             old_cache.unlink()
         stamp = wire.build_time() if "newsml" in formats else None  # the time of the wire's new versions
-        report = _Build(config, Options(formats, wanted, fallback), only, force, stamp).run(job_count(jobs), progress)
+        try:
+            report = _Build(config, Options(formats, wanted, fallback), only, force, stamp).run(job_count(jobs),
+                                                                                                 progress)
+        finally:
+            gc.unfreeze()  # what _collector_paused froze: the collector sees it again (a caller builds again)
         report.notes[:0] = notes
     if "html" in formats and not config.base_url and report.written:  # said once, when pages are made
         report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
@@ -283,6 +289,16 @@ class _Build:
         self.kept_whole: set[str] = set()
         if self.only:
             return load_articles(self.config, self.only, jobs)
+        with _collector_paused():
+            found = self._cached_articles(hashes, damaged)
+        unread = tuple(slug for slug in hashes if slug not in found)
+        found.update((a.slug, a) for a in (load_articles(self.config, unread, jobs) if unread else ()))
+        articles = [found[slug] for slug in hashes]
+        check_unique_ids(articles)
+        return articles
+
+    def _cached_articles(self, hashes: dict[str, str], damaged: set[str]) -> dict[str, Article]:
+        """The articles whose cache entry serves: each one's versions go to self.cached."""
         found: dict[str, Article] = {}
         newest: list[tuple] = []  # a heap of the cached articles that may be in the window: kept whole
         for slug, inputs in hashes.items():
@@ -296,11 +312,7 @@ class _Build:
                 older = heapq.heappop(newest)[1]
                 self.cached[older] = self._lean(self.cached[older], whole=False)
         self.kept_whole = {slug for _, slug in newest}
-        unread = tuple(slug for slug in hashes if slug not in found)
-        found.update((a.slug, a) for a in (load_articles(self.config, unread, jobs) if unread else ()))
-        articles = [found[slug] for slug in hashes]
-        check_unique_ids(articles)
-        return articles
+        return found
 
     def _unchanged(self, slug: str, inputs: str, damaged: set[str]) -> bool:
         """Same inputs as the manifest says its files were made from, and those files intact."""
@@ -502,6 +514,22 @@ def _make_narrowed_folder(folder: Path) -> None:
 
 
 _EMPTY = ArticleRecord("", "", {})
+
+
+@contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while the cache entries are decoded: they make hundreds of
+    thousands of objects and no garbage, and each collection the allocations set off would walk all
+    of them again (the decoding took twice as long). They stay, so the collections after it would
+    walk them too: they are frozen (out of the collector's sight) for the rest of the build."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _newest(article: Article) -> tuple:
