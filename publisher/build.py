@@ -212,7 +212,7 @@ class _Build:
                 _make_narrowed_folder(self.state_dir)
             results = self._render_articles(jobs, progress)
             if not self.only:
-                self._render_collections(results)
+                self._render_collections(results, jobs)
             self._commit(results)
         except BaseException:
             self.staging.abort()
@@ -385,13 +385,18 @@ class _Build:
         published = {fmt: _summary(versions, whole) for fmt, versions in result.published.items()}
         return replace(result, files={}, state={}, published=published)
 
-    def _render_collections(self, results: dict[str, ArticleResult]) -> None:
+    def _render_collections(self, results: dict[str, ArticleResult], jobs: int) -> None:
+        """Each format's collection in a worker process, beside the others' (the wire's first: it
+        takes longest); staged here, in the formats' order."""
         every = {**self.cached, **results}
-        ctx = replace(self.context, state=self.pending_state)
+        chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
+                  for fmt in self.options.formats}
+        order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
+        rendered = dict(zip(order, _in_forked_workers(_render_collection, order, jobs,
+                                                      (chosen, replace(self.context, state=self.pending_state)))))
         files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
-            chosen = tuple(every[a.slug].published.get(fmt, ()) for a in self.newest)
-            files.update(self._stage_files(exporter(fmt).collection(tuple(vs for vs in chosen if vs), ctx)))
+            files.update(self._stage_files(rendered[fmt]))
         previous = self.manifest.articles.get(COLLECTIONS, _EMPTY).files
         if "newsml" in self.options.formats and FEED not in files and FEED in previous:
             files[FEED] = previous[FEED]  # the wire sends nothing this time: partners keep polling the last good feed
@@ -567,6 +572,28 @@ def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict
             written.add(relative)
         records[relative] = manifests.record(data)
     return records, written
+
+
+# What forked workers read without its being sent to them (see _in_forked_workers).
+_INHERITED: tuple = ()
+
+
+def _in_forked_workers(function: Callable, work: list, jobs: int, inherited: tuple) -> list:
+    """map_in_processes, where `function` reads `inherited` from _INHERITED: worker processes are
+    forked after it is set, so the collections' thousands of versions are not pickled for them
+    (only each format's name goes, and its files come back)."""
+    global _INHERITED
+    _INHERITED = inherited
+    try:
+        return list(map_in_processes(function, work, jobs))
+    finally:
+        _INHERITED = ()
+
+
+def _render_collection(fmt: str) -> Files:
+    """A format's collection files (in a worker: see _in_forked_workers)."""
+    chosen, ctx = _INHERITED
+    return exporter(fmt).collection(chosen[fmt], ctx)
 
 
 @dataclass(frozen=True)
