@@ -374,7 +374,9 @@ class _Build:
                 self.report.written.append(relative)
         self.inputs[result.slug] = staged.inputs
         self.cache_records[result.slug] = staged.cache_record
-        published = {fmt: tuple(replace(v, article=article) for v in versions)
+        made: dict[int, LocalizedArticle] = {}  # a version several formats publish is replaced once
+        published = {fmt: tuple(made.get(id(v)) or made.setdefault(id(v), replace(v, article=article))
+                                for v in versions)
                      for fmt, versions in result.published.items()}
         return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
 
@@ -382,7 +384,8 @@ class _Build:
         """Without its files, and without its bodies unless an edition or the feed will need them
         (`whole`; by default, if it is in the window of the newest)."""
         whole = result.slug in self.window if whole is None else whole
-        published = {fmt: _summary(versions, whole) for fmt, versions in result.published.items()}
+        made: dict[int, LocalizedArticle] = {}  # a version several formats publish is made lean once
+        published = {fmt: _summary(versions, whole, made) for fmt, versions in result.published.items()}
         return replace(result, files={}, state={}, published=published)
 
     def _render_collections(self, results: dict[str, ArticleResult], jobs: int) -> None:
@@ -637,7 +640,8 @@ def _render_and_stage(job: _Job) -> _Staged:
     except BaseException:
         staging.abort()
         raise
-    published = {fmt: _summary(versions, job.full) for fmt, versions in result.published.items()}
+    made: dict[int, LocalizedArticle] = {}
+    published = {fmt: _summary(versions, job.full, made) for fmt, versions in result.published.items()}
     return _Staged(replace(result, files={}, published=published), records, written, staging.moves, inputs,
                    manifests.record(data))
 
@@ -798,9 +802,17 @@ def _render_with_state(ex, chosen: tuple[LocalizedArticle, ...], ctx: Context) -
     return with_state(chosen, ctx) if with_state else (ex.article(chosen, ctx), {})
 
 
-def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[LocalizedArticle, ...]:
-    """Indexes need only headlines and summaries; editions and the feed take the newest articles whole."""
-    return versions if full else tuple(replace(v, blocks=()) for v in versions)
+def _summary(versions: tuple[LocalizedArticle, ...], full: bool,
+             made: dict[int, LocalizedArticle] | None = None) -> tuple[LocalizedArticle, ...]:
+    """Indexes need only headlines and summaries; editions and the feed take the newest articles whole.
+    `made` keeps, by the id of each version, its summary made already (for another format)."""
+    if full:
+        return versions
+    made = {} if made is None else made
+    for v in versions:
+        if id(v) not in made:
+            made[id(v)] = replace(v, blocks=())
+    return tuple(made[id(v)] for v in versions)
 
 
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...],

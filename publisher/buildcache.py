@@ -105,8 +105,11 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
     if not _canonical(raw, entry) or not _plausible(entry, slug, article_id, inputs, config, formats):
         return None
     by_lang = {v.lang: v for v in entry.versions}
-    published = {fmt: tuple(replace(by_lang[lang], languages=langs) for lang in langs)
-                 for fmt, langs in entry.published.items()}
+    made: dict[tuple[str, tuple[str, ...]], LocalizedArticle] = {}  # shared by formats that publish the same languages
+    for langs in entry.published.values():
+        made.update({(lang, langs): replace(by_lang[lang], languages=langs) for lang in langs
+                     if (lang, langs) not in made})
+    published = {fmt: tuple(made[lang, langs] for lang in langs) for fmt, langs in entry.published.items()}
     return published, list(entry.held_back), entry.retracted
 
 
