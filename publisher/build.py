@@ -19,6 +19,7 @@ lists every language partners hold (publisher.wire).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -26,6 +27,7 @@ import heapq
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -115,7 +117,11 @@ def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[s
         for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
             old_cache.unlink()
         stamp = wire.build_time() if "newsml" in formats else None  # the time of the wire's new versions
-        report = _Build(config, Options(formats, wanted, fallback), only, force, stamp).run(job_count(jobs), progress)
+        try:
+            report = _Build(config, Options(formats, wanted, fallback), only, force, stamp).run(job_count(jobs),
+                                                                                                 progress)
+        finally:
+            gc.unfreeze()  # what _collector_paused froze: the collector sees it again (a caller builds again)
         report.notes[:0] = notes
     if "html" in formats and not config.base_url and report.written:  # said once, when pages are made
         report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
@@ -206,7 +212,7 @@ class _Build:
                 _make_narrowed_folder(self.state_dir)
             results = self._render_articles(jobs, progress)
             if not self.only:
-                self._render_collections(results)
+                self._render_collections(results, jobs)
             self._commit(results)
         except BaseException:
             self.staging.abort()
@@ -283,6 +289,16 @@ class _Build:
         self.kept_whole: set[str] = set()
         if self.only:
             return load_articles(self.config, self.only, jobs)
+        with _collector_paused():
+            found = self._cached_articles(hashes, damaged)
+        unread = tuple(slug for slug in hashes if slug not in found)
+        found.update((a.slug, a) for a in (load_articles(self.config, unread, jobs) if unread else ()))
+        articles = [found[slug] for slug in hashes]
+        check_unique_ids(articles)
+        return articles
+
+    def _cached_articles(self, hashes: dict[str, str], damaged: set[str]) -> dict[str, Article]:
+        """The articles whose cache entry serves: each one's versions go to self.cached."""
         found: dict[str, Article] = {}
         newest: list[tuple] = []  # a heap of the cached articles that may be in the window: kept whole
         for slug, inputs in hashes.items():
@@ -296,11 +312,7 @@ class _Build:
                 older = heapq.heappop(newest)[1]
                 self.cached[older] = self._lean(self.cached[older], whole=False)
         self.kept_whole = {slug for _, slug in newest}
-        unread = tuple(slug for slug in hashes if slug not in found)
-        found.update((a.slug, a) for a in (load_articles(self.config, unread, jobs) if unread else ()))
-        articles = [found[slug] for slug in hashes]
-        check_unique_ids(articles)
-        return articles
+        return found
 
     def _unchanged(self, slug: str, inputs: str, damaged: set[str]) -> bool:
         """Same inputs as the manifest says its files were made from, and those files intact."""
@@ -362,7 +374,9 @@ class _Build:
                 self.report.written.append(relative)
         self.inputs[result.slug] = staged.inputs
         self.cache_records[result.slug] = staged.cache_record
-        published = {fmt: tuple(replace(v, article=article) for v in versions)
+        made: dict[int, LocalizedArticle] = {}  # a version several formats publish is replaced once
+        published = {fmt: tuple(made.get(id(v)) or made.setdefault(id(v), replace(v, article=article))
+                                for v in versions)
                      for fmt, versions in result.published.items()}
         return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
 
@@ -370,16 +384,22 @@ class _Build:
         """Without its files, and without its bodies unless an edition or the feed will need them
         (`whole`; by default, if it is in the window of the newest)."""
         whole = result.slug in self.window if whole is None else whole
-        published = {fmt: _summary(versions, whole) for fmt, versions in result.published.items()}
+        made: dict[int, LocalizedArticle] = {}  # a version several formats publish is made lean once
+        published = {fmt: _summary(versions, whole, made) for fmt, versions in result.published.items()}
         return replace(result, files={}, state={}, published=published)
 
-    def _render_collections(self, results: dict[str, ArticleResult]) -> None:
+    def _render_collections(self, results: dict[str, ArticleResult], jobs: int) -> None:
+        """Each format's collection in a worker process, beside the others' (the wire's first: it
+        takes longest); staged here, in the formats' order."""
         every = {**self.cached, **results}
-        ctx = replace(self.context, state=self.pending_state)
+        chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
+                  for fmt in self.options.formats}
+        order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
+        rendered = dict(zip(order, _in_forked_workers(_render_collection, order, jobs,
+                                                      (chosen, replace(self.context, state=self.pending_state)))))
         files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
-            chosen = tuple(every[a.slug].published.get(fmt, ()) for a in self.newest)
-            files.update(self._stage_files(exporter(fmt).collection(tuple(vs for vs in chosen if vs), ctx)))
+            files.update(self._stage_files(rendered[fmt]))
         previous = self.manifest.articles.get(COLLECTIONS, _EMPTY).files
         if "newsml" in self.options.formats and FEED not in files and FEED in previous:
             files[FEED] = previous[FEED]  # the wire sends nothing this time: partners keep polling the last good feed
@@ -459,10 +479,14 @@ class _Build:
         return stale + [f"{CACHE_DIR}/{slug}.json" for slug in self.gone]
 
     def _stamped(self, planned: Manifest) -> Manifest:
-        """The manifest once the files are in place: each record with its file's stamp."""
-        articles = {slug: struct_replace(record, files={rel: manifests.stamped(self.out / rel, rec)
-                                                 for rel, rec in record.files.items()})
-                    for slug, record in planned.articles.items()}
+        """The manifest once the files are in place: each record this build made (of a file it
+        wrote or rendered again) with its file's stamp. A record kept from the last manifest keeps
+        its stamp, as _damaged found it (a stamp that moved since only makes the next build read
+        the file again): one change at N=1,000 would otherwise stat 27,000 files to stamp 19."""
+        out = str(self.out)
+        articles = {slug: struct_replace(record, files={
+            rel: manifests.stamped(os.path.join(out, rel), rec) if rec.stamp == manifests.NO_STAMP else rec
+            for rel, rec in record.files.items()}) for slug, record in planned.articles.items()}
         return Manifest(planned.format, planned.project, planned.build_hash, articles)
 
     def _name(self, relative: str) -> str:
@@ -500,6 +524,22 @@ def _make_narrowed_folder(folder: Path) -> None:
 _EMPTY = ArticleRecord("", "", {})
 
 
+@contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while the cache entries are decoded: they make hundreds of
+    thousands of objects and no garbage, and each collection the allocations set off would walk all
+    of them again (the decoding took twice as long). They stay, so the collections after it would
+    walk them too: they are frozen (out of the collector's sight) for the rest of the build."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def _newest(article: Article) -> tuple:
     """The order of the collections: newest first (sorted in reverse), by slug at the same time."""
     return (article.published, article.slug)
@@ -535,6 +575,28 @@ def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict
             written.add(relative)
         records[relative] = manifests.record(data)
     return records, written
+
+
+# What forked workers read without its being sent to them (see _in_forked_workers).
+_INHERITED: tuple = ()
+
+
+def _in_forked_workers(function: Callable, work: list, jobs: int, inherited: tuple) -> list:
+    """map_in_processes, where `function` reads `inherited` from _INHERITED: worker processes are
+    forked after it is set, so the collections' thousands of versions are not pickled for them
+    (only each format's name goes, and its files come back)."""
+    global _INHERITED
+    _INHERITED = inherited
+    try:
+        return list(map_in_processes(function, work, jobs))
+    finally:
+        _INHERITED = ()
+
+
+def _render_collection(fmt: str) -> Files:
+    """A format's collection files (in a worker: see _in_forked_workers)."""
+    chosen, ctx = _INHERITED
+    return exporter(fmt).collection(chosen[fmt], ctx)
 
 
 @dataclass(frozen=True)
@@ -578,7 +640,8 @@ def _render_and_stage(job: _Job) -> _Staged:
     except BaseException:
         staging.abort()
         raise
-    published = {fmt: _summary(versions, job.full) for fmt, versions in result.published.items()}
+    made: dict[int, LocalizedArticle] = {}
+    published = {fmt: _summary(versions, job.full, made) for fmt, versions in result.published.items()}
     return _Staged(replace(result, files={}, published=published), records, written, staging.moves, inputs,
                    manifests.record(data))
 
@@ -739,9 +802,17 @@ def _render_with_state(ex, chosen: tuple[LocalizedArticle, ...], ctx: Context) -
     return with_state(chosen, ctx) if with_state else (ex.article(chosen, ctx), {})
 
 
-def _summary(versions: tuple[LocalizedArticle, ...], full: bool) -> tuple[LocalizedArticle, ...]:
-    """Indexes need only headlines and summaries; editions and the feed take the newest articles whole."""
-    return versions if full else tuple(replace(v, blocks=()) for v in versions)
+def _summary(versions: tuple[LocalizedArticle, ...], full: bool,
+             made: dict[int, LocalizedArticle] | None = None) -> tuple[LocalizedArticle, ...]:
+    """Indexes need only headlines and summaries; editions and the feed take the newest articles whole.
+    `made` keeps, by the id of each version, its summary made already (for another format)."""
+    if full:
+        return versions
+    made = {} if made is None else made
+    for v in versions:
+        if id(v) not in made:
+            made[id(v)] = replace(v, blocks=())
+    return tuple(made[id(v)] for v in versions)
 
 
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...],

@@ -16,6 +16,7 @@ from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import msgspec
 
@@ -104,8 +105,11 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
     if not _canonical(raw, entry) or not _plausible(entry, slug, article_id, inputs, config, formats):
         return None
     by_lang = {v.lang: v for v in entry.versions}
-    published = {fmt: tuple(replace(by_lang[lang], languages=langs) for lang in langs)
-                 for fmt, langs in entry.published.items()}
+    made: dict[tuple[str, tuple[str, ...]], LocalizedArticle] = {}  # shared by formats that publish the same languages
+    for langs in entry.published.values():
+        made.update({(lang, langs): replace(by_lang[lang], languages=langs) for lang in langs
+                     if (lang, langs) not in made})
+    published = {fmt: tuple(made[lang, langs] for lang in langs) for fmt, langs in entry.published.items()}
     return published, list(entry.held_back), entry.retracted
 
 
@@ -148,25 +152,40 @@ def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, co
     return isinstance(day, date) and not isinstance(day, datetime) and not date_problem(day)
 
 
-_LEAVES = (str, int, float, date, type(None))  # what holds no text (bool is an int, datetime a date)
-
-
 def _texts(value) -> list[Text]:
     """Every localized text of a cached version (its article, whose blocks are not cached, aside).
-    A loop over a stack, not recursive generators: every cached version of every article is walked."""
+    A loop over a stack, not recursive generators, that visits only the fields whose type can hold
+    a Text (msgspec decoded each field as its type says): every cached version of every article is
+    walked, and most of a version is strings, numbers and the article."""
     found, stack = [], [value]
     while stack:
         item = stack.pop()
         if isinstance(item, Text):
             found.append(item)
         elif isinstance(item, (tuple, list)):
-            stack.extend(child for child in item if not isinstance(child, _LEAVES))
-        elif is_dataclass(item) and not isinstance(item, Article):
-            stack.extend(child for child in map(item.__getattribute__, _field_names(type(item)))
-                         if not isinstance(child, _LEAVES))
+            stack.extend(item)
+        elif item is not None:
+            stack.extend(map(item.__getattribute__, _text_fields(type(item))))
     return found
 
 
 @lru_cache(maxsize=None)
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(item.name for item in fields(cls))
+def _text_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a dataclass whose type can hold a Text (an Article's never: it is not walked)."""
+    if cls is Article or not is_dataclass(cls):
+        return ()
+    hints = get_type_hints(cls)
+    return tuple(f.name for f in fields(cls) if _holds_text(hints[f.name], set()))
+
+
+def _holds_text(hint, seen: set) -> bool:
+    """Whether a value of type `hint` (Text, a dataclass, a tuple or optional of them) can hold a Text."""
+    if hint is Text:
+        return True
+    if is_dataclass(hint):
+        if hint is Article or hint in seen:
+            return False  # a dataclass met again (a block's children) holds a Text only if it did the first time
+        seen.add(hint)
+        hints = get_type_hints(hint)
+        return any(_holds_text(hints[f.name], seen) for f in fields(hint))
+    return any(_holds_text(arg, seen) for arg in get_args(hint) if arg is not Ellipsis)

@@ -32,7 +32,7 @@ MANIFEST_NAME = "manifest.json"
 FORMAT = 2  # the layout below; a manifest of another layout is not read
 COLLECTIONS = "*"  # the pseudo-article owning the indexes, editions and feed
 _PACKAGE = Path(publisher.__file__).resolve().parent
-_NO_STAMP = (0, 0, 0)
+NO_STAMP = (0, 0, 0)  # a record made from bytes, of a file not yet seen written
 
 
 class FileRecord(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=True):
@@ -40,7 +40,7 @@ class FileRecord(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fi
 
     sha256: str
     size: int
-    stamp: tuple[int, int, int] = _NO_STAMP
+    stamp: tuple[int, int, int] = NO_STAMP
 
 
 # An input file as a build found it: (project-relative path, size, mtime_ns, inode, ctime_ns, the

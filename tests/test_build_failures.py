@@ -138,3 +138,25 @@ def test_a_worker_failing_leaves_nothing_the_other_workers_staged(tmp_path, monk
     monkeypatch.undo()
     assert snapshot(root) == before
     assert not [p for p in root.rglob("*.tmp")]
+
+
+@pytest.mark.parametrize("failing", ["html", "newsml"])
+def test_a_collection_failing_in_its_worker_leaves_the_previous_output(tmp_path, monkeypatch, failing):
+    """Each format's collection renders in a worker process beside the others': when one fails, the
+    build fails with its error and nothing is written (the workers stage nothing; the build does)."""
+    root = make_project(tmp_path, slug="story-a")
+    write_article(root, "story-b", headline="Headline of story-b")
+    run_update(root)
+    build(load_config(root), jobs=2)
+    write_article(root, "story-b", headline="New headline of story-b")  # its pages and every index change
+    before = snapshot(root)
+
+    def collection(articles, ctx):
+        raise RuntimeError(f"a bug in the {failing} collection")
+
+    monkeypatch.setattr(exporter(failing), "collection", collection)  # forked workers inherit it
+    with pytest.raises(RuntimeError, match=f"the {failing} collection"):
+        build(load_config(root), jobs=2)
+    monkeypatch.undo()
+    assert snapshot(root) == before
+    assert not [p for p in root.rglob("*.tmp")]

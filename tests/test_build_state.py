@@ -19,11 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import journal, manifest as manifests, wire
+from publisher import buildcache, journal, manifest as manifests, wire
 from publisher.wire import schema as newsml_schema
 from publisher.build import build
 from publisher.config import load_config
 from publisher.errors import BuildInterrupted, PublisherError
+from publisher.exporters import FORMATS
 from publisher.manifest import MANIFEST_NAME, record
 from tests.helpers import BODY, json_paths, make_project, po_path, run_update, translate, write_article
 
@@ -202,6 +203,29 @@ def test_a_hostile_cache_entry_vouched_for_by_the_manifest_means_a_rebuild(edite
     shutil.rmtree(root.parent)
 
 
+def test_a_cached_text_in_any_other_language_than_its_versions_means_a_rebuild(project):
+    """Every Text of a cached version, wherever the entry keeps it (headline, summary, byline,
+    keywords, a block's sentences…), is in its version's language or the source's: one moved to a
+    third language anywhere makes the entry unusable (the walk of the texts skips no field)."""
+    config = load_config(project)
+    out = project / "output" / ".build"
+    manifest = msgspec.json.decode((out / MANIFEST_NAME).read_bytes(), type=manifests.Manifest)
+    slug, record_ = SLUGS[0], manifest.articles[SLUGS[0]]
+    original = json.loads((out / f"{slug}.json").read_bytes())
+    assert buildcache.load(out, slug, record_.id, record_.inputs, record_.cache, config, FORMATS) is not None
+    texts = [path for path in json_paths(original) if path[-1:] == ("lang",) and len(path) > 3]
+    places = {tuple(p for p in path[2:-1] if isinstance(p, str)) for path in texts}
+    assert {("headline",), ("summary",), ("byline",), ("keywords",), ("blocks", "sentences")} <= places
+    for path in texts:
+        entry = json.loads(json.dumps(original))
+        lang = entry["versions"][path[1]]["lang"]
+        third = next(other for other in ("ru", "be", "kk") if other not in (lang, config.source_language))
+        _set(entry, list(path), third)
+        data = msgspec.json.encode(entry)
+        (out / f"{slug}.json").write_bytes(data)
+        assert buildcache.load(out, slug, record_.id, record_.inputs, record(data), config, FORMATS) is None, path
+
+
 @settings(max_examples=25, **FUZZ)
 @given(raw=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
        name=st.sampled_from([MANIFEST_NAME, f"{SLUGS[0]}.json", "journal.json"]))
@@ -322,6 +346,39 @@ def test_outputs_follow_any_history_of_same_size_edits(newsroom, tmp_path_factor
             build(load_config(root), jobs=1)
             assert project_state(root) == clean_build(root, tmp_path_factory.mktemp("clean"))
     shutil.rmtree(root.parent)
+
+
+def _stamps_as_found(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Each output the manifest records, and whether its recorded stamp is the file's now."""
+    out = root / "output"
+    manifest = msgspec.json.decode((out / ".build" / MANIFEST_NAME).read_bytes(), type=manifests.Manifest)
+    wrong = {}
+    for record in manifest.articles.values():
+        for relative, rec in record.files.items():
+            st = os.lstat(out / relative)
+            if rec.stamp != (st.st_ino, st.st_mtime_ns, st.st_ctime_ns):
+                wrong[relative] = rec.stamp
+    return wrong
+
+
+def _edit_source_time(root: Path, slug: str) -> None:
+    path = root / "source" / f"{slug}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("T12:00:00+03:00", "T13:00:00+03:00"), encoding="utf-8")
+
+
+def test_after_any_build_of_a_history_the_manifest_stamps_every_output_as_it_is(project, tmp_path):
+    """A build stamps only the records it made; those it keeps carry the stamps the last one left
+    (or _damaged refreshed): after each step every record's stamp is its file's, as if all were statted."""
+    page = project / "output" / "html" / "be" / f"{SLUGS[1]}.html"
+    steps = [lambda: edit_translation(project, SLUGS[0]),  # one catalogue: one article's files rewritten
+             lambda: _edit_source_time(project, SLUGS[1]),  # one article: its pages and the collections
+             lambda: shutil.copyfile(page, tmp_path / "copy") or (tmp_path / "copy").replace(page),  # same bytes, new inode
+             lambda: None]  # a no-op
+    for step in steps:
+        step()
+        build(load_config(project), jobs=1)
+        assert _stamps_as_found(project) == {}
+        assert project_state(project) == clean_build(project, tmp_path)
 
 
 # --- A no-op build repairs what changed behind its back -------------------------------------------------
