@@ -3,6 +3,7 @@ no-op build decides by these names before it imports the renderers (see publishe
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,9 +25,16 @@ def find_articles(source_dir: Path) -> list[Path]:
     """Every article in the source folder, in a stable order. Hidden files and editors' lock files
     are not articles (Emacs `.#slug.md`, a word processor's `~$slug.md`, a half-synced copy);
     backups (`slug.md~`, `#slug.md#`, `.slug.md.swp`) do not end in `.md`."""
+    return [source_dir / f"{slug}.md" for slug in article_slugs(source_dir)]
+
+
+def article_slugs(source_dir: Path) -> list[str]:
+    """The slugs of find_articles' articles, in its order, without a Path for each."""
     if not source_dir.is_dir():
         raise PublisherError("no source folder; create it and add an article as <slug>.md", source_dir)
-    return sorted(p for p in source_dir.glob("*.md") if not p.name.startswith((".", "#", "~")))
+    with os.scandir(source_dir) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith((".", "#", "~")))
+    return [name[: -len(".md")] for name in names]
 
 
 def catalog_path(locales: Path, lang: str, slug: str) -> Path:

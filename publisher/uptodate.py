@@ -24,9 +24,9 @@ from msgspec.structs import replace as struct_replace
 
 from publisher import clock, manifest as manifests
 from publisher.errors import PublisherError
-from publisher.exporters import FORMATS
+from publisher.config import FORMAT_NAMES as FORMATS  # publisher.exporters.FORMATS, without the exporters
 from publisher.fsutil import folder_lock, project_lock, real_path, write_atomic
-from publisher.layout import CACHE_DIR, JOURNAL_NAME, NARROWED_PREFIX, catalog_name, display_path, find_articles, \
+from publisher.layout import CACHE_DIR, JOURNAL_NAME, NARROWED_PREFIX, catalog_name, article_slugs, display_path, \
     ledger_path
 from publisher.manifest import COLLECTIONS, ArticleRecord, Manifest
 
@@ -206,8 +206,7 @@ class Plan:
         long enough before that build began (manifests.article_inputs)."""
         started = time.time_ns()
         hashes = {}
-        for path in find_articles(self.config.source_path):
-            slug = path.stem
+        for slug in article_slugs(self.config.source_path):
             if self.only and slug not in self.only:
                 continue
             record = self.manifest.articles.get(slug)
@@ -237,7 +236,7 @@ class Plan:
         for slug, record in self.manifest.articles.items():
             files = {}
             for relative, rec in record.files.items():
-                now = manifests.check(os.path.join(out, relative), rec)
+                now = manifests.check(f"{out}/{relative}", rec)  # a plain relative path (manifests.load)
                 if now is None:
                     damaged.add(slug)
                     first = first or relative
@@ -282,15 +281,15 @@ def article_inputs(config: Config, slug: str, article_id: str, languages: tuple[
     """An article's input files, its source first: catalogues, ledger, pictures (source/<slug>/…).
     Strings, not Paths: a no-op build of 1,000 articles names 6,000 and reads none of them."""
     source, locales = str(config.source_path), str(config.locales_path)
-    catalogues = [os.path.join(locales, catalog_name(lang, slug)) for lang in languages]
-    return [os.path.join(source, f"{slug}.md"), *catalogues, os.path.join(config.root, ledger_path(article_id)),
-            *_files_in(os.path.join(source, slug))]
+    catalogues = [f"{locales}/{catalog_name(lang, slug)}" for lang in languages]
+    return [f"{source}/{slug}.md", *catalogues, f"{config.root}/{ledger_path(article_id)}",
+            *_files_in(f"{source}/{slug}")]
 
 
 def _files_in(folder: str) -> list[str]:
     """The files in a folder, sorted; none when there is no such folder (most articles have no pictures)."""
     try:
         with os.scandir(folder) as entries:
-            return sorted(os.path.join(folder, entry.name) for entry in entries if entry.is_file())
+            return sorted(f"{folder}/{entry.name}" for entry in entries if entry.is_file())
     except OSError:
         return []
