@@ -27,7 +27,11 @@ _MAYBE_EMOJI = re.compile(r":[^\s:]+:")
 
 def main() -> None:
     if sys.argv[1:2] == ["build"]:
-        code = _up_to_date_build(sys.argv[2:])
+        try:
+            code = _up_to_date_build(sys.argv[2:])
+        except KeyboardInterrupt:  # as publisher.cli says it (a no-op writes nothing but a manifest, atomically)
+            print("interrupted; nothing was left half-written", file=sys.stderr)
+            code = 130
         if code is not None:
             sys.exit(code)
     from publisher.cli import main as cli_main
