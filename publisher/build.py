@@ -15,6 +15,9 @@ combination of options), so that it is incremental as a full build is, and leave
 build's manifest alone; an --article build leaves the collections (indexes, editions, feed)
 alone too. A --lang build sends the wire just those languages; their package still
 lists every language partners hold (publisher.wire).
+
+Whether there is anything to do at all is decided first, by publisher.uptodate (whose build() is
+the entry, and whose Plan _Build extends), before this module and the renderers are imported.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ import os
 import re
 import heapq
 import shutil
-import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -39,51 +41,23 @@ from publisher.checks import GateChecks
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, exporter
-from publisher.fsutil import folder_lock, project_lock, real_path, sweep_temporary, write_atomic
+from publisher.fsutil import sweep_temporary
 from publisher.journal import CACHE, OUTPUT, PROJECT, Move, Staging
+from publisher.layout import CACHE_DIR
 from publisher.localize import localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
 from publisher.parallel import job_count, map_in_processes
 from publisher.project import check_unique_ids, display_path, load_articles
 from publisher.segment import units
-from publisher.source import find_articles
+from publisher.uptodate import (NO_RECORD, STAGING_MARK, BuildReport, HeldBack, Options, Plan, Progress, article_inputs,
+                                build, state_file)
 
 log = logging.getLogger(__name__)
-CACHE_DIR = ".build"  # inside the output folder: the manifest, each article's cache entry, the journal
+__all__ = ["CACHE_DIR", "BuildReport", "HeldBack", "build"]  # build: publisher.uptodate's, which decides first
 FEED = wire.FEED  # moved into place last: partners poll it
-# Present while a build stages files: if the next build finds it, that one was killed and its
-# temporary files are swept (looking for them in every folder on every build would cost a no-op
-# build a walk of the whole output).
-STAGING_MARK = "staging"
-Progress = Callable[[int, int], None]
 # Silencing the links check on a unit needs a reason: `# no-check: markup (the partner's page moved)`.
 _SILENCED_WITH_REASON = re.compile(r"^\s*no-check:\s*([\w-]+(?:\s*,\s*[\w-]+)*)\s*\(\s*\S[^)]*\)", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class HeldBack:
-    article: str
-    lang: str
-    format: str
-    reason: str
-
-
-@dataclass
-class BuildReport:
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    held_back: list[HeldBack] = field(default_factory=list)
-    rebuilt: list[str] = field(default_factory=list)  # articles rendered (the others were up to date)
-    notes: list[str] = field(default_factory=list)  # what the build found and did about it (a repair…)
-
-
-@dataclass(frozen=True)
-class Options:
-    formats: tuple[str, ...]
-    languages: tuple[str, ...]
-    fallback: bool
 
 
 @dataclass(frozen=True)
@@ -99,34 +73,26 @@ class ArticleResult:
     checked: buildcache.Checked = field(default_factory=dict)  # the check errors the gates asked for
 
 
-def build(config: Config, formats: tuple[str, ...] = FORMATS, languages: tuple[str, ...] = (),
-          only: tuple[str, ...] = (), fallback: bool = True, jobs: int | None = None, force: bool = False,
-          progress: Progress | None = None) -> BuildReport:
-    wanted = tuple(lang for lang in config.languages if lang in (languages or config.languages))
-    formats = tuple(f for f in FORMATS if f in formats)
-    out = config.output_path
-    cache_dir = _cache_folder(config, out)
-    # Two projects may build into one folder (--out): the folder has its own lock.
-    busy = f"another publish build is writing into {display_path(config, out)}"
-    with project_lock(config.root), folder_lock(out, busy):
-        real_path.cache_clear()  # folders may have been moved or linked since the last command
-        notes = journal.recover(cache_dir, out, config.root)
+def build_locked(config: Config, options: Options, only: tuple[str, ...], force: bool, jobs: int | None,
+                 progress: Progress | None, plan: Plan | None, stamp: datetime | None) -> BuildReport:
+    """The build, under its locks (publisher.uptodate.build). `plan`: what it found, when no earlier
+    build left work behind; else that work is done first (a journal's commit finished, staged files
+    swept, an old cache removed) and then the build looks."""
+    if plan is None:
+        cache_dir = config.output_path / CACHE_DIR
+        notes = journal.recover(cache_dir, config.output_path, config.root)
         if (cache_dir / STAGING_MARK).exists():  # the last build was killed while staging: sweep what it left
-            _sweep_staged(config, out, cache_dir)
+            _sweep_staged(config, config.output_path, cache_dir)
             (cache_dir / STAGING_MARK).unlink()
         for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
             old_cache.unlink()
-        stamp = wire.build_time() if "newsml" in formats else None  # the time of the wire's new versions
-        try:
-            report = _Build(config, Options(formats, wanted, fallback), only, force, stamp).run(job_count(jobs),
-                                                                                                 progress)
-        finally:
-            gc.unfreeze()  # what _collector_paused froze: the collector sees it again (a caller builds again)
-        report.notes[:0] = notes
-    if "html" in formats and not config.base_url and report.written:  # said once, when pages are made
-        report.notes.append("base_url is not set: canonical and hreflang links stay relative and no sitemap is "
-                            "written; set base_url in [tool.publisher] to the address output/html is served at")
-    return report
+        stamp = wire.build_time() if "newsml" in options.formats else None  # the time of the wire's new versions
+        plan = Plan(config, options, only, force)
+        plan.report.notes[:0] = notes
+    try:
+        return _Build(plan, stamp).run(job_count(jobs), progress)
+    finally:
+        gc.unfreeze()  # what _collector_paused froze: the collector sees it again (a caller builds again)
 
 
 def _sweep_staged(config: Config, out: Path, cache_dir: Path) -> None:
@@ -134,61 +100,21 @@ def _sweep_staged(config: Config, out: Path, cache_dir: Path) -> None:
     sweep_temporary(*(out / fmt for fmt in FORMATS), out / wire.OUTBOX, cache_dir, config.root / wire.LEDGER_DIR)
 
 
-def _cache_folder(config: Config, out: Path) -> Path:
-    """output/.build, which must be a real folder: through a symbolic link the build would write
-    (and remove) wherever it points."""
-    folder = out / CACHE_DIR
-    if folder.is_symlink():
-        raise PublisherError("the build's own folder is a symbolic link; delete the link (the build makes a real "
-                             "folder there)", display_path(config, folder))
-    if folder.exists() and not folder.is_dir():
-        raise PublisherError("the build's own folder is a file; move it away", display_path(config, folder))
-    return folder
-
-
-class _Build:
-    def __init__(self, config: Config, options: Options, only: tuple[str, ...], force: bool,
-                 build_time: datetime | None = None):
-        self.config, self.options, self.only, self.build_time = config, options, only, build_time
-        self.out = config.output_path
-        self.out_shown = display_path(config, self.out)  # each output's name in the report starts so
-        self.cache_dir = self.out / CACHE_DIR
-        self.partial = bool(only) or options.formats != FORMATS or options.languages != config.languages
-        # A narrowed build keeps its own manifest and cache entries (.build/narrowed-<hash>/), so
-        # that the same narrowed build again is incremental too; the full build's stay as they are.
-        self.state = narrowed_folder(options, only) if self.partial else ""
-        self.state_dir = self.cache_dir / self.state if self.state else self.cache_dir
-        self.report = BuildReport()
-        self.manifest = self._load_manifest()
-        self.build_hash = manifests.build_hash(config, repr(options))
-        self.force = force or self.manifest.build_hash != self.build_hash
-        self.asked_to_force = force  # the check errors' cache is keyed by all they depend on: only --force drops it
-        self.staging = Staging(self.out, config.root)
+class _Build(Plan):
+    def __init__(self, plan: Plan, build_time: datetime | None = None):
+        vars(self).update(vars(plan))  # what the plan found is the build's to go on from
+        self.build_time = build_time
+        self.staging = Staging(self.out, self.config.root)
         self.records: dict[str, dict[str, FileRecord]] = {}  # slug (or COLLECTIONS) → the files rendered
         self.pending_state: dict[str, bytes] = {}  # project-relative path → bytes this build writes (ledgers)
         self.inputs: dict[str, str] = {}  # slug → its input hash after this build
         self.cache_records: dict[str, FileRecord] = {}
-        self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
-        self.checks_hash = manifests.checks_hash(config)
-        self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifests.article_inputs)
-
-    def _load_manifest(self) -> Manifest:
-        loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
-        if problem:
-            self.report.notes.append(f"{self._name(self._manifest_name())}: {problem}; "
-                                     "everything is built again and nothing is removed")
-        return loaded
+        self.checks_hash = manifests.checks_hash(self.config)
 
     def run(self, jobs: int, progress: Progress | None) -> BuildReport:
-        hashes = self._input_hashes()
-        # An article gone from source/ is never a no-op, narrowed or not: the wire refuses a sent story
-        # that vanished, and a full build removes its files (a narrowed one removes nothing).
-        vanished = [] if self.only else sorted(set(self.manifest.articles) - set(hashes) - {COLLECTIONS})
-        self.gone = [] if self.partial else vanished
-        damaged = set() if self.force else self._damaged()
-        if not self.force and not vanished and not damaged and all(
-                s in self.manifest.articles and self.manifest.articles[s].inputs == h for s, h in hashes.items()):
-            return self._nothing_to_do(hashes)
+        if self.hashes is None and self.decide():  # a plan from publisher.uptodate.build has decided already
+            return self.nothing_to_do()
+        hashes, damaged = self.hashes, self.damaged
         self.cached: dict[str, ArticleResult] = {}
         self.articles = self._articles(hashes, damaged, jobs)
         if not self.only and "newsml" in self.options.formats:  # a story partners hold may not just vanish
@@ -221,65 +147,6 @@ class _Build:
             mark.unlink(missing_ok=True)
             if not any(self.cache_dir.iterdir()):
                 self.cache_dir.rmdir()  # a first build that failed leaves no trace
-        return self.report
-
-    def _input_hashes(self) -> dict[str, str]:
-        """Each article's input hash from file bytes alone: a no-op build parses nothing. Nor does it
-        read an input whose size, times and inode are what the manifest saw when it last read it,
-        long enough before that build began (manifests.article_inputs)."""
-        started = time.time_ns()
-        hashes = {}
-        for path in find_articles(self.config.source_path):
-            slug = path.stem
-            if self.only and slug not in self.only:
-                continue
-            record = self.manifest.articles.get(slug)
-            inputs = _inputs(self.config, slug, record.id if record else "", self.options.languages)
-            hashes[slug], self.seen[slug] = manifests.article_inputs(self.config.root, inputs,
-                                                                     record.seen if record else (), started)
-        return hashes
-
-    def _seen_moved(self) -> bool:
-        """Whether an input is now seen settled otherwise than the manifest says: the records are
-        refreshed. (A racy one alone is no reason to write: it is read again next time either way.)"""
-        moved = False
-        for slug, found in self.seen.items():
-            record = self.manifest.articles.get(slug)
-            if record is not None and any(e[1] != manifests.RACY and e not in record.seen for e in found):
-                self.manifest.articles[slug] = struct_replace(record, seen=found)
-                moved = True
-        return moved
-
-    def _damaged(self) -> set[str]:
-        """Articles (and COLLECTIONS) with an output file deleted or changed since the manifest was
-        written: they are rendered again. A file found as written but with a new stamp (touched,
-        copied back) only gets its record refreshed."""
-        damaged, first, out = set(), None, str(self.out)
-        for slug, record in self.manifest.articles.items():
-            files = {}
-            for relative, rec in record.files.items():
-                now = manifests.check(os.path.join(out, relative), rec)
-                if now is None:
-                    damaged.add(slug)
-                    first = first or relative
-                else:
-                    files[relative] = now
-            if files != record.files:
-                self.manifest.articles[slug] = struct_replace(record, files={**record.files, **files})
-                self.stamps_moved = True
-        if damaged:
-            self.report.notes.append(f"{self._name(first)} (and any other output of the same {len(damaged)} article(s) "
-                                     "or collection(s)) was deleted or changed since the last build: rendered again "
-                                     "(a language now held back keeps what is there)")
-        return damaged
-
-    def _nothing_to_do(self, hashes: dict[str, str]) -> BuildReport:
-        names = {f for slug in [*hashes, COLLECTIONS] for f in self.manifest.articles.get(slug, _EMPTY).files}
-        self.report.unchanged = sorted(self._name(f) for f in names)
-        self.report.held_back = [HeldBack(slug, *h) for slug in hashes
-                                 for h in self.manifest.articles[slug].held_back]
-        if self._seen_moved() or self.stamps_moved:
-            write_atomic(self.state_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
         return self.report
 
     def _articles(self, hashes: dict[str, str], damaged: set[str], jobs: int) -> list[Article]:
@@ -400,7 +267,7 @@ class _Build:
         files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
             files.update(self._stage_files(rendered[fmt]))
-        previous = self.manifest.articles.get(COLLECTIONS, _EMPTY).files
+        previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
         if "newsml" in self.options.formats and FEED not in files and FEED in previous:
             files[FEED] = previous[FEED]  # the wire sends nothing this time: partners keep polling the last good feed
         self.records[COLLECTIONS] = files
@@ -489,25 +356,8 @@ class _Build:
             for rel, rec in record.files.items()}) for slug, record in planned.articles.items()}
         return Manifest(planned.format, planned.project, planned.build_hash, articles)
 
-    def _name(self, relative: str) -> str:
-        """An output as the report names it (display_path of it, without a Path per file: a no-op
-        build of 1,000 articles names 27,000)."""
-        return f"{self.out_shown}/{relative}"
-
-    def _state_name(self, name: str) -> str:
-        return _state_file(self.state, name)
-
-    def _manifest_name(self) -> str:
-        return self._state_name(manifests.MANIFEST_NAME)
-
 
 NARROWED_KEPT = 8  # narrowed builds whose state is kept (the most recently made)
-
-
-def narrowed_folder(options: Options, only: tuple[str, ...]) -> str:
-    """The folder in .build/ of a build narrowed to these formats, languages and articles."""
-    what = repr((options.formats, options.languages, options.fallback, tuple(sorted(set(only)))))
-    return f"{journal.NARROWED_PREFIX}{manifests.digest(what.encode())[:16]}"
 
 
 def _make_narrowed_folder(folder: Path) -> None:
@@ -519,9 +369,6 @@ def _make_narrowed_folder(folder: Path) -> None:
     for old in others[: max(0, len(others) - NARROWED_KEPT + 1)]:
         shutil.rmtree(old, ignore_errors=True)
     folder.mkdir()
-
-
-_EMPTY = ArticleRecord("", "", {})
 
 
 @contextmanager
@@ -557,11 +404,6 @@ def _commit_order(move: Move) -> int:
     if move.base == CACHE:
         return 3
     return 1 if move.path == FEED else 0
-
-
-def _state_file(state: str, name: str) -> str:
-    """A file of a build's own state (`state`: its narrowed folder, if any), relative to .build/."""
-    return f"{state}/{name}" if state else name
 
 
 def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict[str, FileRecord], set[str]]:
@@ -636,7 +478,7 @@ def _render_and_stage(job: _Job) -> _Staged:
         inputs = _input_hash(config, article.slug, article.id, job.options.languages, written_state)
         rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
         data = buildcache.dumps(article.slug, inputs, result.published, rows, result.retracted)
-        staging.stage(CACHE, _state_file(job.state, f"{article.slug}.json"), data)
+        staging.stage(CACHE, state_file(job.state, f"{article.slug}.json"), data)
     except BaseException:
         staging.abort()
         raise
@@ -818,21 +660,5 @@ def _summary(versions: tuple[LocalizedArticle, ...], full: bool,
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...],
                 written: dict[Path, bytes] | None = None) -> str:
     """The hash of an article's inputs; `written` gives files as this build leaves them (its ledger)."""
-    inputs = _inputs(config, slug, article_id, languages)
+    inputs = [Path(p) for p in article_inputs(config, slug, article_id, languages)]
     return manifests.article_hash(config.root, inputs[0], inputs[1:], written)
-
-
-def _inputs(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> list[Path]:
-    """An article's input files, its source first: catalogues, ledger, pictures (source/<slug>/…)."""
-    catalogues = [po.catalog_path(config.locales_path, lang, slug) for lang in languages]
-    return [config.source_path / f"{slug}.md", *catalogues, config.root / wire.ledger_path(article_id),
-            *_files_in(config.source_path / slug)]
-
-
-def _files_in(folder: Path) -> list[Path]:
-    """The files in a folder, sorted; none when there is no such folder (most articles have no pictures)."""
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(folder / entry.name for entry in entries if entry.is_file())
-    except OSError:
-        return []

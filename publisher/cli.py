@@ -214,7 +214,7 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild everything, even what is up to date.")] = False,
 ) -> None:
     """Build HTML, XHTML, EPUB and NewsML-G2 outputs from the articles and their catalogues."""
-    from publisher.build import build as build_outputs
+    from publisher.uptodate import build as build_outputs  # the renderers only if there is work to do
     config = _config(root)
     if out_dir is not None:
         config = replace(config, output_dir=str(out_dir if out_dir.is_absolute() else Path.cwd() / out_dir))
@@ -250,12 +250,9 @@ def _report_build(report) -> None:
         out.file.write("".join(f"wrote {name}\n" for name in report.written))
     for name in report.removed:
         out.print(f"removed {name}", markup=False)
-    for held in report.held_back:
-        err.print(f"held back: {held.article} [{held.lang}] {held.format}: {held.reason}", markup=False)
-    for note in report.notes:
-        err.print(f"note: {note}", markup=False)
-    out.print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-              f"{len(report.held_back)} held back; {len(report.rebuilt)} article(s) rendered", markup=False)
+    for line in report.warnings():
+        err.print(line, markup=False)
+    out.print(report.summary(), markup=False)
 
 
 @app.command()

@@ -29,7 +29,7 @@ SEGMENTATION_MODES = ("sentence", "paragraph")
 PARTNER_PROFILES = ("newsml", "ninjs")
 PARTNER_MESSAGES = ("all-stories", "one-story")
 PARTNER_PROTOCOLS = ("", "folder", "ftp", "ftps", "sftp", "https", "http")  # "": the partner pulls
-FORMAT_NAMES = ("html", "xhtml", "epub", "newsml")  # publisher.exporters.FORMATS (not imported: it imports us)
+FORMAT_NAMES = ("html", "xhtml", "epub", "newsml")  # publisher.exporters.FORMATS, each a module there (or the wire)
 # A problem with a value, given the other settings: a message, or (the key inside the value, a message).
 Check = Callable[[Any, "Config"], "str | tuple[str, str] | None"]
 

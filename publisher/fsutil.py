@@ -195,12 +195,20 @@ def confined(root: Path, relative: object) -> Path | None:
 
 def stays_inside(base: str, relative: object) -> bool:
     """Whether `relative` is a plain relative path that stays inside the real folder `base`."""
-    if not isinstance(relative, str) or not relative or "\\" in relative or "\0" in relative:
+    return plain_relative(relative) and inside(base, real_path(os.path.dirname(os.path.join(base, relative))))
+
+
+def plain_relative(relative: object) -> bool:
+    """Whether `relative` is a relative path of plain names (no `..`, `.`, empty name, backslash, NUL)."""
+    if not isinstance(relative, str) or "\\" in relative or "\0" in relative:
         return False
-    if relative.startswith("/") or any(part in ("", ".", "..") for part in relative.split("/")):
-        return False
-    parent = real_path(os.path.dirname(os.path.join(base, relative)))
-    return parent == base or parent.startswith(base + os.sep)
+    framed = f"/{relative}/"  # an absolute or empty path, or an empty name, makes "//"
+    return "//" not in framed and "/./" not in framed and "/../" not in framed
+
+
+def inside(base: str, real: str) -> bool:
+    """Whether the real path `real` is the real folder `base` or inside it."""
+    return real == base or real.startswith(base + os.sep)
 
 
 @lru_cache(maxsize=65536)

@@ -31,15 +31,13 @@ import msgspec
 from publisher.buildcache import CHECKS_NAME
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic, write_temporary
+from publisher.layout import JOURNAL_NAME, NARROWED_PREFIX, SLUG_RE
 from publisher.manifest import MANIFEST_NAME, output_path, project_key
-from publisher.source import SLUG_RE
 from publisher.textchars import printable
 from publisher.wire.outbox import write_once as wire_write_once
 
-JOURNAL_NAME = "journal.json"
 # What a path is relative to: the output folder, the build's own folder in it, the project.
 OUTPUT, CACHE, PROJECT = "output", "cache", "project"
-NARROWED_PREFIX = "narrowed-"  # .build/narrowed-<16 hex>/: a narrowed build's manifest and cache entries
 _NARROWED = re.compile(rf"{NARROWED_PREFIX}[0-9a-f]{{16}}")
 STATE_DIRS = ("ledger",)  # the only project folders a build writes (the version ledger)
 

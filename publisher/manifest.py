@@ -19,14 +19,17 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
 import publisher
-from publisher.config import Config
-from publisher.fsutil import confined, real_path, stays_inside
-from publisher.source import ID_RE, SLUG_RE
+from publisher.fsutil import confined, inside, plain_relative, real_path, stays_inside
+from publisher.layout import ID_RE, SLUG_RE
 from publisher.textchars import printable
+
+if TYPE_CHECKING:
+    from publisher.config import Config
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 2  # the layout below; a manifest of another layout is not read
@@ -91,18 +94,21 @@ def _problem(manifest: Manifest, out: Path, project: Path) -> str | None:
         return "incomplete (it names no project)"
     if manifest.project != project_key(project):
         return f"written by another project ({printable(manifest.project[:200])})"
-    real_out = real_path(str(out))
+    folders = set()  # each path's folder, looked up once (a symbolic link may lead out of output/)
     for slug, record in manifest.articles.items():
         if slug != COLLECTIONS and not SLUG_RE.fullmatch(slug) or slug == COLLECTIONS and record.cache:
             return f"an unusable article name {slug[:100]!r}"
         if slug != COLLECTIONS and not ID_RE.fullmatch(record.id):
             return f"an unusable article id {record.id[:100]!r}"
         for relative in record.files:
-            if not may_touch(real_out, relative):
+            if not plain_relative(relative) or relative.startswith(".build/"):
                 return f"a path outside the output folder {relative[:200]!r}"
+            folders.add(relative.rpartition("/")[0])
         if any(printable(text) != text for row in record.held_back for text in row):
             return "a held-back reason no terminal should print"  # it is printed by every no-op build
-    return None
+    real_out = real_path(str(out))
+    outside = next((f for f in sorted(folders) if not inside(real_out, real_path(os.path.join(real_out, f)))), None)
+    return None if outside is None else f"a path outside the output folder (through a symbolic link) {outside[:200]!r}"
 
 
 def output_path(out: Path, relative: str) -> Path | None:
@@ -167,9 +173,10 @@ def digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path | str) -> bytes:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError:
         return b"\0missing"
 
@@ -209,11 +216,11 @@ RACY_NS = 3_000_000_000
 RACY = -2  # the size recorded of a racy file: no stat matches it
 
 
-def seen(root: Path, paths: list[Path]) -> list[tuple[str, int, int, int, int]]:
+def seen(root: Path, paths: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Each file's size, times and inode now, keyed by its project-relative path (cut from the
     path's string: Path.relative_to costs more than the stat, for every input of every article)."""
     found, inside = [], str(root).rstrip("/") + "/"
-    for path in map(str, paths):
+    for path in paths:
         name = path[len(inside):] if path.startswith(inside) else path
         try:
             st = os.stat(path)
@@ -224,7 +231,7 @@ def seen(root: Path, paths: list[Path]) -> list[tuple[str, int, int, int, int]]:
     return found
 
 
-def article_inputs(root: Path, paths: list[Path], before: tuple[Seen, ...],
+def article_inputs(root: Path, paths: list[str], before: tuple[Seen, ...],
                    started_ns: int) -> tuple[str, tuple[Seen, ...]]:
     """The article's input hash (article_hash's, of `paths`: its source first), reading only the
     files not as `before` recorded them; and what to record of each now. A build that started at

@@ -11,6 +11,7 @@ from publisher import merged, po
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.glossary import load_glossary
+from publisher.layout import display_path  # noqa: F401 (a path as messages name it)
 from publisher.fsutil import project_lock, sweep_temporary, write_atomic_all
 from publisher.model import Article
 from publisher.parallel import job_count, map_in_processes
@@ -18,14 +19,6 @@ from publisher.segment import units
 from publisher.source import find_articles, read_article
 
 log = logging.getLogger(__name__)
-
-
-def display_path(config: Config, path: Path) -> str:
-    """A path as the user sees it in messages and references: relative to the project."""
-    try:
-        return path.relative_to(config.root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 # Below this many articles, starting worker processes costs more than reading them (≈ 3 ms each).

@@ -18,13 +18,12 @@ from markdown_it.token import Token
 
 from publisher.errors import PublisherError, Problems
 from publisher.inline import parse_inline, plain_text
+from publisher.layout import ID_RE, SLUG_RE, find_articles  # noqa: F401 (find_articles: the source folder's articles)
 from publisher.links import SCHEMES, allowed, hrefs
 from publisher.model import Article, Block, Dateline
 from publisher.pictures.syntax import figure_target, image_problem, read_pictures
 from publisher.textchars import describe, forbidden, printable
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
-ID_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$")
 # Names Windows reserves; a slug or id becomes a file name, so they are refused everywhere.
 RESERVED_NAMES = {"con", "prn", "aux", "nul", "edition", "index", "feed"} | {f"com{i}" for i in range(10)} | {
     f"lpt{i}" for i in range(10)
@@ -58,15 +57,6 @@ KNOWN = set(REQUIRED) | {
 class _Field:
     value: object
     line: int
-
-
-def find_articles(source_dir: Path) -> list[Path]:
-    """Every article in the source folder, in a stable order. Hidden files and editors' lock files
-    are not articles (Emacs `.#slug.md`, a word processor's `~$slug.md`, a half-synced copy);
-    backups (`slug.md~`, `#slug.md#`, `.slug.md.swp`) do not end in `.md`."""
-    if not source_dir.is_dir():
-        raise PublisherError("no source folder; create it and add an article as <slug>.md", source_dir)
-    return sorted(p for p in source_dir.glob("*.md") if not p.name.startswith((".", "#", "~")))
 
 
 def read_article(path: Path, display: str | None = None, source_language: str | None = None) -> Article:

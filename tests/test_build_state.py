@@ -297,8 +297,8 @@ def same_size_edit(path: Path, old: str, new: str) -> None:
 def count_read(monkeypatch) -> list[str]:
     """The sources whose bytes a build reads to hash them."""
     read, real = [], manifests._read
-    monkeypatch.setattr(manifests, "_read", lambda path: (read.append(path.stem) if path.suffix == ".md" else None)
-                        or real(path))
+    monkeypatch.setattr(manifests, "_read", lambda path: (read.append(Path(path).stem) if str(path).endswith(".md")
+                                                          else None) or real(path))
     return read
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from publisher.config import Config
+from publisher.config import FORMAT_NAMES, Config
 from publisher.model import LocalizedArticle
 
 # The registry: format name → module publisher.exporters.<name> (the wire's is publisher.wire).
-FORMATS = ("html", "xhtml", "epub", "newsml")
+FORMATS = FORMAT_NAMES  # declared with the settings, which check the gates' formats by them
 MODULES = {"newsml": "publisher.wire"}
 
 Files = dict[str, bytes]

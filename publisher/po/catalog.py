@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from publisher.layout import catalog_path  # noqa: F401 (where a language's catalogue of an article is)
+
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 
 # Spaces a translator's editor may substitute for one another in a msgid: the same unit.
@@ -141,10 +143,6 @@ def set_header_field(header: str, name: str, value: str) -> str:
 
 def template_path(locales: Path, slug: str) -> Path:
     return locales / "templates" / f"{slug}.pot"
-
-
-def catalog_path(locales: Path, lang: str, slug: str) -> Path:
-    return locales / lang / "LC_MESSAGES" / f"{slug}.po"
 
 
 def compendium_path(locales: Path, lang: str) -> Path:

@@ -57,8 +57,8 @@ from datetime import datetime
 from pathlib import Path
 
 from publisher.errors import PublisherError
+from publisher.layout import LEDGER_DIR, ledger_path as relative_path  # noqa: F401 (the ledger's path in the project)
 
-LEDGER_DIR = "ledger"
 FORMAT = 2
 STATUSES = ("usable", "canceled", "withheld")
 # wire/<YYYY-MM-DD>/<stem>-v<N>: the outbox's layout (publisher.wire.outbox), checked when read back
@@ -120,11 +120,6 @@ class Ledger:
 
     def with_item(self, item: Item) -> Ledger:
         return replace(self, items={**self.items, item.guid: item})
-
-
-def relative_path(article_id: str) -> str:
-    """The ledger's path inside the project."""
-    return f"{LEDGER_DIR}/{article_id}.json"
 
 
 def ledger_ids(root: Path) -> list[str]:

@@ -16,10 +16,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
+from publisher.clock import build_time  # noqa: F401 (the time of a build's new versions)
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.localize import localize
@@ -48,16 +48,6 @@ class Document:
 class Plan:
     documents: tuple[Document, ...]  # the story's items, then its package
     ledger: Ledger
-
-
-def build_time() -> datetime:
-    """The time new versions are stamped with: SOURCE_DATE_EPOCH when set, else the clock, to the second."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return datetime.now(timezone.utc).replace(microsecond=0)
-    if not value.isdigit():
-        raise PublisherError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, not '{value}'")
-    return datetime.fromtimestamp(int(value), timezone.utc)
 
 
 def guid(config: Config, article: Article, lang: str | None = None) -> str:
