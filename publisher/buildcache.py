@@ -21,6 +21,7 @@ from typing import get_args, get_type_hints
 import msgspec
 
 from publisher.config import Config
+from publisher.errors import PublisherError
 from publisher.manifest import FileRecord, digest, record
 from publisher.model import Article, LocalizedArticle, Text
 from publisher.source import ID_RE, STATUSES, date_problem
@@ -149,7 +150,23 @@ def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, co
     if any(m is not None and (m.tzinfo is None or date_problem(m)) for m in moments):
         return False
     day = article.dateline.date
-    return isinstance(day, date) and not isinstance(day, datetime) and not date_problem(day)
+    if not isinstance(day, date) or isinstance(day, datetime) or date_problem(day):
+        return False
+    return _wire_codes_valid(article)
+
+
+def _wire_codes_valid(article: Article) -> bool:
+    """The subject and genre codes as the wire takes them: it refuses any other, naming the source,
+    whose own codes are fine when only the cached copy says otherwise."""
+    from publisher.wire import codes  # the wire's catalogue, only for a build that reads its cache
+
+    try:
+        for qcode in article.subjects:
+            codes.check(qcode, codes.SUBJECT_TYPES, article.path)
+        codes.check(article.genre, ("genre",), article.path)
+    except PublisherError:
+        return False
+    return True
 
 
 def _texts(value) -> list[Text]:

@@ -203,6 +203,21 @@ def test_a_hostile_cache_entry_vouched_for_by_the_manifest_means_a_rebuild(edite
     shutil.rmtree(root.parent)
 
 
+@pytest.mark.parametrize("field, value", [("subjects", ["medtop:20000638", ""]), ("subjects", ["medtop:a b"]),
+                                          ("genre", "Current"), ("genre", "genre:")])
+def test_a_cached_article_with_codes_the_wire_refuses_means_a_rebuild(edited, tmp_path_factory, field, value):
+    """The wire refuses a subject or genre code outside IPTC's schemes, naming the source; a cached
+    copy of the article that says so (the source does not) is not used: the build reads the source."""
+    root = fresh_copy(edited, tmp_path_factory)
+    entry = json.loads((root / "output" / ".build" / f"{SLUGS[0]}.json").read_bytes())
+    for version in entry["versions"]:
+        version["article"][field] = value
+    _vouch_for(root, SLUGS[0], msgspec.json.encode(entry))
+    build(load_config(root), jobs=1)
+    assert project_state(root) == edited[1]
+    shutil.rmtree(root.parent)
+
+
 def test_a_cached_text_in_any_other_language_than_its_versions_means_a_rebuild(project):
     """Every Text of a cached version, wherever the entry keeps it (headline, summary, byline,
     keywords, a block's sentences…), is in its version's language or the source's: one moved to a
