@@ -178,6 +178,21 @@ def test_near_matches_from_the_memory_are_offered_only_when_number_safe(tmp_path
     assert live["The projects are worth more than $900 million."].msgstr == ""  # other figures: nothing
 
 
+def test_the_memory_scores_the_records_sharing_most_rare_words_and_prefers_the_first_source():
+    """More records share the unit's rarest words than are scored: those sharing the most are."""
+    words = ["Alpha", "beta", "gamma", "delta"]
+    crowd = [(f"c{i}.po", po.Catalog(po.Entry("", ""), [po.Entry(
+        " ".join(w for w in words if w != words[i % 4]) + f" filler{i} other words.", f"[ru] {i}")]))
+        for i in range(40)]  # each holds three of the four words: the first 40 records
+    near = "Alpha beta gamma delta zeta."
+    twins = [(name, po.Catalog(po.Entry("", ""), [po.Entry(near, f"[ru] {name}")])) for name in ("x.po", "y.po")]
+    memory = po.Memory(lambda: crowd + twins)
+    entry = po.Entry("Alpha beta gamma delta epsilon.")
+    assert memory.fill(entry) and entry.fuzzy and entry.previous_msgid == near
+    assert entry.msgstr == "[ru] x.po"  # the same score: the first source's
+    assert memory.fill(entry := po.Entry(entry.msgid), excluding="x.po") and entry.msgstr == "[ru] y.po"
+
+
 def test_prune_obsolete_drops_them(tmp_path):
     _translated(tmp_path)
     _set_body(tmp_path, BODY.replace(" " + PROJECTS, ""))
