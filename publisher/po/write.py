@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 from publisher.po.catalog import Catalog, Entry
 from publisher.po.directives import directive_insides
@@ -176,26 +177,25 @@ def _shift(inside: frozenset[int], offset: int, portion: str) -> frozenset[int]:
 @lru_cache(maxsize=65536)
 def _wrap(portion: str, start_column: int, column_after_break: int, wrap: bool,
           inside: frozenset[int] = frozenset()) -> tuple[str, ...]:
-    """Greedy fill at the allowed break opportunities, as libunistring's ulc_width_linebreaks."""
+    """Greedy fill at the allowed break opportunities, as libunistring's ulc_width_linebreaks: a
+    piece (from one opportunity to the next) goes to a new line when it would pass the limit."""
     limit = PAGE_WIDTH - 1 if wrap else float("inf")  # the closing quote takes the last column
     escaped = escape(portion)
     if start_column + _width(escaped) <= limit:
         return (escaped,)
     escaped, allowed = _escaped_breaks(portion, inside)
-    breaks, piece_start = [], None
-    column, piece_width = start_column, 0
-    for i, char in enumerate(escaped):
-        kind = allowed.get(i)
-        if kind is not None and piece_start is not None and column + piece_width > limit:
+    columns = [0, *accumulate(map(_char_width, escaped))]  # columns[i]: the width of escaped[:i]
+    breaks, piece_start, column, since = [], None, start_column, 0
+    for i, kind in allowed.items():  # in the text's order: from one opportunity to the next
+        piece_width = columns[i] - columns[since]
+        if piece_start is not None and column + piece_width > limit:
             breaks.append(piece_start)
             column = column_after_break
-        if kind == MANDATORY:
-            piece_start, column, piece_width = None, column_after_break, 0
-            continue
-        if kind is not None:
-            piece_start, column, piece_width = i, column + piece_width, 0
-        piece_width += _char_width(char)
-    if piece_start is not None and column + piece_width > limit:
+        if kind == MANDATORY:  # the break character itself takes no column
+            piece_start, column, since = None, column_after_break, i + 1
+        else:
+            piece_start, column, since = i, column + piece_width, i
+    if piece_start is not None and column + columns[-1] - columns[since] > limit:
         breaks.append(piece_start)
     edges = [0, *breaks, len(escaped)]
     return tuple(escaped[a:b] for a, b in zip(edges, edges[1:]))
