@@ -9,12 +9,15 @@ import unicodedata
 
 import polib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from publisher import po
 from publisher.checks import check_articles
 from publisher.config import load_config
 from publisher.errors import PublisherError
 from publisher.localize import completeness
+from publisher.po.memory import similarity
 from publisher.project import load_articles, status, update
 from tests.helpers import BODY, make_project, po_path, run_update, translate, write_article
 from tests.validators import gettext_tool
@@ -178,6 +181,14 @@ def test_near_matches_from_the_memory_are_offered_only_when_number_safe(tmp_path
     assert live["The projects are worth more than $900 million."].msgstr == ""  # other figures: nothing
 
 
+@given(st.lists(st.sampled_from("the of Minsk Astana , . grain said 200 million in".split()), max_size=12),
+       st.lists(st.sampled_from("the of Minsk Astana , . grain said 200 million in".split()), max_size=12),
+       st.sampled_from([0.7, 0.8, 0.9]))
+def test_a_similarity_with_a_floor_is_the_whole_one_wherever_it_reaches_the_floor(a, b, floor):
+    whole, floored = similarity(tuple(a), tuple(b)), similarity(tuple(a), tuple(b), floor)
+    assert floored == whole if whole >= floor else floored in (whole, 0.0)
+
+
 def test_the_memory_scores_the_records_sharing_most_rare_words_and_prefers_the_first_source():
     """More records share the unit's rarest words than are scored: those sharing the most are."""
     words = ["Alpha", "beta", "gamma", "delta"]
@@ -285,9 +296,10 @@ def test_the_languages_updated_side_by_side_give_the_same_catalogues_as_one_afte
 
 
 def test_an_update_that_skips_what_it_left_as_it_was_writes_what_a_full_one_writes(tmp_path, monkeypatch):
-    """Over rounds of source edits and a translator's re-save by msgcat, an update that remembers
-    which catalogues it left as they are (merged.py) gives the files an update without that memory
-    gives; and with nothing changed, it parses no catalogue at all."""
+    """Over rounds of source edits and a translator's re-save by msgcat (of an edited article's
+    catalogue), an update that remembers which catalogues it left as they are and which it wrote
+    (merged.py: their unchanged entries are not written anew) gives the files an update without
+    that memory gives; and with nothing changed, it parses no catalogue at all."""
     from benchmarks.corpus import generate
     from benchmarks.edits import edit_sources
 

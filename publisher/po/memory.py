@@ -103,7 +103,7 @@ class Memory:
             record = self._records[number]
             if record.where == excluding or record.msgctxt != entry.msgctxt:
                 continue
-            score = similarity(these, words(record.msgid))
+            score = similarity(these, words(record.msgid), best_score)
             if score >= best_score and (best is None or score > best_score) and self._safe(entry.msgid, record.msgid):
                 best, best_score = record, score
         return best
@@ -129,11 +129,20 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.lower()))
 
 
-def similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """Word-level similarity of two texts (0 when their lengths differ too much to be one sentence)."""
+def similarity(a: tuple[str, ...], b: tuple[str, ...], floor: float = 0.0) -> float:
+    """Word-level similarity of two texts (0 when their lengths differ too much to be one sentence,
+    or when it is sure to be below `floor`: then the matcher is not run)."""
     if not a or not b or min(len(a), len(b)) / max(len(a), len(b)) < FUZZY_THRESHOLD:
         return 0.0
+    if floor and 2 * _most_matches(a, b) / (len(a) + len(b)) < floor:
+        return 0.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _most_matches(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """At least as many as the matcher's matching words: only a word the other text holds can match."""
+    in_b, in_a = set(b).__contains__, set(a).__contains__
+    return min(sum(map(in_b, a)), sum(map(in_a, b)))
 
 
 def _figures(text: str) -> list[str]:
