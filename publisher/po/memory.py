@@ -47,6 +47,7 @@ class Memory:
         self._exact: dict[str, list[_Record]] | None = None
         self._records: list[_Record] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
+        self._candidates: dict[tuple[str, ...], list[int]] = {}  # the records to score, by the rarest words
 
     def fill(self, entry: Entry, excluding: str | None = None) -> bool:
         """Give a new, untranslated entry what the memory knows (not from the catalogue `excluding`,
@@ -97,9 +98,11 @@ class Memory:
     def _best_near(self, entry: Entry, excluding: str | None) -> _Record | None:
         these = words(entry.msgid)
         known = {w for w in these if w in self._postings}
-        rare = sorted(known, key=lambda w: (len(self._postings[w]), w))[:4]  # sorted: the same words every run
+        rare = tuple(sorted(known, key=lambda w: (len(self._postings[w]), w))[:4])  # sorted: the same words every run
+        if rare not in self._candidates:  # new copy repeats a story's words: many units share their rarest
+            self._candidates[rare] = _most_shared(self._postings[word] for word in rare)
         best, best_score = None, FUZZY_THRESHOLD
-        for number in _most_shared(self._postings[word] for word in rare):
+        for number in self._candidates[rare]:
             record = self._records[number]
             if record.where == excluding or record.msgctxt != entry.msgctxt:
                 continue
