@@ -46,7 +46,12 @@ class Memory:
         self._terms = terms or (lambda text: frozenset())
         self._exact: dict[str, list[_Record]] | None = None
         self._records: list[_Record] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        # Words are indexed per source text, not per record: a desk's catalogues repeat the same
+        # sentences (885 texts in 42,151 records of a 1,000-article corpus).
+        self._texts: dict[str, int] = {}  # a source text → its number
+        self._text_records: list[list[int]] = []  # a text's number → its records' numbers, ascending
+        self._postings: dict[str, list[int]] = defaultdict(list)  # a word → the texts holding it
+        self._frequency: dict[str, int] = {}  # a word → how many records hold it
         self._candidates: dict[tuple[str, ...], list[int]] = {}  # the records to score, by the rarest words
 
     def fill(self, entry: Entry, excluding: str | None = None) -> bool:
@@ -85,10 +90,22 @@ class Memory:
                 seen.add((key[0], key[1], where))
                 record = _Record(entry.msgctxt, entry.msgid, entry.msgstr, where)
                 self._exact[key[1]].append(record)
-                number = len(self._records)
+                self._text_records[self._text(entry.msgid)].append(len(self._records))
                 self._records.append(record)
-                for word in set(words(entry.msgid)):
-                    self._postings[word].append(number)
+
+    def _text(self, msgid: str) -> int:
+        number = self._texts.get(msgid)
+        if number is None:
+            number = self._texts[msgid] = len(self._text_records)
+            self._text_records.append([])
+            for word in set(words(msgid)):
+                self._postings[word].append(number)
+        return number
+
+    def _records_holding(self, word: str) -> int:
+        if word not in self._frequency:
+            self._frequency[word] = sum(len(self._text_records[text]) for text in self._postings[word])
+        return self._frequency[word]
 
     def _best_exact(self, entry: Entry, excluding: str | None) -> _Record | None:
         found = [r for r in self._exact.get(unit_key(entry.msgctxt, entry.msgid)[1], ()) if r.where != excluding]
@@ -98,9 +115,9 @@ class Memory:
     def _best_near(self, entry: Entry, excluding: str | None) -> _Record | None:
         these = words(entry.msgid)
         known = {w for w in these if w in self._postings}
-        rare = tuple(sorted(known, key=lambda w: (len(self._postings[w]), w))[:4])  # sorted: the same words every run
+        rare = tuple(sorted(known, key=lambda w: (self._records_holding(w), w))[:4])  # sorted: the same words every run
         if rare not in self._candidates:  # new copy repeats a story's words: many units share their rarest
-            self._candidates[rare] = _most_shared(self._postings[word] for word in rare)
+            self._candidates[rare] = self._most_shared(rare)
         best, best_score = None, FUZZY_THRESHOLD
         for number in self._candidates[rare]:
             record = self._records[number]
@@ -111,20 +128,25 @@ class Memory:
                 best, best_score = record, score
         return best
 
+    def _most_shared(self, rare: tuple[str, ...]) -> list[int]:
+        """The _CANDIDATES records holding the most of these words, ties to the lowest number."""
+        shared: Counter[int] = Counter()
+        for word in rare:
+            shared.update(self._postings[word])
+        by_count: dict[int, list[int]] = defaultdict(list)
+        for text, count in shared.items():
+            by_count[count].append(text)
+        chosen: list[int] = []
+        for count in sorted(by_count, reverse=True):
+            wanted = _CANDIDATES - len(chosen)  # the lowest of them are among each text's lowest
+            chosen += sorted(n for text in by_count[count] for n in self._text_records[text][:wanted])[:wanted]
+            if len(chosen) == _CANDIDATES:
+                break
+        return chosen
+
     def _safe(self, text: str, other: str) -> bool:
         return (_figures(text) == _figures(other) and _links(text) == _links(other)
                 and self._terms(text) == self._terms(other))
-
-
-def _most_shared(postings: Iterable[list[int]]) -> list[int]:
-    """The _CANDIDATES records in the most of these postings, ties to the lowest number. Counted and
-    sorted in C (a Python key per record cost more than all the scoring: a rare word of a
-    thousand-article desk is in thousands of records): sorting by number first, then stably by
-    count, gives the order of (-count, number)."""
-    shared: Counter[int] = Counter()
-    for numbers in postings:
-        shared.update(numbers)
-    return sorted(sorted(shared), key=shared.__getitem__, reverse=True)[:_CANDIDATES]
 
 
 @lru_cache(maxsize=1 << 16)  # each language's index and every near match read the same source texts
