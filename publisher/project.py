@@ -81,31 +81,15 @@ class Written:
     note: str = ""  # e.g. the catalogue it was renamed from
 
 
-def extract(config: Config, articles: list[Article], jobs: int = 1) -> list[Written]:
+def extract(config: Config, articles: list[Article]) -> list[Written]:
     with project_lock(config.root):
-        return _write_all(config, [(path, text, None) for path, (_, text) in _templates(config, articles, jobs).items()])
+        return _write_all(config, [(path, po.render(pot), None) for path, pot in _templates(config, articles)])
 
 
-def _templates(config: Config, articles: list[Article], jobs: int) -> dict[Path, tuple[po.Catalog, str]]:
-    """Each article's template and its text, made by `jobs` worker processes when there are many."""
-    global _FORKED_TEMPLATES
-    _FORKED_TEMPLATES = (config, articles)
-    try:
-        made = list(map_in_processes(_forked_template, range(len(articles)),
-                                     job_count(jobs) if len(articles) >= PARALLEL_READING else 1))
-    finally:
-        _FORKED_TEMPLATES = None
-    return {po.template_path(config.locales_path, article.slug): found for article, found in zip(articles, made)}
-
-
-_FORKED_TEMPLATES: tuple[Config, list[Article]] | None = None  # set before the workers fork: they inherit it
-
-
-def _forked_template(index: int) -> tuple[po.Catalog, str]:
-    config, articles = _FORKED_TEMPLATES
-    article = articles[index]
-    pot = po.template(article, units(article, config.segmentation), article.path)
-    return pot, po.render(pot)
+def _templates(config: Config, articles: list[Article]):
+    for article in articles:
+        pot = po.template(article, units(article, config.segmentation), article.path)
+        yield po.template_path(config.locales_path, article.slug), pot
 
 
 def update(config: Config, articles: list[Article], languages: tuple[str, ...] = (),
@@ -119,7 +103,7 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
     prune = config.prune_obsolete if prune_obsolete is None else prune_obsolete
     with project_lock(config.root):
         sweep_temporary(config.locales_path)
-        templates = _templates(config, articles, jobs)
+        templates = {path: (pot, po.render(pot)) for path, pot in _templates(config, articles)}
         work = _LanguageWork(config, articles, templates, _renamed(config, articles), merged.context(config, prune),
                              merged.load(config), prune)
         planned, records = _update_languages(work, languages, jobs)

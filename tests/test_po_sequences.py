@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publisher import po, project
+from publisher import po
 from publisher.checks import check_articles
 from publisher.config import load_config
 from publisher.errors import PublisherError
@@ -275,15 +275,12 @@ def test_catalogues_of_a_removed_article_are_kept_whole_in_gettexts_form(tmp_pat
     assert all(e.msgstr and not e.fuzzy for e in _live(tmp_path, "ru", "second-story").values())
 
 
-def test_the_languages_updated_side_by_side_give_the_same_catalogues_as_one_after_another(tmp_path, monkeypatch):
-    """`publish update` merges the languages in worker processes (and makes the templates in them,
-    here for even a few articles); with edited and new sentences across several articles (memory
-    fills, fuzzy matches, obsolete entries), every catalogue and template is byte for byte what a
-    serial update writes."""
+def test_the_languages_updated_side_by_side_give_the_same_catalogues_as_one_after_another(tmp_path):
+    """`publish update` merges the languages in worker processes; with edited and new sentences
+    across several articles (memory fills, fuzzy matches, obsolete entries), every catalogue and
+    template is byte for byte what a serial update writes."""
     from benchmarks.corpus import generate
     from benchmarks.edits import edit_sources
-
-    monkeypatch.setattr(project, "PARALLEL_READING", 2)
 
     generate(tmp_path / "serial", 12, seed_value=5)
     edit_sources(tmp_path / "serial", fraction=0.1, seed=2)
