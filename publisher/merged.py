@@ -6,6 +6,10 @@ While a catalogue's record holds, update neither parses, merges nor writes it (a
 changes no byte, so the merge would give the same file; and the memory fills only units new to a
 catalogue, which it has none of). The records are kept in the user's cache folder
 (publisher/usercache.py); a forged one could only spare a catalogue its rewrite.
+
+A record also tells a catalogue's bytes are those an update wrote, with the same code, for the
+template still in its file: merged with a new template, its unchanged entries keep the lines
+they have there (po.render's `written`), which are the lines they would be given anew.
 """
 
 from __future__ import annotations

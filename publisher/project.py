@@ -123,6 +123,18 @@ class _LanguageWork:
         text = template.encode("utf-8") if template is not None else merged.ORPHAN
         return merged.record(self.context, lang, display, text, catalogue)
 
+    def wrote(self, lang: str, display: str, catalogue: bytes | None) -> bool:
+        """Whether the last update wrote these bytes, as the same code, for the template still in
+        its file (which this update has yet to replace)."""
+        if catalogue is None or display not in self.records:
+            return False
+        template = po.template_path(self.config.locales_path, Path(display).stem)
+        try:
+            before = template.read_bytes()
+        except OSError:
+            return False
+        return self.records[display] == merged.record(self.context, lang, display, before, catalogue)
+
 
 # A catalogue to write: its path, its text (None: it is as it should be) and where it moved from.
 Planned = tuple[Path, str | None, Path | None]
@@ -163,7 +175,8 @@ def _update_language(work: _LanguageWork, lang: str) -> tuple[list[Planned], mer
             moved_from = moved_from if old is not None else None
         catalog = po.merge(pot, old, lang, article, config.source_language, lambda entry: memory.fill(entry, where),
                            work.prune)
-        text = po.render(catalog)
+        text = po.render(catalog, (old, raw.decode("utf-8")) if moved_from is None and work.wrote(lang, where, raw)
+                         else None)
         planned.append((path, text, moved_from))
         records[where] = work.record(lang, where, template, text.encode("utf-8"))
     return _kept_orphans(work, lang, existing, planned, records)

@@ -9,12 +9,15 @@ import unicodedata
 
 import polib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from publisher import po
 from publisher.checks import check_articles
 from publisher.config import load_config
 from publisher.errors import PublisherError
 from publisher.localize import completeness
+from publisher.po.memory import similarity
 from publisher.project import load_articles, status, update
 from tests.helpers import BODY, make_project, po_path, run_update, translate, write_article
 from tests.validators import gettext_tool
@@ -178,6 +181,29 @@ def test_near_matches_from_the_memory_are_offered_only_when_number_safe(tmp_path
     assert live["The projects are worth more than $900 million."].msgstr == ""  # other figures: nothing
 
 
+@given(st.lists(st.sampled_from("the of Minsk Astana , . grain said 200 million in".split()), max_size=12),
+       st.lists(st.sampled_from("the of Minsk Astana , . grain said 200 million in".split()), max_size=12),
+       st.sampled_from([0.7, 0.8, 0.9]))
+def test_a_similarity_with_a_floor_is_the_whole_one_wherever_it_reaches_the_floor(a, b, floor):
+    whole, floored = similarity(tuple(a), tuple(b)), similarity(tuple(a), tuple(b), floor)
+    assert floored == whole if whole >= floor else floored in (whole, 0.0)
+
+
+def test_the_memory_scores_the_records_sharing_most_rare_words_and_prefers_the_first_source():
+    """More records share the unit's rarest words than are scored: those sharing the most are."""
+    words = ["Alpha", "beta", "gamma", "delta"]
+    crowd = [(f"c{i}.po", po.Catalog(po.Entry("", ""), [po.Entry(
+        " ".join(w for w in words if w != words[i % 4]) + f" filler{i} other words.", f"[ru] {i}")]))
+        for i in range(40)]  # each holds three of the four words: the first 40 records
+    near = "Alpha beta gamma delta zeta."
+    twins = [(name, po.Catalog(po.Entry("", ""), [po.Entry(near, f"[ru] {name}")])) for name in ("x.po", "y.po")]
+    memory = po.Memory(lambda: crowd + twins)
+    entry = po.Entry("Alpha beta gamma delta epsilon.")
+    assert memory.fill(entry) and entry.fuzzy and entry.previous_msgid == near
+    assert entry.msgstr == "[ru] x.po"  # the same score: the first source's
+    assert memory.fill(entry := po.Entry(entry.msgid), excluding="x.po") and entry.msgstr == "[ru] y.po"
+
+
 def test_prune_obsolete_drops_them(tmp_path):
     _translated(tmp_path)
     _set_body(tmp_path, BODY.replace(" " + PROJECTS, ""))
@@ -270,9 +296,10 @@ def test_the_languages_updated_side_by_side_give_the_same_catalogues_as_one_afte
 
 
 def test_an_update_that_skips_what_it_left_as_it_was_writes_what_a_full_one_writes(tmp_path, monkeypatch):
-    """Over rounds of source edits and a translator's re-save by msgcat, an update that remembers
-    which catalogues it left as they are (merged.py) gives the files an update without that memory
-    gives; and with nothing changed, it parses no catalogue at all."""
+    """Over rounds of source edits and a translator's re-save by msgcat (of an edited article's
+    catalogue), an update that remembers which catalogues it left as they are and which it wrote
+    (merged.py: their unchanged entries are not written anew) gives the files an update without
+    that memory gives; and with nothing changed, it parses no catalogue at all."""
     from benchmarks.corpus import generate
     from benchmarks.edits import edit_sources
 
@@ -281,8 +308,8 @@ def test_an_update_that_skips_what_it_left_as_it_was_writes_what_a_full_one_writ
     msgcat = gettext_tool("msgcat")
     for round_number in range(3):
         for name in ("kept", "fresh"):
-            edit_sources(tmp_path / name, fraction=0.05, seed=round_number)
-            resaved = sorted((tmp_path / name / "locales" / "be" / "LC_MESSAGES").glob("*.po"))[round_number]
+            edited = sorted({change.slug for change in edit_sources(tmp_path / name, fraction=0.05, seed=round_number)})
+            resaved = po_path(tmp_path / name, "be", edited[round_number])  # merged from another tool's file
             subprocess.run([msgcat, "--no-wrap", "-o", str(resaved), str(resaved)], check=True)
             cache = tmp_path / ("xdg-kept" if name == "kept" else f"xdg-fresh-{round_number}")
             monkeypatch.setenv("XDG_CACHE_HOME", str(cache))

@@ -127,3 +127,32 @@ def test_continuation_lines_of_previous_and_obsolete_strings_stay_within_79_colu
     for lines in (string_lines("msgid", long, "#~ "), string_lines("msgid", long, "#~| "),
                   string_lines("msgid", long, "#| ")):
         assert len(lines) > 2 and all(len(line) <= 79 for line in lines)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), count=st.integers(1, 6))
+def test_entries_as_written_before_are_written_as_anew(data, count):
+    """render(catalogue, (read back, text)) takes an unchanged entry's lines from the text: the
+    same file as rendering it anew, whatever was changed, added or removed."""
+    header = po.Entry("", HEADER + "Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : 1);\n",
+                      tcomments=["Header comment", ""])
+    text = po.render(po.Catalog(header, [data.draw(_entries(i)) for i in range(count)]))
+    before = po.parse(text.encode("utf-8"), "t.po")
+    after = po.Catalog(before.header.copy(), [e.copy() for e in before.entries])
+    for entry in after.entries:
+        change = data.draw(st.sampled_from(["none", "msgstr", "flags", "comment", "tcomment", "obsolete"]))
+        if change == "msgstr":
+            entry.msgstr += "x"
+        elif change == "flags":
+            entry.set_fuzzy(not entry.fuzzy)
+        elif change == "comment":
+            entry.comments.append("translation memory: elsewhere")
+        elif change == "tcomment":
+            entry.tcomments.append("checked")
+        elif change == "obsolete":
+            entry.obsolete, entry.references = not entry.obsolete, []
+    after.entries = [e for e in after.entries if data.draw(st.booleans()) or e.obsolete] + [data.draw(_entries(99))]
+    if data.draw(st.booleans()):
+        after.header.msgstr += "X-Changed: yes\n"
+    assert po.render(after, (before, text)) == po.render(after)
+    assert po.render(before, (before, text)) == text

@@ -155,7 +155,7 @@ def _offer_fuzzy(fresh: list[Entry], candidates: list[Entry]) -> set[int]:
         these = words(entry.msgid)
         for old in candidates:
             if old.msgctxt == entry.msgctxt and old.msgid_plural is None:
-                score = similarity(these, words(old.msgid))
+                score = similarity(these, words(old.msgid), FUZZY_THRESHOLD)
                 if score >= FUZZY_THRESHOLD:
                     pairs.append((-score, entry.msgid, old.msgid, entry, old))
     taken: set[int] = set()

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import fields
 from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
 
 from publisher.po.catalog import Catalog, Entry
 from publisher.po.directives import directive_insides
@@ -42,12 +45,36 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(text) else text
 
 
-def render(catalog: Catalog) -> str:
-    """A whole PO/POT file: the header, the live entries, then the obsolete ones."""
-    blocks = [entry_lines(catalog.header)] if catalog.header is not None else []
-    blocks += [entry_lines(e) for e in catalog.entries if not e.obsolete]
-    blocks += [entry_lines(e) for e in catalog.entries if e.obsolete and _first_msgstr(e)]  # as gettext
+def render(catalog: Catalog, written: tuple[Catalog, str] | None = None) -> str:
+    """A whole PO/POT file: the header, the live entries, then the obsolete ones. `written`: a
+    catalogue read from a text this module wrote, and that text; an entry the same as one of it
+    takes its lines from there (what this module writes reads back to the same entries, and
+    writes again as it was; most of a merged catalogue is as it was)."""
+    lines = _lines_as_written(*written) if written else entry_lines
+    blocks = [lines(catalog.header)] if catalog.header is not None else []
+    blocks += [lines(e) for e in catalog.entries if not e.obsolete]
+    blocks += [lines(e) for e in catalog.entries if e.obsolete and _first_msgstr(e)]  # as gettext
     return "".join("\n".join(block) + "\n" for block in _separated(blocks))
+
+
+# Everything of an entry that is written (all but the line it was read from).
+_WRITTEN_FIELDS = attrgetter(*(f.name for f in fields(Entry) if f.name != "line"))
+
+
+def _lines_as_written(before: Catalog, text: str) -> Callable[[Entry], list[str]]:
+    """entry_lines, but for an entry of `before`: its lines in `text`, from its first to the blank
+    line (or the end) after it."""
+    found = {(e.obsolete, e.key): e for e in ([before.header] if before.header else []) + before.entries}
+    text_lines = text.split("\n")
+
+    def lines(entry: Entry) -> list[str]:
+        old = found.get((entry.obsolete, entry.key))
+        if old is None or not old.line or _WRITTEN_FIELDS(old) != _WRITTEN_FIELDS(entry):
+            return entry_lines(entry)
+        start = old.line - 1
+        return text_lines[start:text_lines.index("", start)]
+
+    return lines
 
 
 def _separated(blocks: list[list[str]]) -> list[list[str]]:
@@ -176,26 +203,25 @@ def _shift(inside: frozenset[int], offset: int, portion: str) -> frozenset[int]:
 @lru_cache(maxsize=65536)
 def _wrap(portion: str, start_column: int, column_after_break: int, wrap: bool,
           inside: frozenset[int] = frozenset()) -> tuple[str, ...]:
-    """Greedy fill at the allowed break opportunities, as libunistring's ulc_width_linebreaks."""
+    """Greedy fill at the allowed break opportunities, as libunistring's ulc_width_linebreaks: a
+    piece (from one opportunity to the next) goes to a new line when it would pass the limit."""
     limit = PAGE_WIDTH - 1 if wrap else float("inf")  # the closing quote takes the last column
     escaped = escape(portion)
     if start_column + _width(escaped) <= limit:
         return (escaped,)
     escaped, allowed = _escaped_breaks(portion, inside)
-    breaks, piece_start = [], None
-    column, piece_width = start_column, 0
-    for i, char in enumerate(escaped):
-        kind = allowed.get(i)
-        if kind is not None and piece_start is not None and column + piece_width > limit:
+    columns = [0, *accumulate(map(_char_width, escaped))]  # columns[i]: the width of escaped[:i]
+    breaks, piece_start, column, since = [], None, start_column, 0
+    for i, kind in allowed.items():  # in the text's order: from one opportunity to the next
+        piece_width = columns[i] - columns[since]
+        if piece_start is not None and column + piece_width > limit:
             breaks.append(piece_start)
             column = column_after_break
-        if kind == MANDATORY:
-            piece_start, column, piece_width = None, column_after_break, 0
-            continue
-        if kind is not None:
-            piece_start, column, piece_width = i, column + piece_width, 0
-        piece_width += _char_width(char)
-    if piece_start is not None and column + piece_width > limit:
+        if kind == MANDATORY:  # the break character itself takes no column
+            piece_start, column, since = None, column_after_break, i + 1
+        else:
+            piece_start, column, since = i, column + piece_width, i
+    if piece_start is not None and column + columns[-1] - columns[since] > limit:
         breaks.append(piece_start)
     edges = [0, *breaks, len(escaped)]
     return tuple(escaped[a:b] for a, b in zip(edges, edges[1:]))
