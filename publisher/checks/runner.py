@@ -38,8 +38,8 @@ TRANSLATION_CHECKS = (
     Check("mixed-script", "error", mixed_script),
     Check("letters", "error", foreign_letters),
     Check("balance", "error", balance),
-    Check("latin", "warning", latin_words),
-    Check("spelling", "warning", spelling),
+    Check("latin", "warning", latin_words, reads_catalogue=True),
+    Check("spelling", "warning", spelling, reads_catalogue=True),
     Check("digit-groups", "warning", digit_groups),
     Check("quotes", "warning", quotes),
     Check("whitespace", "warning", whitespace),
@@ -50,6 +50,8 @@ TRANSLATION_CHECKS = (
 CATALOGUE_CHECKS = (Check("own-letters", "warning", own_letters),)
 CHECK_NAMES = tuple(c.name for c in STATE_CHECKS + TRANSLATION_CHECKS + CATALOGUE_CHECKS)
 _KNOWN_CHECKS = frozenset(CHECK_NAMES)
+# Entries whose findings a process keeps (_Project.findings): a few tens of MB at most.
+KEPT_FINDINGS = 1 << 16
 
 # Silencing one check on one unit: the flag `#, no-check-figures`, or a translator comment line
 # `# no-check: figures, length (why)`; the comment survives msgcat and msgmerge, which drop
@@ -134,11 +136,8 @@ class GateChecks:
     for them: only the checks whose findings are errors, on a catalogue the build has already read."""
 
     def __init__(self, config: Config, article: Article):
-        glossary = load_glossary(config.glossary_path)
-        wanted = tuple(unit.key for unit in units(article, config.segmentation))
-        project = _gate_project(glossary)
         self.config = config
-        self.shared = _Shared(article, wanted, _RememberingGlossary(glossary.terms, glossary.matchers), project)
+        self.shared = _Shared.of(config, article, _gate_project(load_glossary(config.glossary_path)))
 
     def errors(self, lang: str, catalog: po.Catalog | None = None) -> int:
         """How many errors; `catalog` is the language's catalogue as read (else it is read here)."""
@@ -153,6 +152,22 @@ class _Project:
     word_lists: dict[str, frozenset[str]]
     errors_only: bool = False
     _glossary_words: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, compare=False)
+    _findings: dict[tuple, tuple[tuple[str, ...] | None, ...]] = field(default_factory=dict, compare=False)
+
+    def findings(self, checks: tuple[Check, ...], entry: Entry, ctx: Context) -> list[tuple[Check, str]]:
+        """An entry's findings, check by check. What a check that reads only the entry, its languages
+        and the glossary finds is kept for the next catalogue with the same entry: datelines, bylines,
+        keywords and a desk's recurring sentences come back in catalogue after catalogue. (Which
+        checks run follows from the entry and errors_only, so the key need not name them.)"""
+        key = (entry, ctx.lang, ctx.source_lang, ctx.babel_locale, ctx.source_babel_locale)
+        known = self._findings.get(key)
+        if known is None:
+            known = tuple(None if check.reads_catalogue else tuple(check.run(entry, ctx)) for check in checks)
+            if len(self._findings) >= KEPT_FINDINGS:
+                del self._findings[next(iter(self._findings))]  # the oldest
+            self._findings[key] = known
+        return [(check, message) for check, messages in zip(checks, known)
+                for message in (check.run(entry, ctx) if messages is None else messages)]
 
     def glossary_words(self, lang: str) -> tuple[frozenset[str], frozenset[str]]:
         """The words of the glossary's forms in a language: as the latin check reads words, and as
@@ -186,8 +201,13 @@ class _Shared:
 
     article: Article
     wanted: tuple[tuple[str | None, str], ...]  # the units the article publishes (msgctxt, msgid)
-    glossary: Glossary
+    glossary: Glossary  # the project's, remembering what it found in the article's texts
     project: _Project
+
+    @classmethod
+    def of(cls, config: Config, article: Article, project: _Project) -> _Shared:
+        wanted = tuple(unit.key for unit in units(article, config.segmentation))
+        return cls(article, wanted, _RememberingGlossary(project.glossary.terms, project.glossary.matchers), project)
 
 
 def _check_article(config: Config, project: _Project, languages: tuple[str, ...], context: str,
@@ -195,8 +215,7 @@ def _check_article(config: Config, project: _Project, languages: tuple[str, ...]
     """An article's catalogues one after another (the checks' caches read each source text once),
     each one's report as kept (`context`: what they depend on besides the catalogue) if it still holds."""
     article, known = work
-    wanted = tuple(unit.key for unit in units(article, config.segmentation))
-    shared = _Shared(article, wanted, _RememberingGlossary(project.glossary.terms, project.glossary.matchers), project)
+    shared = _Shared.of(config, article, project)
     report, fresh = Report(), {}
     for lang in languages:
         path = po.catalog_path(config.locales_path, lang, article.slug)
@@ -205,7 +224,7 @@ def _check_article(config: Config, project: _Project, languages: tuple[str, ...]
             report.extend(check_catalogue(config, shared, lang))
             continue
         display = display_path(config, path)
-        key = kept.catalogue_key(context, lang, article.language, wanted, display, raw)
+        key = kept.catalogue_key(context, lang, article.language, shared.wanted, display, raw)
         if lang in known and known[lang].key == key:
             report.extend(_kept_report(known[lang], display, lang))
             fresh[lang] = known[lang]
@@ -265,11 +284,14 @@ def check_catalogue(config: Config, shared: _Shared, lang: str, catalog: po.Cata
     catalogue_checks, translation_checks = (_chosen(checks, shared.project.errors_only)
                                             for checks in (CATALOGUE_CHECKS, TRANSLATION_CHECKS))
     header_comment = "\n".join(catalog.header.tcomments) if catalog.header else ""
-    _record(report, catalogue_checks, entries, ctx, _silenced(header_comment), replace(place, line=1))
+    whole = [(check, message) for check in catalogue_checks for message in check.run(entries, ctx)]
+    _record(report, whole, _silenced(header_comment), replace(place, line=1))
     for po_entry, entry in zip(found, entries):
         checks = STATE_CHECKS + translation_checks if entry.translated else STATE_CHECKS
-        _record(report, checks, entry, ctx, _silenced("\n".join(po_entry.tcomments), po_entry.flags),
-                replace(place, line=po_entry.line, msgid=entry.source))
+        findings = shared.project.findings(checks, entry, ctx)
+        silenced = _silenced("\n".join(po_entry.tcomments), po_entry.flags)
+        if findings or silenced:
+            _record(report, findings, silenced, _Place(place.path, po_entry.line, lang, entry.source))
     if not is_source:
         present = {po.unit_key(*e.key) for e in found}
         report.problems += [_not_in_catalogue(place, msgid) for context, msgid in shared.wanted
@@ -331,15 +353,13 @@ def _silenced(comment: str | None, flags: Iterable[str] = ()) -> set[str]:
     return names
 
 
-def _record(report: Report, checks: tuple[Check, ...], subject, ctx: Context, silenced: set[str],
-            place: _Place) -> None:
-    """Run the checks on one entry (or a whole catalogue); a silenced finding is only counted."""
+def _record(report: Report, findings: list[tuple[Check, str]], silenced: set[str], place: _Place) -> None:
+    """One entry's findings (or a whole catalogue's) in the report; a silenced one is only counted."""
     for name in sorted(silenced - _KNOWN_CHECKS):
         message = f"unknown check “{name}” silenced; the checks are {', '.join(CHECK_NAMES)}"
         report.problems.append(place.problem("no-check", "warning", message))
-    for check in checks:
-        for message in check.run(subject, ctx):
-            if check.name in silenced:
-                report.silenced += 1
-            else:
-                report.problems.append(place.problem(check.name, check.severity, message))
+    for check, message in findings:
+        if check.name in silenced:
+            report.silenced += 1
+        else:
+            report.problems.append(place.problem(check.name, check.severity, message))
