@@ -546,3 +546,23 @@ def test_the_wire_gate_checks_only_what_it_needs_and_again_only_what_changed(tmp
     checked.clear()
     build(config, ("html", "newsml"), jobs=1, force=True)
     assert sorted(checked) == ["en", "ru"]  # --force trusts nothing it kept
+
+
+def test_a_recurring_unit_is_judged_in_each_catalogue_by_that_catalogues_names(tmp_path):
+    """The same unit, the same translation, in two articles: its findings are kept for the next
+    catalogue, but whether a Latin word is one of the source's names depends on the article."""
+    make_newsroom(tmp_path)
+    shared_unit = "The projects are worth more than $200 million."
+    write_article(tmp_path, "a-named", f"{shared_unit} The deal was signed at Astana Hub.\n")
+    write_article(tmp_path, "b-unnamed", f"{shared_unit}\n")
+    (tmp_path / "source" / "test-story.md").unlink()
+    run_update(tmp_path)
+    russian = {**RUSSIAN, shared_unit: "Проекты Astana Hub стоят более 200 млн долларов.",
+               "The deal was signed at Astana Hub.": "Сделка подписана в Astana Hub."}
+    for slug in ("a-named", "b-unnamed"):
+        translate(tmp_path, "ru", russian, slug=slug)
+    config = load_config(tmp_path)
+    report = check_articles(config, load_articles(config), ("ru",), jobs=1)
+    assert [(Path(p.path).stem, p.message) for p in report.problems if p.check == "latin"] == [
+        ("b-unnamed", "Latin-script word(s) in the translation: “Astana”, “Hub” (not a name in the source nor a "
+                      "glossary form)")]

@@ -57,6 +57,9 @@ class Check:
     name: str
     severity: str  # error | warning
     run: Callable[[Entry, Context], Iterable[str]] | Callable[[list[Entry], Context], Iterable[str]]
+    # Whether an entry's findings depend on its catalogue too (the source's names, the catalogue's
+    # unknown words), not only on the entry, its languages and the glossary.
+    reads_catalogue: bool = False
 
 
 @lru_cache(maxsize=4096)

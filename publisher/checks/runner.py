@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import partial
 
 from publisher import po
 from publisher.checks import kept
@@ -15,7 +14,7 @@ from publisher.checks.figures import digit_groups, figures
 from publisher.checks.form import length, markup, punctuation, whitespace
 from publisher.checks.marks import balance, quotes
 from publisher.checks.script import foreign_letters, latin_words, mixed_script, own_letters, source_names
-from publisher.checks.spelling import glossary_words, load_word_list, prepare, spelling, word_list_path
+from publisher.checks.spelling import Vocabulary, glossary_words, load_word_list, spelling, word_list_path
 from publisher.config import Config
 from publisher.glossary import Glossary, Term, load_glossary
 from publisher.model import Article
@@ -38,8 +37,8 @@ TRANSLATION_CHECKS = (
     Check("mixed-script", "error", mixed_script),
     Check("letters", "error", foreign_letters),
     Check("balance", "error", balance),
-    Check("latin", "warning", latin_words),
-    Check("spelling", "warning", spelling),
+    Check("latin", "warning", latin_words, reads_catalogue=True),
+    Check("spelling", "warning", spelling, reads_catalogue=True),
     Check("digit-groups", "warning", digit_groups),
     Check("quotes", "warning", quotes),
     Check("whitespace", "warning", whitespace),
@@ -50,6 +49,8 @@ TRANSLATION_CHECKS = (
 CATALOGUE_CHECKS = (Check("own-letters", "warning", own_letters),)
 CHECK_NAMES = tuple(c.name for c in STATE_CHECKS + TRANSLATION_CHECKS + CATALOGUE_CHECKS)
 _KNOWN_CHECKS = frozenset(CHECK_NAMES)
+# Entries whose findings a process keeps (_Project.findings): a few tens of MB at most.
+KEPT_FINDINGS = 1 << 16
 
 # Silencing one check on one unit: the flag `#, no-check-figures`, or a translator comment line
 # `# no-check: figures, length (why)`; the comment survives msgcat and msgmerge, which drop
@@ -103,24 +104,63 @@ def check_articles(config: Config, articles: Iterable[Article], languages: tuple
                    jobs: int | None = None) -> Report:
     """Every check on every catalogue of the articles (all the project's languages unless named).
 
-    Articles are checked in `jobs` worker processes (default: one per core); the report is the
-    same, in the same order, whatever their number. A catalogue whose report is kept (kept.py) and
-    still holds is not checked again."""
-    glossary = load_glossary(config.glossary_path)
+    The catalogues are checked in `jobs` worker processes (default: one per core), a language's
+    by as few of them as keep all busy, since each loads the dictionary of every language it
+    checks; the report is the same, in the same order, whatever their number. A catalogue whose
+    report is kept (kept.py) and still holds is not checked again."""
+    global _FORKED_WORK
     chosen = tuple(lang for lang in config.languages if not languages or lang in languages)
-    shared = _Project(glossary, _word_lists(config, chosen))
+    project = _Project(load_glossary(config.glossary_path), _word_lists(config, chosen))
     articles = list(articles)
     known = kept.load(config)
-    check = partial(_check_article, config, shared, chosen, kept.context_hash(config, chosen))
-    work = [(article, known.get(article.slug, {})) for article in articles]
+    _FORKED_WORK = _Work(config, kept.context_hash(config, chosen), [_Shared.of(config, a, project) for a in articles],
+                         known)
+    parts = _parts(len(articles), chosen, job_count(jobs))
+    try:
+        checked = list(map_in_processes(_check_part, parts, job_count(jobs)))
+    finally:
+        _FORKED_WORK = None
+    found = {(i, lang): one for (lang, start, _), part in zip(parts, checked) for i, one in enumerate(part, start)}
     report, fresh = Report(), {}
-    for article, (article_report, article_kept) in zip(articles, map_in_processes(check, work, job_count(jobs))):
-        report.extend(article_report)
+    for i, article in enumerate(articles):
+        article_kept = {}
+        for lang in chosen:
+            catalogue_report, catalogue_kept = found[i, lang]
+            report.extend(catalogue_report)
+            if catalogue_kept is not None:
+                article_kept[lang] = catalogue_kept
         fresh[article.slug] = {**known.get(article.slug, {}), **article_kept}
     if any(fresh[slug] != known.get(slug) for slug in fresh):
         present = {path.stem for path in find_articles(config.source_path)}  # a deleted article's go
         kept.save(config, {slug: found for slug, found in {**known, **fresh}.items() if slug in present})
     return report
+
+
+@dataclass(frozen=True)
+class _Work:
+    """What the workers check: set before they fork, so they inherit it instead of unpickling it."""
+
+    config: Config
+    context: str  # what the kept reports depend on besides each catalogue (kept.context_hash)
+    shared: list[_Shared]  # per article
+    known: kept.Reports
+
+
+_FORKED_WORK: _Work | None = None
+
+
+def _parts(count: int, languages: tuple[str, ...], jobs: int) -> list[tuple[str, int, int]]:
+    """(language, first article, last + 1): each language's articles in as few parts as keep the
+    workers busy; a worker takes the next part when it is done with one."""
+    per_language = -(-jobs // len(languages)) if languages else 1
+    size = max(1, -(-count // per_language))
+    return [(lang, start, min(start + size, count)) for lang in languages for start in range(0, count, size)]
+
+
+def _check_part(part: tuple[str, int, int]) -> list[tuple[Report, kept.Kept | None]]:
+    lang, start, stop = part
+    work = _FORKED_WORK
+    return [_check_kept(work, shared, lang) for shared in work.shared[start:stop]]
 
 
 def errors_by_language(config: Config, article: Article) -> dict[str, int]:
@@ -134,11 +174,8 @@ class GateChecks:
     for them: only the checks whose findings are errors, on a catalogue the build has already read."""
 
     def __init__(self, config: Config, article: Article):
-        glossary = load_glossary(config.glossary_path)
-        wanted = tuple(unit.key for unit in units(article, config.segmentation))
-        project = _gate_project(glossary)
         self.config = config
-        self.shared = _Shared(article, wanted, _RememberingGlossary(glossary.terms, glossary.matchers), project)
+        self.shared = _Shared.of(config, article, _gate_project(load_glossary(config.glossary_path)))
 
     def errors(self, lang: str, catalog: po.Catalog | None = None) -> int:
         """How many errors; `catalog` is the language's catalogue as read (else it is read here)."""
@@ -153,6 +190,31 @@ class _Project:
     word_lists: dict[str, frozenset[str]]
     errors_only: bool = False
     _glossary_words: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, compare=False)
+    _findings: dict[tuple, tuple[tuple[str, ...] | None, ...]] = field(default_factory=dict, compare=False)
+    _vocabularies: dict[tuple[str, str], Vocabulary] = field(default_factory=dict, compare=False)
+
+    def findings(self, checks: tuple[Check, ...], entry: Entry, ctx: Context) -> list[tuple[Check, str]]:
+        """An entry's findings, check by check. What a check that reads only the entry, its languages
+        and the glossary finds is kept for the next catalogue with the same entry: datelines, bylines,
+        keywords and a desk's recurring sentences come back in catalogue after catalogue. (Which
+        checks run follows from the entry and errors_only, so the key need not name them.)"""
+        key = (entry, ctx.lang, ctx.source_lang, ctx.babel_locale, ctx.source_babel_locale)
+        known = self._findings.get(key)
+        if known is None:
+            known = tuple(None if check.reads_catalogue else tuple(check.run(entry, ctx)) for check in checks)
+            if len(self._findings) >= KEPT_FINDINGS:
+                del self._findings[next(iter(self._findings))]  # the oldest
+            self._findings[key] = known
+        return [(check, message) for check, messages in zip(checks, known)
+                for message in (check.run(entry, ctx) if messages is None else messages)]
+
+    def vocabulary(self, lang: str, babel_locale: str) -> Vocabulary:
+        """What the spelling check accepts in a language besides the dictionary: the glossary's
+        forms and the word list; one for all the language's catalogues."""
+        if (lang, babel_locale) not in self._vocabularies:
+            accepted = self.glossary_words(lang)[1] | self.word_lists.get(lang, frozenset())
+            self._vocabularies[lang, babel_locale] = Vocabulary(lang, babel_locale, accepted)
+        return self._vocabularies[lang, babel_locale]
 
     def glossary_words(self, lang: str) -> tuple[frozenset[str], frozenset[str]]:
         """The words of the glossary's forms in a language: as the latin check reads words, and as
@@ -186,34 +248,30 @@ class _Shared:
 
     article: Article
     wanted: tuple[tuple[str | None, str], ...]  # the units the article publishes (msgctxt, msgid)
-    glossary: Glossary
+    glossary: Glossary  # the project's, remembering what it found in the article's texts
     project: _Project
 
+    @classmethod
+    def of(cls, config: Config, article: Article, project: _Project) -> _Shared:
+        wanted = tuple(unit.key for unit in units(article, config.segmentation))
+        return cls(article, wanted, _RememberingGlossary(project.glossary.terms, project.glossary.matchers), project)
 
-def _check_article(config: Config, project: _Project, languages: tuple[str, ...], context: str,
-                   work: tuple[Article, dict[str, kept.Kept]]) -> tuple[Report, dict[str, kept.Kept]]:
-    """An article's catalogues one after another (the checks' caches read each source text once),
-    each one's report as kept (`context`: what they depend on besides the catalogue) if it still holds."""
-    article, known = work
-    wanted = tuple(unit.key for unit in units(article, config.segmentation))
-    shared = _Shared(article, wanted, _RememberingGlossary(project.glossary.terms, project.glossary.matchers), project)
-    report, fresh = Report(), {}
-    for lang in languages:
-        path = po.catalog_path(config.locales_path, lang, article.slug)
-        raw = _bytes(path)
-        if raw is None:  # not kept: no catalogue (a one-line finding), or none readable
-            report.extend(check_catalogue(config, shared, lang))
-            continue
-        display = display_path(config, path)
-        key = kept.catalogue_key(context, lang, article.language, wanted, display, raw)
-        if lang in known and known[lang].key == key:
-            report.extend(_kept_report(known[lang], display, lang))
-            fresh[lang] = known[lang]
-            continue
-        found = check_catalogue(config, shared, lang, po.parse(raw, display, lang))
-        report.extend(found)
-        fresh[lang] = _to_keep(key, found)
-    return report, fresh
+
+def _check_kept(work: _Work, shared: _Shared, lang: str) -> tuple[Report, kept.Kept | None]:
+    """One catalogue's report, as kept if it still holds, and what to keep of it (None: nothing,
+    there is no catalogue or none readable)."""
+    config, article = work.config, shared.article
+    path = po.catalog_path(config.locales_path, lang, article.slug)
+    raw = _bytes(path)
+    if raw is None:
+        return check_catalogue(config, shared, lang), None
+    display = display_path(config, path)
+    key = kept.catalogue_key(work.context, lang, article.language, shared.wanted, display, raw)
+    known = work.known.get(article.slug, {}).get(lang)
+    if known is not None and known.key == key:
+        return _kept_report(known, display, lang), known
+    found = check_catalogue(config, shared, lang, po.parse(raw, display, lang))
+    return found, _to_keep(key, found)
 
 
 def _bytes(path) -> bytes | None:
@@ -265,11 +323,14 @@ def check_catalogue(config: Config, shared: _Shared, lang: str, catalog: po.Cata
     catalogue_checks, translation_checks = (_chosen(checks, shared.project.errors_only)
                                             for checks in (CATALOGUE_CHECKS, TRANSLATION_CHECKS))
     header_comment = "\n".join(catalog.header.tcomments) if catalog.header else ""
-    _record(report, catalogue_checks, entries, ctx, _silenced(header_comment), replace(place, line=1))
+    whole = [(check, message) for check in catalogue_checks for message in check.run(entries, ctx)]
+    _record(report, whole, _silenced(header_comment), replace(place, line=1))
     for po_entry, entry in zip(found, entries):
         checks = STATE_CHECKS + translation_checks if entry.translated else STATE_CHECKS
-        _record(report, checks, entry, ctx, _silenced("\n".join(po_entry.tcomments), po_entry.flags),
-                replace(place, line=po_entry.line, msgid=entry.source))
+        findings = shared.project.findings(checks, entry, ctx)
+        silenced = _silenced("\n".join(po_entry.tcomments), po_entry.flags)
+        if findings or silenced:
+            _record(report, findings, silenced, _Place(place.path, po_entry.line, lang, entry.source))
     if not is_source:
         present = {po.unit_key(*e.key) for e in found}
         report.problems += [_not_in_catalogue(place, msgid) for context, msgid in shared.wanted
@@ -314,10 +375,9 @@ def _context(config: Config, shared: _Shared, lang: str, entries: list[Entry], s
                   allowed_latin=names | latin_words)
     if shared.project.errors_only:
         return ctx
-    accepted = spelling_words | shared.project.word_lists.get(lang, frozenset())
-    if lang == source_lang:
-        accepted |= names
-    known = prepare(lang, ctx.babel_locale, [e.target for e in entries if e.translated], accepted)
+    vocabulary = shared.project.vocabulary(lang, ctx.babel_locale)
+    own_names = names if lang == source_lang else frozenset()  # the source's names are words of its language
+    known = vocabulary.prepare([e.target for e in entries if e.translated], own_names)
     if isinstance(known, str):
         skipped.append(f"spelling not checked in {english_name(lang)}: {known}")
         return ctx
@@ -331,15 +391,13 @@ def _silenced(comment: str | None, flags: Iterable[str] = ()) -> set[str]:
     return names
 
 
-def _record(report: Report, checks: tuple[Check, ...], subject, ctx: Context, silenced: set[str],
-            place: _Place) -> None:
-    """Run the checks on one entry (or a whole catalogue); a silenced finding is only counted."""
+def _record(report: Report, findings: list[tuple[Check, str]], silenced: set[str], place: _Place) -> None:
+    """One entry's findings (or a whole catalogue's) in the report; a silenced one is only counted."""
     for name in sorted(silenced - _KNOWN_CHECKS):
         message = f"unknown check “{name}” silenced; the checks are {', '.join(CHECK_NAMES)}"
         report.problems.append(place.problem("no-check", "warning", message))
-    for check in checks:
-        for message in check.run(subject, ctx):
-            if check.name in silenced:
-                report.silenced += 1
-            else:
-                report.problems.append(place.problem(check.name, check.severity, message))
+    for check, message in findings:
+        if check.name in silenced:
+            report.silenced += 1
+        else:
+            report.problems.append(place.problem(check.name, check.severity, message))

@@ -64,11 +64,17 @@ def latin_words(entry: Entry, ctx: Context) -> Iterator[str]:
     """English (or any Latin-script) words left in a translation into a Cyrillic-script language."""
     if language_script(ctx.lang) != "Cyrl":
         return
-    left = [word for word in _LATIN_WORD.findall(prose(entry.target))
-            if word not in ctx.allowed_latin and not _ROMAN_NUMERAL.fullmatch(word)]
+    left = [word for word in _latin_in(entry.target) if word not in ctx.allowed_latin]
     if left:
         yield f"Latin-script word(s) in the translation: {quoted(list(dict.fromkeys(left))[:_SHOWN])} " \
               "(not a name in the source nor a glossary form)"
+
+
+@lru_cache(maxsize=1 << 15)
+def _latin_in(text: str) -> tuple[str, ...]:
+    """The Latin words of a translation, Roman numerals left out; which of them are names depends on
+    the catalogue, the words themselves only on the text (which recurs in catalogue after catalogue)."""
+    return tuple(word for word in _LATIN_WORD.findall(prose(text)) if not _ROMAN_NUMERAL.fullmatch(word))
 
 
 def foreign_letters(entry: Entry, ctx: Context) -> Iterator[str]:

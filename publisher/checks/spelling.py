@@ -41,6 +41,7 @@ SHOWN = 3  # suggestions in a message
 # Longer than any word of these languages: reported without asking Hunspell, whose look-up and
 # suggestions grow with the length of what they are given.
 LONGEST_WORD = 60
+KEPT_TEXTS = 1 << 16  # translations whose unknown words a Vocabulary keeps
 _SCRIPT_LETTERS = {"Cyrl": CYRILLIC, "Latn": LATIN}
 # A word: letters, with apostrophes (сур’ёзны, O’Neill) and hyphens (кое-что, Қасым-Жомарт) inside.
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*(?:-[^\W\d_]+(?:['’ʼ][^\W\d_]+)*)*")
@@ -105,16 +106,44 @@ def _script_class(lang: str) -> re.Pattern[str]:
 
 def prepare(lang: str, babel_locale: str, targets: Iterable[str], accepted: frozenset[str]) -> Spelling | str:
     """The unknown words of a catalogue's translations, or why they cannot be checked (what to install)."""
-    name = dictionary_name(lang, babel_locale)
-    speller = load_speller(name)
-    if isinstance(speller, str):
-        return speller
-    unknown: dict[str, tuple[str, ...]] = {}
-    for word in dict.fromkeys(w for text in targets for w in unit_words(text, lang)):
-        if not _accepted(word, accepted) and not _known(name, word):
-            suggest = len(unknown) < SUGGESTED and len(word) <= LONGEST_WORD
-            unknown[word] = _suggestions(name, word) if suggest else ()
-    return Spelling(name, unknown)
+    return Vocabulary(lang, babel_locale, accepted).prepare(targets)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words a language's catalogues accept besides its dictionary's (the glossary's, the word
+    list's), and which words of each translation are unknown: found once per text, since
+    translations recur in catalogue after catalogue."""
+
+    lang: str
+    babel_locale: str
+    accepted: frozenset[str]
+    _unknown: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def prepare(self, targets: Iterable[str], names: frozenset[str] = frozenset()) -> Spelling | str:
+        """The unknown words of a catalogue's translations, in the order they first appear (the
+        first SUGGESTED get suggestions), `names` accepted too; or why they cannot be checked."""
+        name = dictionary_name(self.lang, self.babel_locale)
+        speller = load_speller(name)
+        if isinstance(speller, str):
+            return speller
+        unknown: dict[str, tuple[str, ...]] = {}
+        for text in targets:
+            for word in self._unknown_in(text, name):
+                if word not in unknown and not (names and _accepted(word, names)):
+                    suggest = len(unknown) < SUGGESTED and len(word) <= LONGEST_WORD
+                    unknown[word] = _suggestions(name, word) if suggest else ()
+        return Spelling(name, unknown)
+
+    def _unknown_in(self, text: str, name: str) -> tuple[str, ...]:
+        found = self._unknown.get(text)
+        if found is None:
+            found = tuple(word for word in unit_words(text, self.lang)
+                          if not _accepted(word, self.accepted) and not _known(name, word))
+            if len(self._unknown) >= KEPT_TEXTS:
+                del self._unknown[next(iter(self._unknown))]  # the oldest
+            self._unknown[text] = found
+        return found
 
 
 def _accepted(word: str, accepted: frozenset[str]) -> bool:
