@@ -241,12 +241,12 @@ def article_inputs(root: Path, paths: list[str], before: tuple[Seen, ...],
     file written again after a build read it never matches the record kept then."""
     known = {entry[0]: entry for entry in before}
     parts, found = [], []
-    for (name, *stat), path in zip(seen(root, paths), paths):
+    for (name, *now), path in zip(seen(root, paths), paths):
         old = known.get(name)
-        sha = old[5] if old is not None and old[5] and list(old[1:5]) == stat else _sha(_read(path))
+        sha = old[5] if old is not None and old[5] and list(old[1:5]) == now else _sha(_read(path))
         parts.append(_part(name, sha))
-        settled = max(stat[1], stat[3]) < started_ns - RACY_NS
-        found.append((name, *stat, sha) if settled else (name, RACY, 0, 0, 0, ""))
+        settled = max(now[1], now[3]) < started_ns - RACY_NS
+        found.append((name, *now, sha) if settled else (name, RACY, 0, 0, 0, ""))
     return digest(*parts), tuple(found)
 
 
