@@ -12,6 +12,7 @@ import pytest
 
 from publisher.build import build
 from publisher.config import load_config
+from publisher.manifest import MANIFEST_NAME
 from tests.helpers import BODY, make_project, run_update, translate, write_article
 
 SLUGS = ("story-one", "story-two", "story-three")
@@ -59,7 +60,10 @@ def test_a_no_op_build_rewrites_nothing(project):
     report = build(config)
     outputs = [p for p in stamps if ".build" not in p.parts]  # not the manifest and cache entries
     assert report.written == [] and report.rebuilt == [] and len(report.unchanged) == len(outputs)
-    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    # The manifest alone may be written again: inputs the first build found changed moments before
+    # it (racy) are recorded by a later build once they have settled, which under load is this one.
+    kept = {p for p in stamps if p.name != MANIFEST_NAME}
+    assert {p: p.stat().st_mtime_ns for p in kept} == {p: stamps[p] for p in kept}
 
 
 def test_one_changed_catalogue_rebuilds_only_that_article_language(project):
