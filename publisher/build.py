@@ -47,7 +47,7 @@ from publisher.layout import CACHE_DIR
 from publisher.localize import localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
-from publisher.parallel import job_count, map_in_processes
+from publisher.parallel import job_count, map_in_processes, map_sharing
 from publisher.project import check_unique_ids, display_path, load_articles
 from publisher.segment import units
 from publisher.uptodate import (NO_RECORD, STAGING_MARK, BuildReport, HeldBack, Options, Plan, Progress, article_inputs,
@@ -262,8 +262,8 @@ class _Build(Plan):
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
                   for fmt in self.options.formats}
         order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
-        rendered = dict(zip(order, _in_forked_workers(_render_collection, order, jobs,
-                                                      (chosen, replace(self.context, state=self.pending_state)))))
+        rendered = dict(zip(order, map_sharing(_render_collection, (chosen, replace(self.context, state=self.pending_state)),
+                                                order, jobs)))
         files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
             files.update(self._stage_files(rendered[fmt]))
@@ -419,25 +419,9 @@ def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict
     return records, written
 
 
-# What forked workers read without its being sent to them (see _in_forked_workers).
-_INHERITED: tuple = ()
-
-
-def _in_forked_workers(function: Callable, work: list, jobs: int, inherited: tuple) -> list:
-    """map_in_processes, where `function` reads `inherited` from _INHERITED: worker processes are
-    forked after it is set, so the collections' thousands of versions are not pickled for them
-    (only each format's name goes, and its files come back)."""
-    global _INHERITED
-    _INHERITED = inherited
-    try:
-        return list(map_in_processes(function, work, jobs))
-    finally:
-        _INHERITED = ()
-
-
-def _render_collection(fmt: str) -> Files:
-    """A format's collection files (in a worker: see _in_forked_workers)."""
-    chosen, ctx = _INHERITED
+def _render_collection(inputs: tuple[dict[str, tuple], Context], fmt: str) -> Files:
+    """A format's collection files, from each format's chosen versions and the exporters' context."""
+    chosen, ctx = inputs
     return exporter(fmt).collection(chosen[fmt], ctx)
 
 

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 
 def job_count(jobs: int | None) -> int:
@@ -25,3 +26,23 @@ def map_in_processes(function: Callable[[T], R], work: list[T], jobs: int) -> It
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
         yield from pool.map(function, work, chunksize=max(1, len(work) // (jobs * 8)))
+
+
+_SHARED: tuple | None = None  # (function, shared) of map_sharing: set before the workers fork
+
+
+def map_sharing(function: Callable[[S, T], R], shared: S, work: list[T], jobs: int) -> list[R]:
+    """map_in_processes of function(shared, item). `shared` reaches the workers by the fork, never
+    pickled (a build's thousands of versions, an update's or a check's whole project): only each
+    item goes to a worker, and its result comes back."""
+    global _SHARED
+    previous, _SHARED = _SHARED, (function, shared)
+    try:
+        return list(map_in_processes(_call_sharing, work, jobs))
+    finally:
+        _SHARED = previous
+
+
+def _call_sharing(item):
+    function, shared = _SHARED
+    return function(shared, item)

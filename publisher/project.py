@@ -14,7 +14,7 @@ from publisher.glossary import load_glossary
 from publisher.layout import display_path  # noqa: F401 (a path as messages name it)
 from publisher.fsutil import project_lock, sweep_temporary, write_atomic_all
 from publisher.model import Article
-from publisher.parallel import job_count, map_in_processes
+from publisher.parallel import job_count, map_in_processes, map_sharing
 from publisher.segment import units
 from publisher.source import find_articles, read_article
 
@@ -138,21 +138,11 @@ class _LanguageWork:
 
 # A catalogue to write: its path, its text (None: it is as it should be) and where it moved from.
 Planned = tuple[Path, str | None, Path | None]
-_FORKED_WORK: _LanguageWork | None = None  # set before the workers fork: they inherit it, unpickled
 
 
 def _update_languages(work: _LanguageWork, languages: tuple[str, ...], jobs: int):
-    global _FORKED_WORK
-    _FORKED_WORK = work
-    try:
-        results = list(map_in_processes(_update_forked_language, list(languages), job_count(jobs)))
-    finally:
-        _FORKED_WORK = None
+    results = map_sharing(_update_language, work, list(languages), job_count(jobs))
     return [item for planned, _ in results for item in planned], {k: v for _, found in results for k, v in found.items()}
-
-
-def _update_forked_language(lang: str) -> tuple[list[Planned], merged.Records]:
-    return _update_language(_FORKED_WORK, lang)
 
 
 def _update_language(work: _LanguageWork, lang: str) -> tuple[list[Planned], merged.Records]:

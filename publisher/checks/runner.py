@@ -18,7 +18,7 @@ from publisher.checks.spelling import Vocabulary, glossary_words, load_word_list
 from publisher.config import Config
 from publisher.glossary import Glossary, Term, load_glossary
 from publisher.model import Article
-from publisher.parallel import job_count, map_in_processes
+from publisher.parallel import job_count, map_sharing
 from publisher.project import display_path
 from publisher.source import find_articles
 from publisher.segment import units
@@ -108,18 +108,13 @@ def check_articles(config: Config, articles: Iterable[Article], languages: tuple
     by as few of them as keep all busy, since each loads the dictionary of every language it
     checks; the report is the same, in the same order, whatever their number. A catalogue whose
     report is kept (kept.py) and still holds is not checked again."""
-    global _FORKED_WORK
     chosen = tuple(lang for lang in config.languages if not languages or lang in languages)
     project = _Project(load_glossary(config.glossary_path), _word_lists(config, chosen))
     articles = list(articles)
     known = kept.load(config)
-    _FORKED_WORK = _Work(config, kept.context_hash(config, chosen), [_Shared.of(config, a, project) for a in articles],
-                         known)
+    work = _Work(config, kept.context_hash(config, chosen), [_Shared.of(config, a, project) for a in articles], known)
     parts = _parts(len(articles), chosen, job_count(jobs))
-    try:
-        checked = list(map_in_processes(_check_part, parts, job_count(jobs)))
-    finally:
-        _FORKED_WORK = None
+    checked = map_sharing(_check_part, work, parts, job_count(jobs))
     found = {(i, lang): one for (lang, start, _), part in zip(parts, checked) for i, one in enumerate(part, start)}
     report, fresh = Report(), {}
     for i, article in enumerate(articles):
@@ -138,15 +133,12 @@ def check_articles(config: Config, articles: Iterable[Article], languages: tuple
 
 @dataclass(frozen=True)
 class _Work:
-    """What the workers check: set before they fork, so they inherit it instead of unpickling it."""
+    """What the workers check: they inherit it by the fork instead of unpickling it (map_sharing)."""
 
     config: Config
     context: str  # what the kept reports depend on besides each catalogue (kept.context_hash)
     shared: list[_Shared]  # per article
     known: kept.Reports
-
-
-_FORKED_WORK: _Work | None = None
 
 
 def _parts(count: int, languages: tuple[str, ...], jobs: int) -> list[tuple[str, int, int]]:
@@ -157,9 +149,8 @@ def _parts(count: int, languages: tuple[str, ...], jobs: int) -> list[tuple[str,
     return [(lang, start, min(start + size, count)) for lang in languages for start in range(0, count, size)]
 
 
-def _check_part(part: tuple[str, int, int]) -> list[tuple[Report, kept.Kept | None]]:
+def _check_part(work: _Work, part: tuple[str, int, int]) -> list[tuple[Report, kept.Kept | None]]:
     lang, start, stop = part
-    work = _FORKED_WORK
     return [_check_kept(work, shared, lang) for shared in work.shared[start:stop]]
 
 
