@@ -35,7 +35,7 @@ def test_file_is_stable_sorted_json_that_reads_back(tmp_path):
         "signal": "correction", "status": "usable", "version": 2,
         "outbox": {"at": "2026-12-01T12:47:00+00:00", "file": "wire/2026-12-01/story-1@kk-v2", "ninjs": "sha256:e"}}
     assert parsed["items"][GUID]["versions"][0]["outbox"] is None
-    path = tmp_path / ledger.relative_path("story-1")
+    path = tmp_path / ledger.ledger_path("story-1")
     path.parent.mkdir()
     path.write_bytes(data)
     assert ledger.load(tmp_path, "story-1") == book
@@ -51,7 +51,7 @@ FORMAT_1 = {"id": "story-1", "languages": {"en": {
 
 
 def test_a_format_1_ledger_keeps_the_guids_partners_hold(tmp_path):
-    path = tmp_path / ledger.relative_path("story-1")
+    path = tmp_path / ledger.ledger_path("story-1")
     path.parent.mkdir()
     path.write_text(json.dumps(FORMAT_1), encoding="utf-8")
     names = {"text": "urn:newsml:belta:story-1:{}", "package": "urn:newsml:belta:story-1"}

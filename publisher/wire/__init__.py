@@ -9,7 +9,7 @@ What the rest of the toolkit may use:
 """
 
 from publisher.wire.exporter import EXPORTER, FEED
-from publisher.wire.ledger import LEDGER_DIR, relative_path as ledger_path
+from publisher.wire.ledger import LEDGER_DIR, ledger_path
 from publisher.wire.newsday import build_time, check_sent_stories, gated, hold, outbox_last
 from publisher.wire.outbox import FOLDER as OUTBOX, write_once
 from publisher.wire.schema import NAR, problems, root_namespace

@@ -43,7 +43,7 @@ class WireExporter:
             files.update(document.outbox)
         if not result.ledger.sent():
             return files, {}
-        return files, {ledgers.relative_path(article.id): ledgers.dumps(result.ledger)}
+        return files, {ledgers.ledger_path(article.id): ledgers.dumps(result.ledger)}
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         """The pull listings, and the newsMessages (messages.py) of what the newest stories send.
@@ -81,7 +81,7 @@ def _outbox_last(ctx: Context):
 def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
     """The story's ledger as this build leaves it: from the state it is about to write, else the project."""
     article = versions[0].article
-    pending = ctx.state.get(ledgers.relative_path(article.id))
+    pending = ctx.state.get(ledgers.ledger_path(article.id))
     if pending is None:
         return load_ledger(ctx.config, article.id)
     return ledgers.loads(pending, article.id)

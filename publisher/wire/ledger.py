@@ -57,7 +57,7 @@ from datetime import datetime
 from pathlib import Path
 
 from publisher.errors import PublisherError
-from publisher.layout import LEDGER_DIR, ledger_path as relative_path  # noqa: F401 (the ledger's path in the project)
+from publisher.layout import LEDGER_DIR, ledger_path
 
 FORMAT = 2
 STATUSES = ("usable", "canceled", "withheld")
@@ -134,7 +134,7 @@ def ledger_ids(root: Path) -> list[str]:
 def load(root: Path, article_id: str, legacy=None) -> Ledger:
     """The article's ledger; an empty one when nothing was sent yet. `legacy(kind, lang)` gives the
     guid and language of an item of a format-1 ledger, which recorded neither."""
-    name = relative_path(article_id)
+    name = ledger_path(article_id)
     file = root / name
     if not file.exists():
         return Ledger(article_id)
@@ -158,7 +158,7 @@ def loads(data: bytes, article_id: str, legacy=None) -> Ledger:
             IndexError) as exc:
         raise PublisherError(f"the version ledger cannot be read ({type(exc).__name__}: {exc}); restore it "
                              "from version control: without it the wire would send lower versions",
-                             relative_path(article_id)) from None
+                             ledger_path(article_id)) from None
 
 
 def dumps(ledger: Ledger) -> bytes:

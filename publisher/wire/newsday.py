@@ -81,7 +81,7 @@ def project_ledgers(config: Config, pending: dict[str, bytes] | None = None) -> 
             if path.startswith(f"{ledgers.LEDGER_DIR}/")}
     found = []
     for article_id in sorted(ids):
-        data = pending.get(ledgers.relative_path(article_id))
+        data = pending.get(ledgers.ledger_path(article_id))
         found.append(ledgers.loads(data, article_id, legacy(config, article_id)) if data is not None
                      else load_ledger(config, article_id))
     return found
@@ -134,7 +134,7 @@ def check_sent_stories(config: Config, articles: list[Article]) -> None:
             problem = (f"{source} is gone; restore it, and set 'status: canceled' to withdraw the story from "
                        "partners, or keep it as it was")
         errors.append(PublisherError(f"this story was sent to wire partners ({len(live)} item(s) they still hold "
-                                     f"as usable) but {problem}", ledgers.relative_path(article_id)))
+                                     f"as usable) but {problem}", ledgers.ledger_path(article_id)))
     if errors:
         raise errors[0] if len(errors) == 1 else Problems(errors)
 
