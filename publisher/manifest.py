@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -188,11 +189,18 @@ def _tree(folder: Path, pattern: str = "*") -> list[bytes]:
             for p in sorted(folder.rglob(pattern)) if p.is_file() and "__pycache__" not in p.parts]
 
 
+@lru_cache(maxsize=None)
+def _toolkit_code() -> tuple[bytes, ...]:
+    """The toolkit's own modules, read once per process (both hashes hold them; a build read them
+    twice): a process goes on running the modules it has imported whatever is on disk since."""
+    return tuple(_tree(_PACKAGE, "*.py"))
+
+
 def build_hash(config: Config, options: str) -> str:
     """Everything every output depends on besides its own article and catalogues."""
     templates = _tree(config.root / config.templates_dir) if config.templates_dir else []
     return digest(_settings(config), options.encode(), _read(config.glossary_path), *templates,
-                   *_tree(_PACKAGE, "*.py"), *_tree(_PACKAGE / "templates"), *_tree(_PACKAGE / "locale"),
+                   *_toolkit_code(), *_tree(_PACKAGE / "templates"), *_tree(_PACKAGE / "locale"),
                    *_tree(_PACKAGE / "data"), publisher.__version__.encode())
 
 
@@ -200,7 +208,7 @@ def checks_hash(config: Config) -> str:
     """Everything a catalogue's check errors depend on besides the catalogue and its article: the
     settings, the glossary and the toolkit's code (not the build's options: a narrowed build may
     use what a full one found)."""
-    return digest(_settings(config), _read(config.glossary_path), *_tree(_PACKAGE, "*.py"),
+    return digest(_settings(config), _read(config.glossary_path), *_toolkit_code(),
                    publisher.__version__.encode())
 
 
