@@ -224,21 +224,6 @@ RACY_NS = 3_000_000_000
 RACY = -2  # the size recorded of a racy file: no stat matches it
 
 
-def seen(root: Path, paths: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """Each file's size, times and inode now, keyed by its project-relative path (cut from the
-    path's string: Path.relative_to costs more than the stat, for every input of every article)."""
-    found, inside = [], str(root).rstrip("/") + "/"
-    for path in paths:
-        name = path[len(inside):] if path.startswith(inside) else path
-        try:
-            st = os.stat(path)
-        except OSError:
-            found.append((name, -1, 0, 0, 0))
-            continue
-        found.append((name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
-    return found
-
-
 def article_inputs(root: Path, paths: list[str], before: tuple[Seen, ...],
                    started_ns: int) -> tuple[str, tuple[Seen, ...]]:
     """The article's input hash (article_hash's, of `paths`: its source first), reading only the
@@ -246,15 +231,28 @@ def article_inputs(root: Path, paths: list[str], before: tuple[Seen, ...],
     `started_ns` (time.time_ns()) records no stat of a file changed too recently to tell a later
     change of the same size in the same clock tick by its times (git's rule for a racy index
     entry): it is read again next time. Any write moves ctime, which no program can set back, so a
-    file written again after a build read it never matches the record kept then."""
+    file written again after a build read it never matches the record kept then.
+
+    What a forged record can do: make the build take its digest for a file whose size, times and
+    inode it names as they are now. Any digest it likes: so a forged manifest can have an article
+    skipped, exactly as it could by naming that article's input hash (`inputs`) of whatever it
+    forged. It cannot make the build read a file other than the article's own inputs, nor skip an
+    output check (publisher.uptodate.Plan), nor vouch for a file it does not name as it is now."""
     known = {entry[0]: entry for entry in before}
+    inside, settled_before = str(root).rstrip("/") + "/", started_ns - RACY_NS
     parts, found = [], []
-    for (name, *now), path in zip(seen(root, paths), paths):
+    for path in paths:
+        # The project-relative name, cut from the string (Path.relative_to costs more than the stat).
+        name = path[len(inside):] if path.startswith(inside) else path
+        try:
+            st = os.stat(path)
+            now = (name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        except OSError:
+            now = (name, -1, 0, 0, 0)
         old = known.get(name)
-        sha = old[5] if old is not None and old[5] and list(old[1:5]) == now else _sha(_read(path))
+        sha = old[5] if old is not None and old[:5] == now and old[5] else _sha(_read(path))
         parts.append(_part(name, sha))
-        settled = max(now[1], now[3]) < started_ns - RACY_NS
-        found.append((name, *now, sha) if settled else (name, RACY, 0, 0, 0, ""))
+        found.append((*now, sha) if max(now[2], now[4]) < settled_before else (name, RACY, 0, 0, 0, ""))
     return digest(*parts), tuple(found)
 
 
