@@ -254,11 +254,11 @@ def article_inputs(root: Path, paths: list[str], before: tuple[Seen, ...],
     entry): it is read again next time. Any write moves ctime, which no program can set back, so a
     file written again after a build read it never matches the record kept then.
 
-    What a forged record can do: make the build take its digest for a file whose size, times and
-    inode it names as they are now. Any digest it likes: so a forged manifest can have an article
-    skipped, exactly as it could by naming that article's input hash (`inputs`) of whatever it
-    forged. It cannot make the build read a file other than the article's own inputs, nor skip an
-    output check (publisher.uptodate.Plan), nor vouch for a file it does not name as it is now."""
+    What a forged record can do (tests/test_input_records.py): lend the digest of its choosing to a
+    file whose size, times and inode it names exactly as they are now (ctime included, which no
+    program sets, and which a manifest made elsewhere cannot know). It can then have an article's
+    outputs left as they are, which whoever can write output/ could as well have replaced. It
+    cannot make the build read a file other than the article's inputs, nor skip an output check."""
     known = {entry[0]: entry for entry in before}
     inside, settled_before = str(root).rstrip("/") + "/", started_ns - RACY_NS
     parts, found = [], []

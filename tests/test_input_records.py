@@ -46,8 +46,8 @@ def test_a_file_changed_within_the_racy_window_is_recorded_without_its_stat(tmp_
 
 
 def test_a_record_is_used_only_when_its_whole_stat_record_is_the_files(tmp_path):
-    """Each field of the record, one at a time, taken from an older state of the file: the file is
-    read. Only a record naming the file exactly as it is now lends its digest."""
+    """Each field of the record off, one at a time, or no digest: the file is read. Only a record
+    naming the file exactly as it is now lends its digest."""
     paths = two_inputs(tmp_path)
     start = settled_at(paths)
     before = manifests.article_inputs(tmp_path, paths, (), start)[1]
@@ -65,13 +65,15 @@ def test_a_record_is_used_only_when_its_whole_stat_record_is_the_files(tmp_path)
     assert digest == honest(tmp_path, paths), "a record without a digest was trusted"
 
 
-def test_a_forged_record_lends_no_more_than_a_forged_input_hash(tmp_path):
-    """A manifest could always have an article skipped by naming, as its input hash, the hash of
-    its inputs now. A forged stat record adds only this: a digest of its choosing for a file it
-    names exactly as the file is now (inode and ctime_ns included, which no program can set, and
-    which a manifest made elsewhere, a restored cache or a pull request, cannot know). It never
-    makes the build read or vouch for any file but the article's own inputs, and outputs are
-    checked against their own records (publisher.uptodate.Plan._damaged) whatever the inputs say."""
+def test_a_forged_record_lends_a_digest_only_to_a_file_it_names_as_it_is_now(tmp_path):
+    """What a forged manifest (output/ is hostile) gains by its stat records: a digest of its
+    choosing for an input whose size, mtime_ns, inode and ctime_ns it names as they are now. No
+    program can set ctime, and a manifest made elsewhere (a restored cache, a pull request, another
+    checkout) cannot know this checkout's inodes and ctimes; one written here by someone who can
+    stat the project can have an article's outputs left as they are, which that writer of output/
+    could as well have replaced, records and all. It never makes the build read or vouch for a
+    file other than the article's own inputs, and outputs are checked against their own records
+    (publisher.uptodate.Plan._damaged) whatever the inputs' records say."""
     paths = two_inputs(tmp_path)
     start = settled_at(paths)
     before = manifests.article_inputs(tmp_path, paths, (), start)[1]
