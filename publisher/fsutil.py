@@ -11,10 +11,8 @@ import errno
 import fcntl
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +23,7 @@ TEMPORARY = re.compile(r"\..+\.publisher-[0-9a-f]{12}\.tmp")
 
 
 def temporary_name(target: str) -> str:
-    return f".{target}.publisher-{secrets.token_hex(6)}.tmp"
+    return f".{target}.publisher-{os.urandom(6).hex()}.tmp"  # secrets.token_hex, without its imports
 
 
 def is_temporary_for(name: str, target: str) -> bool:
@@ -70,6 +68,8 @@ def write_atomic_all(files: list[tuple[Path, bytes]]) -> list[bool]:
     the others are done; each file is whole, old or new, either way."""
     if len(files) <= 1:
         return [write_atomic(path, data) for path, data in files]
+    from concurrent.futures import ThreadPoolExecutor  # here: a no-op build, which writes no file, spares its import
+
     with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
         return list(pool.map(lambda item: write_atomic(*item), files))
 

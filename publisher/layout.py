@@ -30,11 +30,22 @@ def find_articles(source_dir: Path) -> list[Path]:
 
 def article_slugs(source_dir: Path) -> list[str]:
     """The slugs of find_articles' articles, in its order, without a Path for each."""
+    return scan_source(source_dir)[0]
+
+
+def scan_source(source_dir: Path) -> tuple[list[str], set[str]]:
+    """article_slugs, and the names of the source folder's subfolders (an article's pictures are in
+    source/<slug>/: most articles have none, and one listing says so for all of them)."""
     if not source_dir.is_dir():
         raise PublisherError("no source folder; create it and add an article as <slug>.md", source_dir)
+    names, folders = [], set()
     with os.scandir(source_dir) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith((".", "#", "~")))
-    return [name[: -len(".md")] for name in names]
+        for entry in entries:
+            if entry.name.endswith(".md") and not entry.name.startswith((".", "#", "~")):
+                names.append(entry.name)
+            elif entry.is_dir():  # through a symbolic link too, as os.scandir of it would list it
+                folders.add(entry.name)
+    return [name[: -len(".md")] for name in sorted(names)], folders
 
 
 def catalog_path(locales: Path, lang: str, slug: str) -> Path:

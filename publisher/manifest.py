@@ -95,21 +95,33 @@ def _problem(manifest: Manifest, out: Path, project: Path) -> str | None:
         return "incomplete (it names no project)"
     if manifest.project != project_key(project):
         return f"written by another project ({printable(manifest.project[:200])})"
-    folders = set()  # each path's folder, looked up once (a symbolic link may lead out of output/)
+    folders: dict[str, bool] = {}  # each path's folder ("" or ending in /) → whether it may hold outputs
     for slug, record in manifest.articles.items():
         if slug != COLLECTIONS and not SLUG_RE.fullmatch(slug) or slug == COLLECTIONS and record.cache:
             return f"an unusable article name {slug[:100]!r}"
         if slug != COLLECTIONS and not ID_RE.fullmatch(record.id):
             return f"an unusable article id {record.id[:100]!r}"
         for relative in record.files:
-            if not plain_relative(relative) or relative.startswith(".build/"):
+            if not _may_hold(folders, relative):
                 return f"a path outside the output folder {relative[:200]!r}"
-            folders.add(relative.rpartition("/")[0])
         if any(printable(text) != text for row in record.held_back for text in row):
             return "a held-back reason no terminal should print"  # it is printed by every no-op build
     real_out = real_path(str(out))
-    outside = next((f for f in sorted(folders) if not inside(real_out, real_path(os.path.join(real_out, f)))), None)
+    outside = next((f for f in sorted(folder[:-1] for folder in folders)  # each folder looked up once: a
+                    if not inside(real_out, real_path(os.path.join(real_out, f)))), None)  # link may lead out
     return None if outside is None else f"a path outside the output folder (through a symbolic link) {outside[:200]!r}"
+
+
+def _may_hold(folders: dict[str, bool], relative: str) -> bool:
+    """plain_relative(relative) and not in .build/, with its folder tested once for all its files
+    (a full build's manifest names 27,000 files in a few dozen folders): a path is plain when its
+    folder is and its last name is."""
+    name = relative.rpartition("/")[2]
+    folder = relative[: len(relative) - len(name)]
+    plain = folders.get(folder)
+    if plain is None:
+        plain = folders[folder] = not folder or plain_relative(folder[:-1]) and not folder.startswith(".build/")
+    return plain and name not in ("", ".", "..") and "\\" not in name and "\0" not in name
 
 
 def output_path(out: Path, relative: str) -> Path | None:
@@ -182,18 +194,27 @@ def _read(path: Path | str) -> bytes:
         return b"\0missing"
 
 
-def _tree(folder: Path, pattern: str = "*") -> list[bytes]:
-    if not folder.is_dir():
-        return []
-    return [p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes()
-            for p in sorted(folder.rglob(pattern)) if p.is_file() and "__pycache__" not in p.parts]
+def _tree(folder: Path, suffix: str = "") -> list[bytes]:
+    """Each file under `folder` whose name ends so, as its relative path and bytes, in the order of
+    their paths' names (os.walk: rglob costs a no-op build more than reading the files)."""
+    found = []
+    for base, folders, files in os.walk(folder):  # symbolic links to folders are not followed
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        relative = os.path.relpath(base, folder).split(os.sep) if base != str(folder) else []
+        found += [((*relative, name), os.path.join(base, name)) for name in files if name.endswith(suffix)]
+    return [("/".join(parts)).encode() + b"\0" + _bytes(path) for parts, path in sorted(found) if os.path.isfile(path)]
+
+
+def _bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 @lru_cache(maxsize=None)
 def _toolkit_code() -> tuple[bytes, ...]:
     """The toolkit's own modules, read once per process (both hashes hold them; a build read them
     twice): a process goes on running the modules it has imported whatever is on disk since."""
-    return tuple(_tree(_PACKAGE, "*.py"))
+    return tuple(_tree(_PACKAGE, ".py"))
 
 
 def build_hash(config: Config, options: str) -> str:
@@ -224,21 +245,6 @@ RACY_NS = 3_000_000_000
 RACY = -2  # the size recorded of a racy file: no stat matches it
 
 
-def seen(root: Path, paths: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """Each file's size, times and inode now, keyed by its project-relative path (cut from the
-    path's string: Path.relative_to costs more than the stat, for every input of every article)."""
-    found, inside = [], str(root).rstrip("/") + "/"
-    for path in paths:
-        name = path[len(inside):] if path.startswith(inside) else path
-        try:
-            st = os.stat(path)
-        except OSError:
-            found.append((name, -1, 0, 0, 0))
-            continue
-        found.append((name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
-    return found
-
-
 def article_inputs(root: Path, paths: list[str], before: tuple[Seen, ...],
                    started_ns: int) -> tuple[str, tuple[Seen, ...]]:
     """The article's input hash (article_hash's, of `paths`: its source first), reading only the
@@ -246,15 +252,28 @@ def article_inputs(root: Path, paths: list[str], before: tuple[Seen, ...],
     `started_ns` (time.time_ns()) records no stat of a file changed too recently to tell a later
     change of the same size in the same clock tick by its times (git's rule for a racy index
     entry): it is read again next time. Any write moves ctime, which no program can set back, so a
-    file written again after a build read it never matches the record kept then."""
+    file written again after a build read it never matches the record kept then.
+
+    What a forged record can do (tests/test_input_records.py): lend the digest of its choosing to a
+    file whose size, times and inode it names exactly as they are now (ctime included, which no
+    program sets, and which a manifest made elsewhere cannot know). It can then have an article's
+    outputs left as they are, which whoever can write output/ could as well have replaced. It
+    cannot make the build read a file other than the article's inputs, nor skip an output check."""
     known = {entry[0]: entry for entry in before}
+    inside, settled_before = str(root).rstrip("/") + "/", started_ns - RACY_NS
     parts, found = [], []
-    for (name, *now), path in zip(seen(root, paths), paths):
+    for path in paths:
+        # The project-relative name, cut from the string (Path.relative_to costs more than the stat).
+        name = path[len(inside):] if path.startswith(inside) else path
+        try:
+            st = os.stat(path)
+            now = (name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        except OSError:
+            now = (name, -1, 0, 0, 0)
         old = known.get(name)
-        sha = old[5] if old is not None and old[5] and list(old[1:5]) == now else _sha(_read(path))
+        sha = old[5] if old is not None and old[:5] == now and old[5] else _sha(_read(path))
         parts.append(_part(name, sha))
-        settled = max(now[1], now[3]) < started_ns - RACY_NS
-        found.append((name, *now, sha) if settled else (name, RACY, 0, 0, 0, ""))
+        found.append((*now, sha) if max(now[2], now[4]) < settled_before else (name, RACY, 0, 0, 0, ""))
     return digest(*parts), tuple(found)
 
 

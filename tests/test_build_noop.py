@@ -13,12 +13,13 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from publisher import journal, manifest as manifests, uptodate
 from publisher.build import build_locked
 from publisher.config import load_config
 from publisher.exporters import FORMATS
-from publisher.fsutil import real_path
+from publisher.fsutil import plain_relative, real_path
 from publisher.manifest import MANIFEST_NAME
 from publisher.uptodate import Options, Plan, if_up_to_date
 from tests.helpers import BODY, po_path, run_update, translate, write_article
@@ -215,3 +216,16 @@ def test_a_manifest_naming_a_folder_linked_out_of_output_is_not_trusted(tmp_path
     manifest, problem = manifests.load(config.output_path / ".build", config.output_path, config.root)
     assert manifest.articles == {} and "outside the output folder (through a symbolic link)" in problem
     assert if_up_to_date(config, FORMATS, (), (), True) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", ".", "..", ".build", ".build.", "html", "ru", "a\\b", "c\0"])
+                         | st.text(alphabet="/.\\\0abuild", max_size=8), min_size=1, max_size=4).map("/".join),
+                min_size=1, max_size=6))
+def test_a_manifest_path_is_tested_by_its_folder_as_by_the_whole_path(paths):
+    """The folder of each path is tested once for all its files (manifests._may_hold), with the
+    same answers, in any order, as testing each whole path."""
+    folders: dict[str, bool] = {}
+    for relative in paths:
+        assert manifests._may_hold(folders, relative) == (plain_relative(relative)
+                                                          and not relative.startswith(".build/")), relative
