@@ -104,12 +104,10 @@ def update(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
 
 
 def _report(written: list[Written]) -> None:
-    for item in written:
-        if item.changed:
-            note = f" ({item.note})" if item.note else ""
-            out.print(f"wrote {item.path}{note}", markup=False)
+    lines = [f"wrote {item.path}" + (f" ({item.note})" if item.note else "") for item in written if item.changed]
     unchanged = sum(not w.changed for w in written)
-    out.print(f"{len(written) - unchanged} written, {unchanged} unchanged", markup=False)
+    lines.append(f"{len(written) - unchanged} written, {unchanged} unchanged")
+    out.print("\n".join(lines), markup=False)  # one print: Rich takes ~0.2 ms a call, 4,000 lines after an update
 
 
 @app.command()

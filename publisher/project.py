@@ -184,8 +184,9 @@ def _update_language(work: _LanguageWork, lang: str) -> tuple[list[Planned], mer
                            work.prune)
         text = po.render(catalog, (old, raw.decode("utf-8")) if moved_from is None and work.wrote(lang, where, raw)
                          else None)
-        planned.append((path, text, moved_from))
-        records[where] = work.record(lang, where, template, text.encode("utf-8"))
+        data = text.encode("utf-8")
+        planned.append((path, None if data == raw else text, moved_from))  # as it is: not sent back to be written
+        records[where] = work.record(lang, where, template, data)
     return _kept_orphans(work, lang, existing, planned, records)
 
 
