@@ -95,8 +95,8 @@ def update(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
     config = _config(root)
     languages = _languages(config, lang)
     # Each language is one task (its memory is indexed once, by its worker): with 0, every language
-    # has a worker, and the system shares the cores among them; three languages queued on two
-    # workers would leave a core idle while the last is merged.
+    # has a worker, and the system shares the cores among them; languages queued on fewer workers
+    # leave a core idle while the last is merged (the source language's is the lightest).
     written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ()),
                                                                        job_count(jobs or None)),
                                          languages, prune, jobs or len(languages)))
