@@ -39,6 +39,8 @@ LangOption = Annotated[list[str] | None, typer.Option("--lang", "-l", help="Only
 ArticleOption = Annotated[list[str] | None, typer.Option("--article", "-a", help="Only this article slug (repeatable).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")]
+LanguageJobsOption = Annotated[int, typer.Option("--jobs", "-j", min=0,
+                                                 help="Worker processes (0: one per language).")]
 
 
 def run(action: Callable[[], T]) -> T:
@@ -86,25 +88,26 @@ def update(root: ProjectOption = Path("."), lang: LangOption = None, article: Ar
            prune: Annotated[bool | None, typer.Option("--prune-obsolete/--keep-obsolete",
                                                      help="Drop obsolete (#~) entries (default: the "
                                                           "prune_obsolete setting, else keep them).")] = None,
-           jobs: JobsOption = 0,
+           jobs: LanguageJobsOption = 0,
            ) -> None:
     """Extract, then create or merge every language's catalogue, keeping translators' work."""
     from publisher import project
     config = _config(root)
     languages = _languages(config, lang)
-    workers = job_count(jobs or None)
-    written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ()), workers),
-                                         languages, prune, workers))
+    # Each language is one task (its memory is indexed once, by its worker): with 0, every language
+    # has a worker, and the system shares the cores among them; languages queued on fewer workers
+    # leave a core idle while the last is merged (the source language's is the lightest).
+    written = run(lambda: project.update(config, project.load_articles(config, tuple(article or ()),
+                                                                       job_count(jobs or None)),
+                                         languages, prune, jobs or len(languages)))
     _report(written)
 
 
 def _report(written: list[Written]) -> None:
-    for item in written:
-        if item.changed:
-            note = f" ({item.note})" if item.note else ""
-            out.print(f"wrote {item.path}{note}", markup=False)
+    lines = [f"wrote {item.path}" + (f" ({item.note})" if item.note else "") for item in written if item.changed]
     unchanged = sum(not w.changed for w in written)
-    out.print(f"{len(written) - unchanged} written, {unchanged} unchanged", markup=False)
+    lines.append(f"{len(written) - unchanged} written, {unchanged} unchanged")
+    out.print("\n".join(lines), markup=False)  # one print: Rich takes ~0.2 ms a call, 4,000 lines after an update
 
 
 @app.command()

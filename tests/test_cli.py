@@ -43,3 +43,11 @@ def test_update_reports_what_it_wrote(tmp_path):
     make_project(tmp_path)
     result = publish("update", "-C", str(tmp_path))
     assert result.returncode == 0 and result.stdout.strip().endswith("0 written, 5 unchanged")
+    (tmp_path / "locales" / "templates" / "test-story.pot").unlink()
+    for lang in ("ru", "kk"):
+        (tmp_path / "locales" / lang / "LC_MESSAGES" / "test-story.po").unlink()
+    result = publish("update", "-C", str(tmp_path), "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["wrote locales/templates/test-story.pot",  # the languages' order
+                                          "wrote locales/ru/LC_MESSAGES/test-story.po",
+                                          "wrote locales/kk/LC_MESSAGES/test-story.po", "3 written, 2 unchanged"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -285,14 +286,19 @@ def test_the_languages_updated_side_by_side_give_the_same_catalogues_as_one_afte
     generate(tmp_path / "serial", 12, seed_value=5)
     edit_sources(tmp_path / "serial", fraction=0.1, seed=2)
     shutil.copytree(tmp_path / "serial", tmp_path / "parallel")
+    shutil.copytree(tmp_path / "serial", tmp_path / "per-language")
     results = {}
-    for name, jobs in (("serial", 1), ("parallel", 2)):
+    for name, jobs in (("serial", 1), ("parallel", 2), ("per-language", 3)):  # 3: the CLI's default here
         config = load_config(tmp_path / name)
+        assert gc.isenabled()
         results[name] = update(config, load_articles(config), jobs=jobs)
-    assert [(w.path, w.changed) for w in results["serial"]] == [(w.path, w.changed) for w in results["parallel"]]
+        assert gc.isenabled()  # paused during the update only
+    for name in ("parallel", "per-language"):
+        assert [(w.path, w.changed) for w in results["serial"]] == [(w.path, w.changed) for w in results[name]]
     assert sum(w.changed for w in results["serial"]) > 12  # the edits reached the catalogues
     files = sorted(p.relative_to(tmp_path / "serial") for p in (tmp_path / "serial" / "locales").rglob("*.po*"))
-    assert all((tmp_path / "serial" / f).read_bytes() == (tmp_path / "parallel" / f).read_bytes() for f in files)
+    for name in ("parallel", "per-language"):
+        assert all((tmp_path / "serial" / f).read_bytes() == (tmp_path / name / f).read_bytes() for f in files)
 
 
 def test_an_update_that_skips_what_it_left_as_it_was_writes_what_a_full_one_writes(tmp_path, monkeypatch):

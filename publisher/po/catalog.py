@@ -69,7 +69,9 @@ class Entry:
     @property
     def has_translation(self) -> bool:
         """Whether a translator wrote anything here (whitespace is not a translation)."""
-        return any(text.strip() for text in self.translations)
+        if self.msgid_plural is None:  # most entries: one msgstr (asked of every entry a merge reads)
+            return bool(self.msgstr.strip())
+        return any(text.strip() for text in self.msgstr_plural)
 
     def set_fuzzy(self, fuzzy: bool) -> None:
         self.flags = (["fuzzy"] if fuzzy else []) + [f for f in self.flags if f != "fuzzy"]

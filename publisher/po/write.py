@@ -86,11 +86,12 @@ def entry_lines(entry: Entry) -> list[str]:
     lines = [f"# {c}" if c else "#" for c in _split_lines(entry.tcomments)]
     lines += [f"#. {c}" if c else "#." for c in entry.comments]
     lines += reference_lines(dict.fromkeys(entry.references))
-    flags = canonical_flags(entry)
+    flags = canonical_flags(entry) if entry.flags else []
+    wrap, formats = True, ()
     if flags:
         lines.append("#, " + ", ".join(flags))
-    wrap = "no-wrap" not in flags
-    formats = tuple(f for f in flags if _FORMAT_FLAG.fullmatch(f) and not f.startswith("no-"))
+        wrap = "no-wrap" not in flags
+        formats = tuple(f for f in flags if _FORMAT_FLAG.fullmatch(f) and not f.startswith("no-"))
     keep, previous = ("#~ ", "#~| ") if entry.obsolete else ("", "#| ")
     for keyword, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
                            ("msgid_plural", entry.previous_msgid_plural)):
