@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from publisher import po
 from publisher.errors import PublisherError
+from publisher.po import fast
 from publisher.po.scan import decoded_text, scan_text
 from tests.helpers import ROOT, make_project, po_path, run_update, translate, write_article
 from tests.validators import gettext_tool
@@ -195,10 +196,24 @@ PIECES = ['"', "\\", "\n", "\n\n", "#~ ", "#| ", "#, fuzzy\n", 'msgctxt "x"\n', 
           '"\\n"', "# note\n", "#. body\n", "\\t", "msgid_plural", "msgstr[0]"]
 
 
+BUNDLED_KK = ROOT / "locales" / "kk" / "LC_MESSAGES" / "kazakhstan-belarus-allies.po"
+
+
+def _with_obsolete_entries() -> str:
+    """The bundled Kazakh catalogue after its story lost three units, as the next update writes it."""
+    catalog = po.read(BUNDLED_KK)
+    catalog.entries += [e.copy(obsolete=True, msgid=e.msgid + " (withdrawn)", references=[])
+                        for e in catalog.entries[3:6]]
+    return po.render(catalog)
+
+
 @settings(max_examples=300, deadline=None)
-@given(edits=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 20), st.sampled_from(PIECES)), max_size=3))
-def test_the_fast_reader_agrees_with_the_careful_one(tmp_path_factory, edits):
-    text = (ROOT / "locales" / "kk" / "LC_MESSAGES" / "kazakhstan-belarus-allies.po").read_text(encoding="utf-8")
+@given(obsolete=st.booleans(),
+       edits=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 20), st.sampled_from(PIECES)), max_size=3))
+def test_the_fast_reader_agrees_with_the_careful_one(tmp_path_factory, obsolete, edits):
+    text = _with_obsolete_entries() if obsolete else BUNDLED_KK.read_text(encoding="utf-8")
+    if obsolete:  # the edits land among the obsolete entries at the end as often as elsewhere
+        edits = [(len(text) - position, deleted, inserted) for position, deleted, inserted in edits]
     for position, deleted, inserted in edits:
         position %= len(text) + 1
         text = text[:position] + inserted + text[position + deleted:]
@@ -216,6 +231,47 @@ def test_the_fast_reader_agrees_with_the_careful_one(tmp_path_factory, edits):
         return
     assert careful is not None
     assert (fast.header, fast.entries) == (careful.header, careful.entries)  # every field, line numbers too
+
+
+def test_obsolete_entries_as_gettext_writes_them_take_the_fast_reader(tmp_path):
+    """A desk's catalogues hold obsolete entries after their first update with edits: msgmerge's
+    and this toolkit's are read by the fast reader, as the careful one reads them."""
+    msgmerge = gettext_tool("msgmerge")
+    template = tmp_path / "story.pot"
+    catalog = po.read(BUNDLED_KK)
+    withdrawn = catalog.entries[3:6]
+    catalog.entries = [e.copy(msgstr="") for e in catalog.entries if e not in withdrawn]
+    template.write_text(po.render(catalog), encoding="utf-8")
+    merged = tmp_path / "merged.po"
+    subprocess.run([msgmerge, "--quiet", "--previous", "-o", str(merged), str(BUNDLED_KK), str(template)], check=True)
+    for text in (merged.read_text(encoding="utf-8"), _with_obsolete_entries()):
+        assert "\n#~ msgid" in text
+        found = fast.parse(text)
+        careful = scan_text(text, "story.po", "kk")
+        assert found is not None and (found[0], found[1:]) == (careful.header, careful.entries)
+        assert sum(e.obsolete for e in found) == 3
+
+
+ODD_OBSOLETE = ['msgid "a"\n#~ msgstr "b"\n', '#~ msgid "a"\nmsgstr "b"\n', '#~ msgid "a"\n#~ msgstr ""\n#~ "b"\n',
+                '#, fuzzy\n#~| msgid "old"\n#~ msgid "a"\n#~ msgstr "b"\n', '#~ #, fuzzy\n#~ msgid "a"\n#~ msgstr "b"\n',
+                '#~msgid "a"\n#~msgstr "b"\n', '#~  msgid "a"\n#~ msgstr "b"\n', '#~ msgid "a"\n#~ msgstr "b" \n',
+                '# note\n#~ msgid "a"\n# late note\n#~ msgstr "b"\n', '#~ #~ msgid "a"\n#~ msgstr "b"\n']
+
+
+@pytest.mark.parametrize("block", ODD_OBSOLETE)
+def test_odd_obsolete_entries_are_read_as_the_careful_reader_reads_them(tmp_path, block):
+    text = BUNDLED_KK.read_text(encoding="utf-8") + "\n" + block
+    path = tmp_path / "kk" / "LC_MESSAGES" / "story.po"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    try:
+        careful = scan_text(text, "story.po", "kk")
+    except PublisherError:
+        with pytest.raises(PublisherError):
+            po.read(path)
+        return
+    read = po.read(path)
+    assert (read.header, read.entries) == (careful.header, careful.entries)
 
 
 def test_read_translations_agrees_with_translations_of_read(tmp_path):

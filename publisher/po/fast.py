@@ -4,7 +4,8 @@ A build reads every catalogue; polib's state machine and the careful line-by-lin
 gives bad input its precise messages costs far more than a build can spend. Files as gettext
 writes them (one blank line between entries, one keyword or string per line) are read here in
 well under a millisecond: an entry of the plainest shape (comments, msgctxt, msgid, msgstr, no
-previous strings) by one regular expression, any other line by line. Anything else (obsolete entries, plural forms, unusual escapes or
+previous strings) by one regular expression, any other line by line, and an obsolete entry as the
+live one it was behind gettext's #~ mark. Anything else (plural forms, unusual escapes or
 layout) makes `parse` return None, and the caller reads the file the careful way (.scan), which
 accepts every valid file and reports every invalid one with its line.
 """
@@ -52,16 +53,30 @@ def parse(text: str) -> list[Entry] | None:
 def _entries(text: str):
     line = 1
     for block in text.split("\n\n"):
+        obsolete = block.startswith("#~") or "\n#~" in block
+        if obsolete:
+            block = _unmarked(block)
         plain = _PLAIN.fullmatch(block)
         entry = _plain_entry(plain, line) if plain else None
+        if entry is None:
+            lines = block.split("\n")
+            entry = _entry(lines, line) if any(lines) else None
         if entry is not None:
+            entry.obsolete = obsolete
             yield entry
-            line += block.count("\n") + 2
-            continue
-        lines = block.split("\n")
-        if any(lines):
-            yield _entry(lines, line)
-        line += len(lines) + 1
+        line += block.count("\n") + 2
+
+
+def _unmarked(block: str) -> str:
+    """An obsolete entry as the live entry it was. gettext writes its comments as they are, then
+    each keyword and string line behind "#~ "; any other use of the mark (previous strings behind
+    #~|, a comment behind #~, a live line among marked ones) is the careful reader's to judge."""
+    lines = block.split("\n")
+    marked = next(i for i, text in enumerate(lines) if text.startswith("#~"))
+    if not all(text[:1] in ("", "#") for text in lines[:marked]) or not all(
+            text == "" or text[:3] == "#~ " and text[3:4] in ("m", '"') for text in lines[marked:]):
+        raise _Unusual
+    return "\n".join(lines[:marked] + [text[3:] for text in lines[marked:]])
 
 
 def _plain_entry(match: re.Match, line: int) -> Entry | None:
