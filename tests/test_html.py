@@ -19,7 +19,9 @@ from publisher import po, i18n
 from publisher.build import build
 from publisher.config import load_config
 from publisher.exporters import linked_data
-from publisher.exporters.html_text import sentences_html, text_html
+from markupsafe import escape
+
+from publisher.exporters.html_text import escape_html, sentences_html, text_html
 from publisher.localedata import dateline
 from publisher.model import Text
 from tests.helpers import ROOT, copy_bundled_project, make_project, translate
@@ -173,6 +175,12 @@ def test_inline_markdown_becomes_tags_and_every_other_character_is_escaped():
     assert text_html(text, "ru") == (
         words + '<a href="https://x.example/?q=&#39;1&#39;&amp;b=%222%22">a &amp; <em>b</em></a>')
     assert text_html(text, "ru", links=False) == words + "a &amp; <em>b</em>"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("&<>'\"a; #x\u00a0ы"), max_size=12) | st.text(max_size=30))
+def test_the_text_escape_is_markupsafes_own(value):
+    assert escape_html(value) == str(escape(value))
 
 
 def test_text_in_another_language_carries_its_lang_and_a_fallback_its_class():
