@@ -63,7 +63,10 @@ def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
 
 def plain_text(text: str) -> str:
     """The unit without its markup: for titles, metadata and search."""
-    return "".join(_plain(node) for node in parse_inline(text))
+    nodes = parse_inline(text)
+    if len(nodes) == 1 and nodes[0].kind == "text":  # most units: no markup
+        return nodes[0].text
+    return "".join(_plain(node) for node in nodes)
 
 
 def _plain(node: Inline) -> str:

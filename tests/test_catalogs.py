@@ -193,7 +193,8 @@ def test_a_broken_catalogue_is_reported_with_its_line_and_nothing_is_written(tmp
 
 
 PIECES = ['"', "\\", "\n", "\n\n", "#~ ", "#| ", "#, fuzzy\n", 'msgctxt "x"\n', 'msgid "a"\n', 'msgstr "b"\n',
-          '"\\n"', "# note\n", "#. body\n", "\\t", "msgid_plural", "msgstr[0]"]
+          '"\\n"', "# note\n", "#. body\n", "\\t", "msgid_plural", "msgstr[0]",
+          "#: a.md:3  a.md:3 b.md\n", "#:  x\u2009y\n", "#,  no-wrap ,fuzzy\n", "#, a,,b\n", ",", ":", "\u00a0"]
 
 
 BUNDLED_KK = ROOT / "locales" / "kk" / "LC_MESSAGES" / "kazakhstan-belarus-allies.po"
@@ -217,7 +218,24 @@ def test_the_fast_reader_agrees_with_the_careful_one(tmp_path_factory, obsolete,
     for position, deleted, inserted in edits:
         position %= len(text) + 1
         text = text[:position] + inserted + text[position + deleted:]
-    path = tmp_path_factory.mktemp("case") / "kk" / "LC_MESSAGES" / "story.po"
+    _assert_both_readers_agree(tmp_path_factory.mktemp("case"), text)
+
+
+# Reference and flag lines, read or refused alike by both readers (the fast one matches them whole).
+COMMENT_LINES = ["#: a.md:3  a.md:3 b.md", "#:  x\u2009y", "#: a.md:x", "#: a:1:2", "#: a.md\tb.md:12", "#: é/ü.md",
+                 "#: a.md:3\n#: b.md a.md:3", "#: a.md\\", "#:a.md", "#: (a)", "#,  no-wrap ,fuzzy", "#, a,,b",
+                 "#, fuzzy,", "#, c-format, \u00a0no-wrap", "#, a b", "#, fuzzy\n#, no-wrap", "#,fuzzy",
+                 "#, fuzzy\t", "#, ключ", "#, a.b", "#: (x) a.md", "#: a.md\n b.md", "#, fuzzy\n,no-wrap"]
+
+
+@pytest.mark.parametrize("line", COMMENT_LINES)
+def test_the_fast_reader_agrees_with_the_careful_one_on_references_and_flags(tmp_path, line):
+    text = (ROOT / "locales" / "kk" / "LC_MESSAGES" / "kazakhstan-belarus-allies.po").read_text(encoding="utf-8")
+    _assert_both_readers_agree(tmp_path, text + f'\n#. body\n{line}\nmsgid "x y z"\nmsgstr "б"\n')
+
+
+def _assert_both_readers_agree(folder: Path, text: str) -> None:
+    path = folder / "kk" / "LC_MESSAGES" / "story.po"
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
     try:

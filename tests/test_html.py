@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,15 +12,17 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from publisher import po, i18n
 from publisher.build import build
 from publisher.config import load_config
-from publisher.exporters import linked_data
-from publisher.exporters.html_text import sentences_html, text_html
+from publisher.exporters import addresses, linked_data
+from markupsafe import escape
+
+from publisher.exporters.html_text import escape_html, sentences_html, text_html
 from publisher.localedata import dateline
 from publisher.model import Text
 from tests.helpers import ROOT, copy_bundled_project, make_project, translate
@@ -173,6 +176,25 @@ def test_inline_markdown_becomes_tags_and_every_other_character_is_escaped():
     assert text_html(text, "ru") == (
         words + '<a href="https://x.example/?q=&#39;1&#39;&amp;b=%222%22">a &amp; <em>b</em></a>')
     assert text_html(text, "ru", links=False) == words + "a &amp; <em>b</em>"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("&<>'\"a; #x\u00a0ы"), max_size=12) | st.text(max_size=30))
+def test_the_text_escape_is_markupsafes_own(value):
+    assert escape_html(value) == str(escape(value))
+
+
+_SEGMENTS = st.sampled_from(["html", "ru", "kk", "x", "a.b", "..", ".", "", "index.html", "pictures"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_SEGMENTS, min_size=1, max_size=5).map("/".join), st.lists(_SEGMENTS, max_size=2).map("/".join))
+def test_a_relative_link_is_what_relpath_gives(target, here):
+    start = posixpath.join("html", here)
+    assume(target and not target.startswith("/") and not here.startswith("/"))
+    assume(not posixpath.normpath(target).startswith("..") and not posixpath.normpath(start).startswith(".."))
+    addresses.relative.cache_clear()
+    assert addresses.relative(target, here) == posixpath.relpath(target, start)
 
 
 def test_text_in_another_language_carries_its_lang_and_a_fallback_its_class():

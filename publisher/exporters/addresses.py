@@ -40,8 +40,20 @@ def theme_path(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def relative(target: str, here: str) -> str:
-    """`target` (a path under the output folder) as seen from a page in html/<here>/ ("" for html/)."""
-    return posixpath.relpath(target, posixpath.join("html", here))
+    """`target` (a path under the output folder) as seen from a page in html/<here>/ ("" for html/).
+    What posixpath.relpath gives, without its two looks at the working folder: both paths are
+    inside the output folder, so it cancels out (a test holds the two equal)."""
+    start, path = _parts(posixpath.join("html", here)), _parts(target)
+    common = 0
+    for mine, theirs in zip(start, path):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + path[common:]) or "."
+
+
+def _parts(path: str) -> list[str]:
+    return [part for part in posixpath.normpath(path).split("/") if part and part != "."]
 
 
 def absolute(config: Config, target: str) -> str | None:

@@ -346,8 +346,13 @@ def reading_minutes(blocks: tuple[LocalizedBlock, ...]) -> int:
 
 
 def _words(blocks: tuple[LocalizedBlock, ...]) -> int:
-    return sum(len(plain_text(s.text).split()) for b in blocks for s in b.sentences) + sum(
-        _words(b.children) for b in blocks)
+    return len(" ".join(_plain_texts(blocks)).split())
+
+
+def _plain_texts(blocks: tuple[LocalizedBlock, ...]):
+    for block in blocks:
+        yield from (plain_text(s.text) for s in block.sentences)
+        yield from _plain_texts(block.children)
 
 
 def _dateline(page: LocalizedArticle) -> DatelineParts:

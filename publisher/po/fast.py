@@ -21,7 +21,6 @@ _ESCAPE = re.compile(r"\\(.)")
 # Other escapes stand for characters the careful reader looks at (most are refused in outputs).
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n"}
 _REFERENCE = re.compile(r"[\w./@+-]+(?::\d+)?")
-_REFERENCES = re.compile(rf"\s*{_REFERENCE.pattern}(?:\s+{_REFERENCE.pattern})*\s*")  # a line of them
 _FLAG = re.compile(r"[\w-]+")
 _KEYWORDS = ("msgctxt", "msgid", "msgstr")
 _COMMENT_ORDER = {"#.": 1, "#:": 2, "#,": 3, "#|": 4}  # translator comments (# ) come first
@@ -33,9 +32,14 @@ _COMMENT_ORDER = {"#.": 1, "#:": 2, "#,": 3, "#|": 4}  # translator comments (# 
 _QUOTED = r'"[^"\\\n]*(?:\\[\\"n][^"\\\n]*)*"'
 _STRINGS = rf"{_QUOTED}(?:\n{_QUOTED})*"
 _COMMENT_TEXT = r" [^\n]*[^\s\\]\n"
+# Reference and flag lines only as the line-by-line reader reads them (references apart by spaces,
+# flags by commas, spaces around them), so that what _PLAIN matches needs no second look.
+_SPACE = r"[^\S\n]"
+_REFERENCE_LINE = rf"#: {_SPACE}*{_REFERENCE.pattern}(?:{_SPACE}+{_REFERENCE.pattern})*\n"
+_FLAG_LINE = rf"#, {_SPACE}*{_FLAG.pattern}(?:{_SPACE}*,{_SPACE}*{_FLAG.pattern})*\n"
 _PLAIN = re.compile(
     rf"(?P<translator>(?:#(?:{_COMMENT_TEXT}|\n))*)(?P<extracted>(?:#\.{_COMMENT_TEXT})*)"
-    rf"(?P<references>(?:#:{_COMMENT_TEXT})*)(?P<flags>(?:#,{_COMMENT_TEXT})*)"
+    rf"(?P<references>(?:{_REFERENCE_LINE})*)(?P<flags>(?:{_FLAG_LINE})*)"
     rf"(?:msgctxt (?P<msgctxt>{_STRINGS})\n)?msgid (?P<msgid>{_STRINGS})\nmsgstr (?P<msgstr>{_STRINGS})\n?")
 
 
@@ -80,8 +84,7 @@ def _unmarked(block: str) -> str:
 
 
 def _plain_entry(match: re.Match, line: int) -> Entry | None:
-    """The entry _PLAIN matched, or None where its references, flags or line breaks need the
-    line-by-line reader's judgement."""
+    """The entry _PLAIN matched, or None where its line breaks need the line-by-line reader's judgement."""
     translator, extracted, references, flags, msgctxt, msgid, msgstr = match.groups()
     msgid, msgstr = _joined(msgid), _joined(msgstr)
     if msgid and (msgid[:1] == "\n" or msgid[-1:] == "\n" or msgstr[:1] == "\n" or msgstr[-1:] == "\n"):
@@ -93,16 +96,9 @@ def _plain_entry(match: re.Match, line: int) -> Entry | None:
         entry.comments = [text[3:] for text in extracted[:-1].split("\n")]
     if references:
         for text in references[:-1].split("\n"):
-            if not _REFERENCES.fullmatch(text, 3):
-                return None
-            refs = text[3:].split()
-            entry.references += [ref for ref in refs if ref not in entry.references]
+            entry.references += [ref for ref in text[3:].split() if ref not in entry.references]
     if flags:
-        for text in flags[:-1].split("\n"):
-            found = [flag.strip() for flag in text[3:].split(",")]
-            if not all(_FLAG.fullmatch(flag) for flag in found):
-                return None
-            entry.flags += found
+        entry.flags = [flag.strip() for text in flags[:-1].split("\n") for flag in text[3:].split(",")]
     return entry
 
 
