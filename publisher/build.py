@@ -128,8 +128,7 @@ class _Build(Plan):
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
         # ledger once here, before this build writes any).
-        self.ledgers = wire.committed_ledgers(self.config) if "newsml" in self.options.formats else None
-        outbox_last = wire.outbox_last(self.config, self.ledgers) if self.ledgers is not None else None
+        outbox_last = wire.outbox_last(self.config) if "newsml" in self.options.formats else None
         self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
         mark = self.cache_dir / STAGING_MARK
         try:
@@ -267,8 +266,8 @@ class _Build(Plan):
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
                   for fmt in self.options.formats}
         order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
-        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers)
-        rendered = dict(zip(order, map_sharing(_render_collection, (chosen, context), order, jobs)))
+        rendered = dict(zip(order, map_sharing(_render_collection, (chosen, replace(self.context, state=self.pending_state)),
+                                                order, jobs)))
         files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
             files.update(self._stage_files(rendered[fmt]))

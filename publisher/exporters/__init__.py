@@ -38,9 +38,6 @@ class Context:
     # When an earlier build last put a version into the wire's outbox (publisher.wire.outbox_last):
     # the build reads it from every ledger once, not once per story.
     outbox_last: datetime | None | Unread = field(default_factory=Unread)
-    # The committed ledgers by article id, as the build read them for outbox_last: given to the
-    # collections only (an article's context goes to a worker with each job), else the wire reads them.
-    ledgers: dict | None = None
 
 
 class Exporter(Protocol):

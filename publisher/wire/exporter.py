@@ -57,7 +57,7 @@ class WireExporter:
                 stories.append(Story(versions[0].article.slug, versions[0].article.urgency, result.documents, created))
         sent = messages.feed(stories, ctx.config)
         check(sent)
-        return {**pull.files(ctx.config, outbox.entries(project_ledgers(ctx.config, ctx.state, ctx.ledgers))), **sent}
+        return {**pull.files(ctx.config, outbox.entries(project_ledgers(ctx.config, ctx.state))), **sent}
 
 
 EXPORTER = WireExporter()
@@ -83,7 +83,7 @@ def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
     article = versions[0].article
     pending = ctx.state.get(ledgers.ledger_path(article.id))
     if pending is None:
-        return (ctx.ledgers or {}).get(article.id) or load_ledger(ctx.config, article.id)
+        return load_ledger(ctx.config, article.id)
     return ledgers.loads(pending, article.id)
 
 

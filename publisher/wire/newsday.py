@@ -73,32 +73,23 @@ def load_ledger(config: Config, article_id: str) -> Ledger:
     return ledgers.load(config.root, article_id, legacy(config, article_id))
 
 
-def committed_ledgers(config: Config) -> dict[str, Ledger]:
-    """Every story's ledger as committed, by article id: what a build reads once, before it writes any."""
-    return {article_id: load_ledger(config, article_id) for article_id in sorted(ledgers.ledger_ids(config.root))}
-
-
-def project_ledgers(config: Config, pending: dict[str, bytes] | None = None,
-                    committed: dict[str, Ledger] | None = None) -> list[Ledger]:
-    """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed
-    (`committed`, as committed_ledgers read them; else read now)."""
+def project_ledgers(config: Config, pending: dict[str, bytes] | None = None) -> list[Ledger]:
+    """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed."""
     pending = pending or {}
-    ids = set(ledgers.ledger_ids(config.root) if committed is None else committed)
+    ids = set(ledgers.ledger_ids(config.root))
     ids |= {path.removeprefix(f"{ledgers.LEDGER_DIR}/").removesuffix(".json") for path in pending
             if path.startswith(f"{ledgers.LEDGER_DIR}/")}
     found = []
     for article_id in sorted(ids):
         data = pending.get(ledgers.ledger_path(article_id))
-        if data is not None:
-            found.append(ledgers.loads(data, article_id, legacy(config, article_id)))
-        else:
-            found.append(load_ledger(config, article_id) if committed is None else committed[article_id])
+        found.append(ledgers.loads(data, article_id, legacy(config, article_id)) if data is not None
+                     else load_ledger(config, article_id))
     return found
 
 
-def outbox_last(config: Config, committed: dict[str, Ledger] | None = None) -> datetime | None:
+def outbox_last(config: Config) -> datetime | None:
     """When an earlier build last put a version into the outbox (the committed ledgers say)."""
-    return outbox.last(project_ledgers(config, committed=committed))
+    return outbox.last(project_ledgers(config))
 
 
 def plan(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger, now: datetime,
