@@ -119,7 +119,7 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
         entry = msgspec.json.decode(raw, type=Entry if whole else _LeanEntry)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
         return None
-    versions = entry.versions if whole else tuple(map(_without_body, entry.versions))
+    versions = _one_article(entry.versions if whole else tuple(map(_without_body, entry.versions)))
     if not _canonical(raw, entry) or not _plausible(entry, versions, slug, article_id, inputs, config, formats):
         return None
     by_lang = {v.lang: v for v in versions}
@@ -129,6 +129,13 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
                      if (lang, langs) not in made})
     published = {fmt: tuple(made[lang, langs] for lang in langs) for fmt, langs in entry.published.items()}
     return published, list(entry.held_back), entry.retracted
+
+
+def _one_article(versions: tuple[LocalizedArticle, ...]) -> tuple[LocalizedArticle, ...]:
+    """The versions sharing one copy of their article where it is equal (the entry holds one copy
+    per version): the build keeps every cached article's versions while it runs."""
+    first = versions[0].article if versions else None
+    return tuple(replace(v, article=first) if v.article is not first and v.article == first else v for v in versions)
 
 
 def _without_body(lean) -> LocalizedArticle:
