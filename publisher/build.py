@@ -165,20 +165,23 @@ class _Build(Plan):
         return articles
 
     def _cached_articles(self, hashes: dict[str, str], damaged: set[str]) -> dict[str, Article]:
-        """The articles whose cache entry serves: each one's versions go to self.cached."""
+        """The articles whose cache entry serves: each one's versions go to self.cached, without
+        their bodies; those of the newest, which might be in the window, are read again whole (one
+        whose entry then does not serve is read from source/ and rendered again)."""
         found: dict[str, Article] = {}
-        newest: list[tuple] = []  # a heap of the cached articles that may be in the window: kept whole
         for slug, inputs in hashes.items():
-            result = self._from_cache(slug, inputs) if self._unchanged(slug, inputs, damaged) else None
+            result = self._from_cache(slug, inputs, whole=False) if self._unchanged(slug, inputs, damaged) else None
             article = next((v.article for vs in result.published.values() for v in vs), None) if result else None
-            if article is None:  # no entry, or every language held back: nothing to take the article from
-                continue
-            found[slug], self.cached[slug] = article, result
-            heapq.heappush(newest, _newest(article))
-            if len(newest) > self.config.collection_size:
-                older = heapq.heappop(newest)[1]
-                self.cached[older] = self._lean(self.cached[older], whole=False)
-        self.kept_whole = {slug for _, slug in newest}
+            if article is not None:  # else no entry, or every language held back: nothing to take the article from
+                found[slug], self.cached[slug] = article, result
+        newest = heapq.nlargest(self.config.collection_size, (_newest(a) for a in found.values()))
+        for _, slug in newest:
+            whole = self._from_cache(slug, hashes[slug])
+            if whole is None:
+                del found[slug], self.cached[slug]
+            else:
+                self.cached[slug] = whole
+                self.kept_whole.add(slug)
         return found
 
     def _unchanged(self, slug: str, inputs: str, damaged: set[str]) -> bool:
@@ -199,11 +202,12 @@ class _Build(Plan):
         self.cached[article.slug] = self._lean(cached)
         return True
 
-    def _from_cache(self, slug: str, inputs: str) -> ArticleResult | None:
-        """What the article gave the collections last time, whole; None if its cache entry is unusable."""
+    def _from_cache(self, slug: str, inputs: str, whole: bool = True) -> ArticleResult | None:
+        """What the article gave the collections last time (without bodies unless `whole`); None if
+        its cache entry is unusable."""
         record = self.manifest.articles[slug]
         cached = buildcache.load(self.state_dir, slug, record.id, inputs, record.cache, self.config,
-                                 self.options.formats)
+                                 self.options.formats, whole)
         if cached is None:
             return None
         published, held_back, retracted = cached

@@ -12,7 +12,7 @@ the article is simply rendered again.
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import field, fields, is_dataclass, make_dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +44,20 @@ class Entry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     published: dict[str, tuple[str, ...]]  # format → the languages it published
     held_back: tuple[HeldBackRow, ...]
     retracted: bool
+
+
+# What the indexes need of a version: all of it but its body, whose JSON is kept undecoded (checked
+# as JSON only). An article outside the newest (whose bodies editions and the feed take) is read so:
+# most of an entry is its bodies, and they would be decoded, walked and encoded again to be thrown away.
+_HINTS = get_type_hints(LocalizedArticle)
+_LeanVersion = make_dataclass("_LeanVersion", [
+    (f.name, msgspec.Raw if f.name == "blocks" else _HINTS[f.name], field(default=f.default, default_factory=f.default_factory))
+    for f in fields(LocalizedArticle)], frozen=True)
+_NAMES = tuple(f.name for f in fields(LocalizedArticle) if f.name != "blocks")
+
+
+class _LeanEntry(Entry, frozen=True, forbid_unknown_fields=True):
+    versions: tuple[_LeanVersion, ...]
 
 
 # --- Check errors: .build/_checks.json ---------------------------------------------------------------
@@ -90,9 +104,11 @@ def dumps(slug: str, inputs: str, published: Published, held_back: list[HeldBack
 
 
 def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: FileRecord | None,
-         config: Config, formats: tuple[str, ...]) -> tuple[Published, list[HeldBackRow], bool] | None:
+         config: Config, formats: tuple[str, ...],
+         whole: bool = True) -> tuple[Published, list[HeldBackRow], bool] | None:
     """The article's published versions, what was held back and whether it was retracted; None
-    when there is no usable entry (the article is then rendered again)."""
+    when there is no usable entry (the article is then rendered again). Not `whole`: the versions
+    without their bodies, which are then checked as JSON only (see _LeanVersion)."""
     try:
         raw = path(cache_dir, slug).read_bytes()
     except OSError:
@@ -100,12 +116,13 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
     if expected is None or record(raw) != FileRecord(expected.sha256, expected.size):
         return None
     try:
-        entry = msgspec.json.decode(raw, type=Entry)
+        entry = msgspec.json.decode(raw, type=Entry if whole else _LeanEntry)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
         return None
-    if not _canonical(raw, entry) or not _plausible(entry, slug, article_id, inputs, config, formats):
+    versions = _one_article(entry.versions if whole else tuple(map(_without_body, entry.versions)))
+    if not _canonical(raw, entry) or not _plausible(entry, versions, slug, article_id, inputs, config, formats):
         return None
-    by_lang = {v.lang: v for v in entry.versions}
+    by_lang = {v.lang: v for v in versions}
     made: dict[tuple[str, tuple[str, ...]], LocalizedArticle] = {}  # shared by formats that publish the same languages
     for langs in entry.published.values():
         made.update({(lang, langs): replace(by_lang[lang], languages=langs) for lang in langs
@@ -114,18 +131,29 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
     return published, list(entry.held_back), entry.retracted
 
 
+def _one_article(versions: tuple[LocalizedArticle, ...]) -> tuple[LocalizedArticle, ...]:
+    """The versions sharing one copy of their article where it is equal (the entry holds one copy
+    per version): the build keeps every cached article's versions while it runs."""
+    first = versions[0].article if versions else None
+    return tuple(replace(v, article=first) if v.article is not first and v.article == first else v for v in versions)
+
+
+def _without_body(lean) -> LocalizedArticle:
+    return LocalizedArticle(**{name: getattr(lean, name) for name in _NAMES}, blocks=())
+
+
 def _canonical(raw: bytes, entry: Entry) -> bool:
     if msgspec.json.encode(entry) != raw or forbidden_in_utf8(raw):
         return False
     return all(match.group(1)[0] in _PLAIN_ESCAPES for match in _ESCAPE.finditer(raw))
 
 
-def _plausible(entry: Entry, slug: str, article_id: str, inputs: str, config: Config,
-               formats: tuple[str, ...]) -> bool:
+def _plausible(entry: Entry, versions: tuple[LocalizedArticle, ...], slug: str, article_id: str, inputs: str,
+               config: Config, formats: tuple[str, ...]) -> bool:
     """What the exporters take for granted: the project's languages and locales, sane dates and names."""
     if (entry.format, entry.slug, entry.inputs) != (FORMAT, slug, inputs):
         return False
-    langs = [v.lang for v in entry.versions]
+    langs = [v.lang for v in versions]
     if len(set(langs)) != len(langs) or not set(entry.published) <= set(formats):
         return False
     if any(not set(chosen) <= set(langs) or len(set(chosen)) != len(chosen) for chosen in entry.published.values()):
@@ -133,7 +161,7 @@ def _plausible(entry: Entry, slug: str, article_id: str, inputs: str, config: Co
     if any(row[0] != slug or row[1] not in config.languages or row[2] not in formats or printable(row[3]) != row[3]
            for row in entry.held_back):
         return False
-    return all(_plausible_version(v, slug, article_id, config) for v in entry.versions)
+    return all(_plausible_version(v, slug, article_id, config) for v in versions)
 
 
 def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, config: Config) -> bool:
@@ -158,12 +186,18 @@ def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, co
 def _wire_codes_valid(article: Article) -> bool:
     """The subject and genre codes as the wire takes them: it refuses any other, naming the source,
     whose own codes are fine when only the cached copy says otherwise."""
+    return _codes_valid(tuple(article.subjects), article.genre)
+
+
+@lru_cache(maxsize=4096)
+def _codes_valid(subjects: tuple[str, ...], genre: str) -> bool:
+    """Each version of each cached article carries its codes, and most articles share theirs."""
     from publisher.wire import codes  # the wire's catalogue, only for a build that reads its cache
 
     try:
-        for qcode in article.subjects:
-            codes.check(qcode, codes.SUBJECT_TYPES, article.path)
-        codes.check(article.genre, ("genre",), article.path)
+        for qcode in subjects:
+            codes.check(qcode, codes.SUBJECT_TYPES, "")
+        codes.check(genre, ("genre",), "")
     except PublisherError:
         return False
     return True
