@@ -271,7 +271,9 @@ def machine(cwd: Path) -> dict:
     return {"python": platform.python_version(), "platform": platform.platform(), "cpus": len(os.sched_getaffinity(0)),
             "publisher": version("publisher"), "publisher_code": _measured_code(cwd),
             "translate-toolkit": version("translate-toolkit"),
-            "msgmerge": msgmerge[0] if msgmerge else None}
+            "msgmerge": msgmerge[0] if msgmerge else None,
+            # Off, every run of ours compiles the toolkit again (pip compiled the references' at install).
+            "bytecode_written": not os.environ.get("PYTHONDONTWRITEBYTECODE")}
 
 
 def _measured_code(cwd: Path) -> str:
