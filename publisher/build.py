@@ -29,14 +29,13 @@ import re
 import heapq
 import shutil
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from msgspec.structs import replace as struct_replace
 
-from publisher import buildcache, journal, links, manifest as manifests, po, wire
+from publisher import buildcache, collector, journal, links, manifest as manifests, po, wire
 from publisher.checks import GateChecks
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
@@ -92,7 +91,7 @@ def build_locked(config: Config, options: Options, only: tuple[str, ...], force:
     try:
         return _Build(plan, stamp).run(job_count(jobs), progress)
     finally:
-        gc.unfreeze()  # what _collector_paused froze: the collector sees it again (a caller builds again)
+        gc.unfreeze()  # what collector.paused froze: the collector sees it again (a caller builds again)
 
 
 def _sweep_staged(config: Config, out: Path, cache_dir: Path) -> None:
@@ -156,7 +155,7 @@ class _Build(Plan):
         self.kept_whole: set[str] = set()
         if self.only:
             return load_articles(self.config, self.only, jobs)
-        with _collector_paused():
+        with collector.paused(freeze=True):  # the entries stay for the build: frozen, not walked again
             found = self._cached_articles(hashes, damaged)
         unread = tuple(slug for slug in hashes if slug not in found)
         found.update((a.slug, a) for a in (load_articles(self.config, unread, jobs) if unread else ()))
@@ -373,22 +372,6 @@ def _make_narrowed_folder(folder: Path) -> None:
     for old in others[: max(0, len(others) - NARROWED_KEPT + 1)]:
         shutil.rmtree(old, ignore_errors=True)
     folder.mkdir()
-
-
-@contextmanager
-def _collector_paused():
-    """No cyclic garbage collection while the cache entries are decoded: they make hundreds of
-    thousands of objects and no garbage, and each collection the allocations set off would walk all
-    of them again (the decoding took twice as long). They stay, so the collections after it would
-    walk them too: they are frozen (out of the collector's sight) for the rest of the build."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _newest(article: Article) -> tuple:

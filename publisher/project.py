@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from publisher import merged, po
+from publisher import collector, merged, po
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.glossary import load_glossary
@@ -96,7 +94,7 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
     id, new slug) are moved to its new name, and the old files removed last."""
     languages = languages or config.languages
     prune = config.prune_obsolete if prune_obsolete is None else prune_obsolete
-    with project_lock(config.root), _collector_paused():
+    with project_lock(config.root), collector.paused():  # a million objects, no cycles
         sweep_temporary(config.locales_path)
         templates = {path: (pot, po.render(pot)) for path, pot in _templates(config, articles)}
         work = _LanguageWork(config, articles, templates, _renamed(config, articles), merged.context(config, prune),
@@ -107,21 +105,6 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
         _remove_moved(config, [moved_from for _, _, moved_from in planned if moved_from])
         merged.save(config, {**work.records, **records})
         return written
-
-
-@contextmanager
-def _collector_paused():
-    """No cyclic garbage collection during an update (nor in its workers, which fork with the
-    setting): the catalogues, templates and memory make a million objects and no cycles, and each
-    collection their allocations set off would walk all of them again (a fifth of the merging
-    time), and in a worker write to every page it shares with the parent."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)
