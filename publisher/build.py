@@ -250,10 +250,10 @@ class _Build(Plan):
                      for fmt, versions in result.published.items()}
         return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
 
-    def _lean(self, result: ArticleResult, whole: bool | None = None) -> ArticleResult:
+    def _lean(self, result: ArticleResult) -> ArticleResult:
         """Without its files, and without its bodies unless an edition or the feed will need them
-        (`whole`; by default, if it is in the window of the newest)."""
-        whole = result.slug in self.window if whole is None else whole
+        (it is in the window of the newest)."""
+        whole = result.slug in self.window
         made: dict[int, LocalizedArticle] = {}  # a version several formats publish is made lean once
         published = {fmt: _summary(versions, whole, made) for fmt, versions in result.published.items()}
         return replace(result, files={}, state={}, published=published)

@@ -121,7 +121,7 @@ def _may_hold(folders: dict[str, bool], relative: str) -> bool:
     plain = folders.get(folder)
     if plain is None:
         plain = folders[folder] = not folder or plain_relative(folder[:-1]) and not folder.startswith(".build/")
-    return plain and name not in ("", ".", "..") and "\\" not in name and "\0" not in name
+    return plain and plain_relative(name)
 
 
 def output_path(out: Path, relative: str) -> Path | None:
