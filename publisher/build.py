@@ -35,7 +35,7 @@ from pathlib import Path
 
 from msgspec.structs import replace as struct_replace
 
-from publisher import buildcache, collector, journal, links, manifest as manifests, po, wire
+from publisher import buildcache, clock, collector, journal, links, manifest as manifests, po, wire
 from publisher.checks import GateChecks
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
@@ -47,7 +47,8 @@ from publisher.localize import localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
 from publisher.parallel import job_count, map_in_processes, map_sharing
-from publisher.project import check_unique_ids, display_path, load_articles
+from publisher.layout import display_path
+from publisher.project import check_unique_ids, load_articles
 from publisher.segment import units
 from publisher.uptodate import (NO_RECORD, STAGING_MARK, BuildReport, HeldBack, Options, Plan, Progress, article_inputs,
                                 build, state_file)
@@ -85,7 +86,7 @@ def build_locked(config: Config, options: Options, only: tuple[str, ...], force:
             (cache_dir / STAGING_MARK).unlink()
         for old_cache in cache_dir.glob("*.pickle"):  # earlier versions' cache, never to be unpickled
             old_cache.unlink()
-        stamp = wire.build_time() if "newsml" in options.formats else None  # the time of the wire's new versions
+        stamp = clock.build_time() if "newsml" in options.formats else None  # the time of the wire's new versions
         plan = Plan(config, options, only, force)
         plan.report.notes[:0] = notes
     try:

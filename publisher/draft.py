@@ -28,7 +28,7 @@ from publisher.errors import PublisherError
 from publisher.fsutil import project_lock, write_atomic
 from publisher.glossary import Glossary
 from publisher.model import Article
-from publisher.project import display_path
+from publisher.layout import display_path
 
 # Apertium names languages by ISO 639-3.
 APERTIUM_CODES = {"ru": "rus", "be": "bel", "uk": "ukr", "kk": "kaz", "en": "eng"}

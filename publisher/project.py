@@ -11,12 +11,12 @@ from publisher import collector, merged, po
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.glossary import load_glossary
-from publisher.layout import display_path  # noqa: F401 (a path as messages name it)
+from publisher.layout import display_path, find_articles
 from publisher.fsutil import project_lock, sweep_temporary, write_atomic_all
 from publisher.model import Article
 from publisher.parallel import job_count, map_in_processes, map_sharing
 from publisher.segment import units
-from publisher.source import find_articles, read_article
+from publisher.source import read_article
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from publisher.errors import PublisherError, Problems
 from publisher.inline import parse_inline, plain_text
-from publisher.layout import ID_RE, SLUG_RE, find_articles  # noqa: F401 (find_articles: the source folder's articles)
+from publisher.layout import ID_RE, SLUG_RE
 from publisher.links import SCHEMES, allowed, hrefs
 from publisher.model import Article, Block, Dateline
 from publisher.pictures.syntax import figure_target, image_problem, read_pictures

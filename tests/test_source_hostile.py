@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from publisher.errors import PublisherError
-from publisher.source import find_articles, read_article, resolve_references
+from publisher.layout import find_articles
+from publisher.source import read_article, resolve_references
 
 FUZZ = {"deadline": None, "database": None, "suppress_health_check": [HealthCheck.too_slow]}
 NAME = "source/x.md"

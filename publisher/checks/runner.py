@@ -19,8 +19,7 @@ from publisher.config import Config
 from publisher.glossary import Glossary, Term, load_glossary
 from publisher.model import Article
 from publisher.parallel import job_count, map_sharing
-from publisher.project import display_path
-from publisher.source import find_articles
+from publisher.layout import display_path, find_articles
 from publisher.segment import units
 
 # On every unit: is there a usable translation?

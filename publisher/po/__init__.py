@@ -3,8 +3,8 @@
 What the rest of the toolkit may use is named here; the modules behind it are private.
 """
 
-from publisher.po.catalog import (Catalog, Entry, Key, catalog_path, compendium_path, folder_language,
-                                  template_path, unit_key)
+from publisher.layout import catalog_path
+from publisher.po.catalog import Catalog, Entry, Key, compendium_path, folder_language, template_path, unit_key
 from publisher.po.fmt import format_files
 from publisher.po.memory import MEMORY_NOTE, Memory
 from publisher.po.merge import ARTICLE_ID_FIELD, merge, plural_forms, template

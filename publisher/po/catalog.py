@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from publisher.layout import catalog_path  # noqa: F401 (where a language's catalogue of an article is)
 
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 

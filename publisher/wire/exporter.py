@@ -16,12 +16,13 @@ every ninjs twin likewise against the shipped ninjs 2.2 schema.
 
 from __future__ import annotations
 
+from publisher.clock import build_time
 from publisher.errors import PublisherError
 from publisher.exporters import Context, Files, Unread, Versions
 from publisher.wire import ledger as ledgers, messages, ninjs, outbox, pull
 from publisher.wire.ledger import Ledger
 from publisher.wire.messages import FEED, Story
-from publisher.wire.newsday import build_time, load_ledger, outbox_last, plan, project_ledgers
+from publisher.wire.newsday import load_ledger, outbox_last, plan, project_ledgers
 from publisher.wire.schema import problems
 
 

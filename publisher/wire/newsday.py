@@ -8,7 +8,7 @@
   `stat:withheld` the same way. A story never sent sends nothing. A withdrawal is final: the
   same guids never turn usable again.
 - A version is made only when an item's content (content.py) changes. Its time is the real time
-  of the build that made it (`build_time`, SOURCE_DATE_EPOCH when set), never earlier than the
+  of the build that made it (`clock.build_time`, SOURCE_DATE_EPOCH when set), never earlier than the
   version before it, and never earlier than an embargo it lifts. `sig:correction` and the
   correction note belong to the version that made the correction; later versions say `sig:update`.
 - A late translation is version 1 of its own item, with its own firstCreated.
@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from publisher.clock import build_time  # noqa: F401 (the time of a build's new versions)
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.localize import localize
