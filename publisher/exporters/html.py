@@ -33,7 +33,7 @@ from publisher.config import Config
 from publisher.exporters import Context, Files, Versions, feeds, linked_data, sitemap
 from publisher.exporters.addresses import (CHOOSER, PathOf, absolute, address, alternate_targets, article_path,
                                            feed_path, index_path, picture_path, relative, theme_path)
-from publisher.exporters.html_text import sentences_html, text_html
+from publisher.exporters.html_text import blocks_html, sentences_html, text_html
 from publisher.exporters.linked_data import Image
 from publisher.inline import parse_inline, plain_text
 from publisher.localedata import DATELINE_DASH, dateline_date, language_name, long_date
@@ -395,7 +395,7 @@ def _environment(templates_dir: str | None) -> Environment:
     env = Environment(loader=ChoiceLoader([*loaders, PackageLoader("publisher", "templates")]),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.globals.update(parse_inline=parse_inline, plain_text=plain_text, text=_text, sentences=_sentences)
+    env.globals.update(parse_inline=parse_inline, plain_text=plain_text, text=_text, sentences=_sentences, body=_body)
     return env
 
 
@@ -408,6 +408,12 @@ def _text(context, text: Text, links: bool = True) -> Markup:
 @pass_context
 def _sentences(context, texts: tuple[Text, ...]) -> Markup:
     return sentences_html(texts, context["lang"])
+
+
+@pass_context
+def _body(context, blocks: tuple[LocalizedBlock, ...], figures: dict[str, Figure], figure) -> Markup:
+    """Blocks as the theme lays them out; `figure`: the template's macro for a picture, given its Figure."""
+    return blocks_html(blocks, context["lang"], lambda block: figure(figures[block.picture.picture.file]))
 
 
 def _theme_file(config: Config, name: str) -> bytes:
