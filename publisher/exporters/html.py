@@ -392,11 +392,21 @@ def _templates_dir(config: Config) -> str | None:
 def _environment(templates_dir: str | None) -> Environment:
     """The project's templates first (any file it has replaces the theme's), then the package's theme."""
     loaders = [FileSystemLoader(templates_dir)] if templates_dir else []
-    env = Environment(loader=ChoiceLoader([*loaders, PackageLoader("publisher", "templates")]),
+    env = Environment(loader=ChoiceLoader([*loaders, _ThemeLoader("publisher", "templates")]),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.globals.update(parse_inline=parse_inline, plain_text=plain_text, text=_text, sentences=_sentences, body=_body)
     return env
+
+
+class _ThemeLoader(PackageLoader):
+    """The package's theme, whose files do not change while the toolkit runs (a project changes
+    its own templates folder, whose files are still looked at again): a template loaded from it is
+    taken as current, as PackageLoader takes one from a zipped package, rather than stat twice a page."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, None]:
+        source, path, _ = super().get_source(environment, template)
+        return source, path, None
 
 
 # The page's language comes from the template context: text in another language gets its own lang.
