@@ -526,25 +526,24 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
     versions, holds = [], {}
     wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
     for lang in languages:
-        path = po.catalog_path(config.locales_path, lang, article.slug)
-        name = display_path(config, path)
         if lang in catalogues:
             catalog = catalogues[lang][1]
             translations = po.translations(catalog)
-            holds.update({lang: reason for reason in [_link_hold(config, path, catalog, translations, wanted)]
+            holds.update({lang: reason for reason in [_link_hold(config, article, lang, catalog, translations, wanted)]
                           if reason})
         elif lang == article.language:
             translations = {}
         else:
+            path = po.catalog_path(config.locales_path, lang, article.slug)
             dangling = " is a symbolic link to a missing file" if path.is_symlink() else " is missing"
-            holds[lang] = f"no catalogue: {name}{dangling}; run publish update --lang {lang}"
+            holds[lang] = f"no catalogue: {display_path(config, path)}{dangling}; run publish update --lang {lang}"
             translations = {}
         versions.append(localize(article, translations, lang, config.babel_locale(lang), config.segmentation,
                                  languages))
     return tuple(versions), holds
 
 
-def _link_hold(config: Config, path: Path, catalog: po.Catalog, translations: dict,
+def _link_hold(config: Config, article: Article, lang: str, catalog: po.Catalog, translations: dict,
                wanted: set[po.Key]) -> str | None:
     """A translation may not add, drop or retarget a link (a translator's link goes to every reader
     and partner) of the article's units (`wanted`), unless the translator silenced the markup check
@@ -557,6 +556,7 @@ def _link_hold(config: Config, path: Path, catalog: po.Catalog, translations: di
     if not unsilenced:
         return None
     where = ", ".join(f"line {e.line}" for e in unsilenced[:3]) + (" …" if len(unsilenced) > 3 else "")
+    path = po.catalog_path(config.locales_path, lang, article.slug)
     return (f"the links of {len(unsilenced)} unit(s) differ from the source's ({display_path(config, path)} {where}); "
             "keep the source's links, or silence the check on the unit with # no-check: markup (why)")
 
