@@ -2,9 +2,10 @@
 what readers and search engines fetch beside them (feeds, sitemaps, robots.txt, icons, manifest).
 
 Pages come from Jinja2 templates with autoescaping (the package's theme, or the project's own
-templates folder, file by file). Templates get the article's text through `text(t)` and
-`sentences(texts)`, rendered in Python by html_text (escaped as autoescaping does), and may use
-`plain_text` and `parse_inline` for anything else.
+templates folder, file by file). Templates get the article's text through `text(t)`,
+`sentences(texts)` and `body(blocks, figures, figure)` (the blocks laid out as the theme does, a
+picture by the `figure` macro given), rendered in Python by html_text (escaped as autoescaping
+does), and may use `plain_text` and `parse_inline` for anything else.
 
 Every link between pages is relative, so output/html works opened from disk and served from any
 path; canonical, hreflang, Open Graph and JSON-LD addresses become absolute when the project sets
