@@ -233,7 +233,7 @@ class _Build(Plan):
 
     def _take_over(self, staged: _Staged, article: Article) -> ArticleResult:
         """A worker's staged files become this build's; the article's lean result, whose versions
-        share this process's copy of the article (a worker's result brings its own)."""
+        share this process's copy of the article (a worker's result comes without one)."""
         result = staged.result
         self.staging.moves += staged.moves
         self._report_staged(staged.records, staged.written)
@@ -455,7 +455,7 @@ def _render_and_stage(job: _Job) -> _Staged:
         staging.abort()
         raise
     made: dict[int, LocalizedArticle] = {}
-    published = {fmt: _summary(versions, job.full, made) for fmt, versions in result.published.items()}
+    published = {fmt: _sent_back(versions, job.full, made) for fmt, versions in result.published.items()}
     return _Staged(replace(result, files={}, published=published), records, written, staging.moves, inputs,
                    manifests.record(data))
 
@@ -526,25 +526,24 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
     versions, holds = [], {}
     wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
     for lang in languages:
-        path = po.catalog_path(config.locales_path, lang, article.slug)
-        name = display_path(config, path)
         if lang in catalogues:
             catalog = catalogues[lang][1]
             translations = po.translations(catalog)
-            holds.update({lang: reason for reason in [_link_hold(config, path, catalog, translations, wanted)]
+            holds.update({lang: reason for reason in [_link_hold(config, article, lang, catalog, translations, wanted)]
                           if reason})
         elif lang == article.language:
             translations = {}
         else:
+            path = po.catalog_path(config.locales_path, lang, article.slug)
             dangling = " is a symbolic link to a missing file" if path.is_symlink() else " is missing"
-            holds[lang] = f"no catalogue: {name}{dangling}; run publish update --lang {lang}"
+            holds[lang] = f"no catalogue: {display_path(config, path)}{dangling}; run publish update --lang {lang}"
             translations = {}
         versions.append(localize(article, translations, lang, config.babel_locale(lang), config.segmentation,
                                  languages))
     return tuple(versions), holds
 
 
-def _link_hold(config: Config, path: Path, catalog: po.Catalog, translations: dict,
+def _link_hold(config: Config, article: Article, lang: str, catalog: po.Catalog, translations: dict,
                wanted: set[po.Key]) -> str | None:
     """A translation may not add, drop or retarget a link (a translator's link goes to every reader
     and partner) of the article's units (`wanted`), unless the translator silenced the markup check
@@ -557,6 +556,7 @@ def _link_hold(config: Config, path: Path, catalog: po.Catalog, translations: di
     if not unsilenced:
         return None
     where = ", ".join(f"line {e.line}" for e in unsilenced[:3]) + (" …" if len(unsilenced) > 3 else "")
+    path = po.catalog_path(config.locales_path, lang, article.slug)
     return (f"the links of {len(unsilenced)} unit(s) differ from the source's ({display_path(config, path)} {where}); "
             "keep the source's links, or silence the check on the unit with # no-check: markup (why)")
 
@@ -614,6 +614,15 @@ def _render_with_state(ex, chosen: tuple[LocalizedArticle, ...], ctx: Context) -
     method also returns {project-relative path: bytes}, e.g. a version ledger: written after the outputs)."""
     with_state = getattr(ex, "article_with_state", None)
     return with_state(chosen, ctx) if with_state else (ex.article(chosen, ctx), {})
+
+
+def _sent_back(versions: tuple[LocalizedArticle, ...], full: bool,
+               made: dict[int, LocalizedArticle]) -> tuple[LocalizedArticle, ...]:
+    """A worker's versions as the build takes them over: summaries unless `full` (see _summary),
+    and without the article, which the build has already (_Build._take_over puts its own back):
+    pickled, it was two fifths of what a result cost to send. `made`: by the id of each version."""
+    return tuple(made.get(id(v)) or made.setdefault(id(v), replace(v, article=None, blocks=v.blocks if full else ()))
+                 for v in versions)
 
 
 def _summary(versions: tuple[LocalizedArticle, ...], full: bool,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,18 +71,25 @@ class Staging:
         if target is None:
             where = "the project's ledger folder" if base == PROJECT else "the output folder"
             raise PublisherError(f"refusing to write outside {where}: {relative}")
+        exists = True
         try:
             if write_once(base, relative) and os.path.lexists(target):
                 return False  # an outbox file, written once: what is there stays (see publisher.wire.outbox)
-            if target.lstat().st_size == len(data) and not target.is_symlink() and target.read_bytes() == data:
+            info = target.lstat()
+            if info.st_size == len(data) and not stat.S_ISLNK(info.st_mode) and target.read_bytes() == data:
                 return False
+        except FileNotFoundError:
+            exists = False  # a new file: no permissions to keep (write_temporary), and maybe a new folder
         except OSError:
             pass
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise with_path(exc, target.parent) from None
-        tmp = write_temporary(target, data)
+            tmp = write_temporary(target, data, keep_permissions=exists)
+        except FileNotFoundError:  # its folder is new (asked only then: most files go where others already are)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise with_path(exc, target.parent) from None
+            tmp = write_temporary(target, data, keep_permissions=exists)
         self.moves.append(Move(base, relative, tmp.name))
         return True
 

@@ -51,7 +51,7 @@ _CANDIDATE_END = re.compile(r"[.!?…][”\"»’'“)\]]*\s+")
 # at the first bracket, parenthesis or backtick that could begin another, so the text is read once.
 _PROTECTED = re.compile(r"!?\[[^\[\]]*\]\((?:[^()]|\([^()]*\))*\)|`[^`]*`")
 # A body sentence holding one of these quotes someone (the apostrophe ' is left out: it is also a letter's).
-_QUOTATION_MARKS = "“«„\""
+_QUOTATION_MARK = re.compile("[“«„\"]")
 
 
 def split(text: str, lang: str) -> list[str]:
@@ -219,6 +219,6 @@ def block_units(block: Block, lang: str, mode: str, inherited: str = "body") -> 
 
 
 def _sentence_role(sentence: str, role: str) -> str:
-    if role == "body" and any(mark in sentence for mark in _QUOTATION_MARKS):
+    if role == "body" and _QUOTATION_MARK.search(sentence):
         return "quotation"
     return role

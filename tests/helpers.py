@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import polib
 
 from publisher.config import load_config
+from publisher.fsutil import TEMPORARY
 from publisher.project import load_articles, update
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,3 +112,27 @@ def json_paths(value, here=()):
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from json_paths(item, here + (i,))
+
+
+def fail_writes(monkeypatch, failure: BaseException, after: int = 0) -> list[int]:
+    """Every write into a temporary file of ours (a file staged or written atomically) fails with
+    `failure` (a full disk, Ctrl-C), from the one after the first `after` files on; the files opened."""
+    real_open, real_write, opened, failing = os.open, os.write, [], set()
+
+    def open_(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        failing.discard(fd)  # a number the system gives again
+        if TEMPORARY.fullmatch(os.path.basename(path)):
+            opened.append(fd)
+            if len(opened) > after:
+                failing.add(fd)
+        return fd
+
+    def write(fd, data):
+        if fd in failing:
+            raise failure
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(os, "write", write)
+    return opened

@@ -12,7 +12,7 @@ import pytest
 from publisher.build import FEED, build
 from publisher.config import load_config
 from publisher.exporters import exporter
-from tests.helpers import make_project, run_update, translate, write_article
+from tests.helpers import fail_writes, make_project, run_update, translate, write_article
 
 DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -60,41 +60,17 @@ def test_an_exporter_failing_changes_nothing(rebuilt, monkeypatch, fmt, method, 
     assert_nothing_changed(rebuilt, before)
 
 
-class _FullDisk:
-    """A file whose every write fails as on a full disk (or is interrupted by Ctrl-C)."""
-
-    def __init__(self, handle, failure: BaseException):
-        self.handle, self.failure = handle, failure
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.handle.close()
-
-    def fileno(self) -> int:
-        return self.handle.fileno()
-
-    def write(self, data: bytes) -> int:
-        raise self.failure
-
-
 @pytest.mark.parametrize("failure", [DISK_FULL, KeyboardInterrupt()], ids=["disk full", "Ctrl-C"])
 @pytest.mark.parametrize("after", [0, 5])
 def test_a_write_failing_changes_nothing(rebuilt, monkeypatch, failure, after):
+    """Every write into a file the build stages fails, as on a full disk (or is interrupted by
+    Ctrl-C), from the one after the first `after` files on."""
     before = snapshot(rebuilt)
-    real_fdopen, opened = os.fdopen, []
-
-    def fdopen(fd, *args, **kwargs):
-        opened.append(fd)
-        handle = real_fdopen(fd, *args, **kwargs)
-        return _FullDisk(handle, failure) if len(opened) > after else handle
-
-    monkeypatch.setattr(os, "fdopen", fdopen)
+    opened = fail_writes(monkeypatch, failure, after)
     with pytest.raises(type(failure)):
         build(load_config(rebuilt), jobs=1)
     monkeypatch.undo()
-    assert opened  # the failure happened while writing
+    assert len(opened) > after  # the failure happened while writing
     assert_nothing_changed(rebuilt, before)
 
 

@@ -26,7 +26,7 @@ from publisher.config import load_config
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.exporters import FORMATS
 from publisher.manifest import MANIFEST_NAME, record
-from tests.helpers import BODY, json_paths, make_project, po_path, run_update, translate, write_article
+from tests.helpers import BODY, fail_writes, json_paths, make_project, po_path, run_update, translate, write_article
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -641,25 +641,7 @@ def test_a_full_disk_is_reported_with_the_path(project, monkeypatch):
 
     from publisher.cli import app
     edit_translation(project)
-    real_fdopen = os.fdopen
-
-    class Full:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def fileno(self):
-            return self.handle.fileno()
-
-        def write(self, data):
-            raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
+    fail_writes(monkeypatch, OSError(28, "No space left on device"))
     result = CliRunner().invoke(app, ["build", "-C", str(project), "--jobs", "1"])
     assert result.exit_code == 1
     message = result.output.strip().splitlines()[-1]

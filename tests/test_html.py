@@ -14,6 +14,7 @@ import lxml.html
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 from babel.messages.extract import extract_from_dir
+from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 
 from publisher import po, i18n
@@ -23,7 +24,7 @@ from publisher.exporters import addresses, linked_data
 from markupsafe import escape
 
 from publisher.exporters.html_text import escape_html, sentences_html, text_html
-from publisher.localedata import dateline
+from publisher.localedata import dateline, dateline_date
 from publisher.model import Text
 from tests.helpers import ROOT, copy_bundled_project, make_project, translate
 from tests.validators import gettext_tool, java, vnu_jar
@@ -119,6 +120,14 @@ def test_each_page_declares_its_language_and_shows_the_article(site):
 def test_the_english_dateline_reads_as_the_wire_writes_it(site):
     doc = page(site / "en" / "test-story.html")
     assert doc.find_class("dateline")[0].text_content() == "MINSK, 5 September (BelTA) –"
+
+
+@pytest.mark.parametrize("locale", ["en", "en_GB", "ru_RU", "be_BY", "kk_KZ", "uk_UA", "de_DE", "fr_FR", "ja_JP", "ar_EG"])
+def test_a_datelines_day_is_what_babels_skeleton_formatting_writes(locale):
+    # dateline_date finds the locale's pattern once; format_skeleton matches the skeleton on every call.
+    days = [date(2024, 1, 1), date(2024, 2, 29), date(2024, 9, 5), date(2025, 12, 31)]
+    assert [dateline_date(day, locale) for day in days] == [format_skeleton("dMMMM", day, locale=locale)
+                                                            for day in days]
 
 
 def test_a_missing_translation_shows_the_english_sentence_marked_en(site):

@@ -26,7 +26,7 @@ from publisher.config import load_config
 from publisher.model import Picture
 from publisher.pictures.files import inspect
 from publisher.pictures.renditions import renditions
-from tests.helpers import make_project, po_path, run_update, translate, write_article
+from tests.helpers import ROOT, make_project, po_path, run_update, translate, write_article
 from tests.validators import ace, chromium_binary, epubcheck_jar, java, vnu_jar
 
 BASE = "https://news.example/"
@@ -233,6 +233,63 @@ def test_the_page_shows_figures_with_size_srcset_and_lazy_loading_below_the_lead
         assert (html / "ru" / img.get("src")).is_file()
     kk = page(html / "kk" / "test-story.html").xpath("//figure//img")[0]
     assert (kk.get("alt"), kk.get("lang")) == ("Timur Zhaxylykov speaks at a round table in Minsk", "en")
+
+
+EVERY_KIND = """\
+# A first-level heading
+
+Kazakhstan and Belarus are key partners. The projects are worth more than $200 million.
+
+![](forest.png)
+
+> A quoted paragraph. *Another* sentence.
+>
+> - a listed quotation
+
+1. first
+2. second
+
+- a loose item
+
+  with a second paragraph
+- nested:
+  - [inner](https://www.belta.by/)
+
+###### A sixth-level heading
+
+A referendum is scheduled for 6 October 2024.
+"""
+
+
+def recursive_macros() -> str:
+    """The theme's macros.html with its former blocks macro, which rendered each block by a macro call."""
+    theme = (ROOT / "publisher" / "templates" / "macros.html").read_text(encoding="utf-8")
+    former = (ROOT / "tests" / "data" / "recursive-blocks-macro.html").read_text(encoding="utf-8")
+    return theme[: theme.index("{# The body's blocks")] + former
+
+
+def test_the_body_is_laid_out_as_the_themes_recursive_macro_laid_it_out(tmp_path):
+    # The theme's blocks macro hands the body to Python; a project's own macros.html (here the
+    # theme's former one, a macro call per block) is still what its pages are made with.
+    pages = {}
+    for name, settings in (("theme", ""), ("project", 'templates_dir = "theme"')):
+        root = tmp_path / name
+        pictured(root, body=EVERY_KIND, extra_settings=settings)
+        translate(root, "ru", RU, default="RU {msgid}")
+        translate(root, "be", RU, default="BE {msgid}")
+        translate(root, "kk", {**RU, "first": ""}, default="ҚК {msgid}")
+        if settings:
+            (root / "theme").mkdir()
+            (root / "theme" / "macros.html").write_text(recursive_macros(), encoding="utf-8")
+        build(load_config(root), ("html",))
+        pages[name] = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "output" / "html").glob("*/test-story.html")}
+    assert len(pages["theme"]) == 4 and pages["theme"] == pages["project"]
+    doc = lxml.html.fromstring(pages["theme"]["output/html/kk/test-story.html"])
+    assert [h.tag for h in doc.xpath("//main//*[self::h2 or self::h6]")] == ["h2", "h6"]
+    assert doc.xpath("//blockquote/ul/li")[0].text_content() == "ҚК a listed quotation"
+    assert doc.xpath("//ol/li[1]/span/@lang") == ["en"], "an untranslated item falls back to English"
+    assert doc.xpath("//main//ul/li/ul/li/a/@href") == ["https://www.belta.by/"]
+    assert len(doc.xpath("//main/article/figure")) == 2
 
 
 def test_json_ld_and_open_graph_name_the_lead_picture(out):

@@ -2,9 +2,10 @@
 what readers and search engines fetch beside them (feeds, sitemaps, robots.txt, icons, manifest).
 
 Pages come from Jinja2 templates with autoescaping (the package's theme, or the project's own
-templates folder, file by file). Templates get the article's text through `text(t)` and
-`sentences(texts)`, rendered in Python by html_text (escaped as autoescaping does), and may use
-`plain_text` and `parse_inline` for anything else.
+templates folder, file by file). Templates get the article's text through `text(t)`,
+`sentences(texts)` and `body(blocks, figures, figure)` (the blocks laid out as the theme does, a
+picture by the `figure` macro given), rendered in Python by html_text (escaped as autoescaping
+does), and may use `plain_text` and `parse_inline` for anything else.
 
 Every link between pages is relative, so output/html works opened from disk and served from any
 path; canonical, hreflang, Open Graph and JSON-LD addresses become absolute when the project sets
@@ -33,7 +34,7 @@ from publisher.config import Config
 from publisher.exporters import Context, Files, Versions, feeds, linked_data, sitemap
 from publisher.exporters.addresses import (CHOOSER, PathOf, absolute, address, alternate_targets, article_path,
                                            feed_path, index_path, picture_path, relative, theme_path)
-from publisher.exporters.html_text import sentences_html, text_html
+from publisher.exporters.html_text import blocks_html, sentences_html, text_html
 from publisher.exporters.linked_data import Image
 from publisher.inline import parse_inline, plain_text
 from publisher.localedata import DATELINE_DASH, dateline_date, language_name, long_date
@@ -392,11 +393,21 @@ def _templates_dir(config: Config) -> str | None:
 def _environment(templates_dir: str | None) -> Environment:
     """The project's templates first (any file it has replaces the theme's), then the package's theme."""
     loaders = [FileSystemLoader(templates_dir)] if templates_dir else []
-    env = Environment(loader=ChoiceLoader([*loaders, PackageLoader("publisher", "templates")]),
+    env = Environment(loader=ChoiceLoader([*loaders, _ThemeLoader("publisher", "templates")]),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.globals.update(parse_inline=parse_inline, plain_text=plain_text, text=_text, sentences=_sentences)
+    env.globals.update(parse_inline=parse_inline, plain_text=plain_text, text=_text, sentences=_sentences, body=_body)
     return env
+
+
+class _ThemeLoader(PackageLoader):
+    """The package's theme, whose files do not change while the toolkit runs (a project changes
+    its own templates folder, whose files are still looked at again): a template loaded from it is
+    taken as current, as PackageLoader takes one from a zipped package, rather than stat twice a page."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, None]:
+        source, path, _ = super().get_source(environment, template)
+        return source, path, None
 
 
 # The page's language comes from the template context: text in another language gets its own lang.
@@ -408,6 +419,12 @@ def _text(context, text: Text, links: bool = True) -> Markup:
 @pass_context
 def _sentences(context, texts: tuple[Text, ...]) -> Markup:
     return sentences_html(texts, context["lang"])
+
+
+@pass_context
+def _body(context, blocks: tuple[LocalizedBlock, ...], figures: dict[str, Figure], figure) -> Markup:
+    """Blocks as the theme lays them out; `figure`: the template's macro for a picture, given its Figure."""
+    return blocks_html(blocks, context["lang"], lambda block: figure(figures[block.picture.picture.file]))
 
 
 def _theme_file(config: Config, name: str) -> bytes:
