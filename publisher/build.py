@@ -127,8 +127,9 @@ class _Build(Plan):
                       if a.slug not in self.cached and not self._up_to_date(a, hashes[a.slug], damaged)]
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
-        # ledger once here, before this build writes any).
-        outbox_last = wire.outbox_last(self.config) if "newsml" in self.options.formats else None
+        # ledger once here, before this build writes any; the wire's collection takes them from here).
+        self.ledgers = wire.committed_ledgers(self.config) if "newsml" in self.options.formats else None
+        outbox_last = wire.outbox_last(self.config, self.ledgers) if "newsml" in self.options.formats else None
         self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
         mark = self.cache_dir / STAGING_MARK
         try:
@@ -265,18 +266,49 @@ class _Build(Plan):
         every = {**self.cached, **results}
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
                   for fmt in self.options.formats}
-        order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
-        rendered = dict(zip(order, map_sharing(_render_collection, (chosen, replace(self.context, state=self.pending_state)),
-                                                order, jobs)))
+        made_from, kept = self._unchanged_collections(chosen)
+        order = sorted((fmt for fmt in self.options.formats if fmt not in kept), key=lambda fmt: fmt != "newsml")
+        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers)
+        rendered = dict(zip(order, map_sharing(_render_collection, (chosen, context), order, jobs)))
         files: dict[str, FileRecord] = {}
         for fmt in self.options.formats:
-            files.update(self._stage_files(rendered[fmt]))
+            if fmt in kept:
+                self._report_staged(kept[fmt], set())
+                files.update(kept[fmt])
+            else:
+                files.update(self._stage_files(rendered[fmt]))
+        made = {fmt: (digest, tuple(sorted(kept[fmt] if fmt in kept else rendered[fmt])))
+                for fmt, digest in made_from.items()}
+        self.staging.stage(CACHE, state_file(self.state, buildcache.COLLECTIONS_NAME),
+                           buildcache.dumps_collections(made))
         previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
         if "newsml" in self.options.formats and FEED not in files and FEED in previous:
             files[FEED] = previous[FEED]  # the wire sends nothing this time: partners keep polling the last good feed
         self.records[COLLECTIONS] = files
         for article in self.articles:
             self.report.held_back += every[article.slug].held_back
+
+    def _unchanged_collections(self, chosen: dict[str, tuple]) -> tuple[dict[str, str],
+                                                                         dict[str, dict[str, FileRecord]]]:
+        """Each reader-facing format's digest of its collection's inputs (see buildcache); and the
+        records of the files of those whose inputs are the last build's: kept, not rendered, when
+        they are all intact (not damaged) and are every collection file the manifest has in the
+        format's folder (else a file kept for a language held back, or a file the digests' list
+        leaves out, would not be the collection a fresh build makes). The wire's collection is
+        rendered always: it depends on the ledgers and the clock too."""
+        encoded: dict[int, bytes] = {}
+        made_from = {fmt: buildcache.collection_digest(self.build_hash, fmt, chosen[fmt], encoded)
+                     for fmt in self.options.formats if fmt != "newsml"}
+        if self.force or COLLECTIONS in self.damaged:
+            return made_from, {}
+        last = buildcache.load_collections(self.cache_dir / state_file(self.state, buildcache.COLLECTIONS_NAME))
+        previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
+        kept = {}
+        for fmt, digest in made_from.items():
+            files = {rel: rec for rel, rec in previous.items() if rel.startswith(f"{fmt}/")}
+            if last.get(fmt) == (digest, tuple(sorted(files))):
+                kept[fmt] = files
+        return made_from, kept
 
     def _stage_files(self, files: Files) -> dict[str, FileRecord]:
         records, written = _stage_outputs(self.staging, self.config, files)

@@ -38,6 +38,9 @@ class Context:
     # When an earlier build last put a version into the wire's outbox (publisher.wire.outbox_last):
     # the build reads it from every ledger once, not once per story.
     outbox_last: datetime | None | Unread = field(default_factory=Unread)
+    # The wire's committed ledgers by article id, as the build read them once (the collections' context
+    # only: an article's job is not sent them); None: the wire reads them itself.
+    ledgers: dict | None = None
 
 
 class Exporter(Protocol):
