@@ -3,8 +3,10 @@
 Each article whose inputs changed (or one of whose files in output/ was deleted or changed since)
 is localized once and rendered for every format in a worker process; its files are staged
 beside their targets. Collections (indexes, editions, the feed) are rendered last from every
-article's versions (kept per article from earlier builds, see buildcache). Only when everything
-has rendered are the staged files moved into place, under a journal (the feed last of the
+article's versions (kept per article from earlier builds, see buildcache), each format's in a
+worker that stages its files; a readers' format whose collection inputs did not change since
+the last build keeps its collection files unrendered (buildcache's _collections.json). Only when
+everything has rendered are the staged files moved into place, under a journal (the feed last of the
 outputs, then the version ledgers, the cache and the manifest); a failure before that removes
 the staged files and leaves output/ as it was, and a commit cut short is finished by the next
 build before anything else.
@@ -220,7 +222,9 @@ class _Build(Plan):
         results: dict[str, ArticleResult] = {}
         work = [_Job(self.config, self.options, a, self.context, self.checks_hash, self.checked.get(a.slug, {}),
                      self.state, a.slug in self.window) for a in self.dirty]
-        articles = {a.slug: a for a in self.dirty}
+        # The collections never read an article's source blocks (a cached article has none): what
+        # the build keeps of each one rendered goes without them, once its job is done.
+        articles = {a.slug: replace(a, blocks=()) for a in self.dirty}
         try:
             for done, staged in enumerate(map_in_processes(_render_and_stage, work, jobs), start=1):
                 results[staged.result.slug] = self._take_over(staged, articles[staged.result.slug])
@@ -230,11 +234,14 @@ class _Build(Plan):
             _sweep_staged(self.config, self.out, self.cache_dir)
             raise
         self.report.rebuilt = sorted(results)
+        self.articles, self.newest, self.dirty = ([articles.get(a.slug, a) for a in kept]
+                                                  for kept in (self.articles, self.newest, self.dirty))
         return results
 
     def _take_over(self, staged: _Staged, article: Article) -> ArticleResult:
         """A worker's staged files become this build's; the article's lean result, whose versions
-        share this process's copy of the article (a worker's result brings its own)."""
+        share this process's copy of the article, without its source blocks (a worker's result
+        brings its own), and where formats publish equal versions, one of them."""
         result = staged.result
         self.staging.moves += staged.moves
         self._report_staged(staged.records, staged.written)
@@ -247,9 +254,16 @@ class _Build(Plan):
         self.inputs[result.slug] = staged.inputs
         self.cache_records[result.slug] = staged.cache_record
         made: dict[int, LocalizedArticle] = {}  # a version several formats publish is replaced once
-        published = {fmt: tuple(made.get(id(v)) or made.setdefault(id(v), replace(v, article=article))
-                                for v in versions)
-                     for fmt, versions in result.published.items()}
+        equal: dict[tuple, LocalizedArticle] = {}  # and kept once where formats publish equal versions
+
+        def shared(v: LocalizedArticle) -> LocalizedArticle:
+            if id(v) not in made:
+                mine = replace(v, article=article)
+                first = equal.setdefault((mine.lang, mine.languages), mine)
+                made[id(v)] = first if first == mine else mine
+            return made[id(v)]
+
+        published = {fmt: tuple(map(shared, versions)) for fmt, versions in result.published.items()}
         return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
 
     def _lean(self, result: ArticleResult) -> ArticleResult:
@@ -262,23 +276,28 @@ class _Build(Plan):
 
     def _render_collections(self, results: dict[str, ArticleResult], jobs: int) -> None:
         """Each format's collection in a worker process, beside the others' (the wire's first: it
-        takes longest); staged here, in the formats' order."""
+        takes longest), which stages its files: only their records come back (the wire's listings
+        and the indexes are megabytes at a thousand articles)."""
         every = {**self.cached, **results}
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
                   for fmt in self.options.formats}
         made_from, kept = self._unchanged_collections(chosen)
         order = sorted((fmt for fmt in self.options.formats if fmt not in kept), key=lambda fmt: fmt != "newsml")
         context = replace(self.context, state=self.pending_state, ledgers=self.ledgers)
-        rendered = dict(zip(order, map_sharing(_render_collection, (chosen, context), order, jobs)))
+        try:
+            staged = dict(zip(order, map_sharing(_render_and_stage_collection, (chosen, context), order, jobs)))
+        except BaseException:  # a worker may have staged files whose moves never reached this process
+            _sweep_staged(self.config, self.out, self.cache_dir)
+            raise
         files: dict[str, FileRecord] = {}
+        by_format: dict[str, dict[str, FileRecord]] = {}
         for fmt in self.options.formats:
-            if fmt in kept:
-                self._report_staged(kept[fmt], set())
-                files.update(kept[fmt])
-            else:
-                files.update(self._stage_files(rendered[fmt]))
-        made = {fmt: (digest, tuple(sorted(kept[fmt] if fmt in kept else rendered[fmt])))
-                for fmt, digest in made_from.items()}
+            records, written, moves = staged[fmt] if fmt in staged else (kept[fmt], set(), [])
+            self.staging.moves += moves
+            self._report_staged(records, written)
+            files.update(records)
+            by_format[fmt] = records
+        made = {fmt: (digest, tuple(sorted(by_format[fmt]))) for fmt, digest in made_from.items()}
         self.staging.stage(CACHE, state_file(self.state, buildcache.COLLECTIONS_NAME),
                            buildcache.dumps_collections(made))
         previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
@@ -309,11 +328,6 @@ class _Build(Plan):
             if last.get(fmt) == (digest, tuple(sorted(files))):
                 kept[fmt] = files
         return made_from, kept
-
-    def _stage_files(self, files: Files) -> dict[str, FileRecord]:
-        records, written = _stage_outputs(self.staging, self.config, files)
-        self._report_staged(records, written)
-        return records
 
     def _report_staged(self, records: dict[str, FileRecord], written: set[str]) -> None:
         for relative in records:
@@ -439,10 +453,20 @@ def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict
     return records, written
 
 
-def _render_collection(inputs: tuple[dict[str, tuple], Context], fmt: str) -> Files:
-    """A format's collection files, from each format's chosen versions and the exporters' context."""
+def _render_and_stage_collection(inputs: tuple[dict[str, tuple], Context],
+                                 fmt: str) -> tuple[dict[str, FileRecord], set[str], list[Move]]:
+    """In a worker: a format's collection files, from each format's chosen versions and the
+    exporters' context, staged beside their targets; their records, the paths staged and the moves.
+    What it staged is removed again if anything fails here."""
     chosen, ctx = inputs
-    return exporter(fmt).collection(chosen[fmt], ctx)
+    files = exporter(fmt).collection(chosen[fmt], ctx)
+    staging = Staging(ctx.config.output_path, ctx.config.root)
+    try:
+        records, written = _stage_outputs(staging, ctx.config, files)
+    except BaseException:
+        staging.abort()
+        raise
+    return records, written, staging.moves
 
 
 @dataclass(frozen=True)

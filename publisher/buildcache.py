@@ -100,12 +100,13 @@ def collection_digest(build_hash: str, fmt: str, articles: tuple[tuple[Localized
                       encoded: dict[int, bytes]) -> str:
     """The digest of a collection's inputs. An article's blocks are left out (a version carries its
     own): a cached article has none, one rendered in this build has its source's. `encoded` keeps
-    each version's JSON by its id, for the other formats that publish the same version."""
+    each version's digest by its id, for the other formats that publish the same version (the
+    digest, not the JSON: the build runs its collections beside every version it holds)."""
     parts = [build_hash.encode(), fmt.encode()]
     for versions in articles:
         for v in versions:
             if id(v) not in encoded:
-                encoded[id(v)] = msgspec.json.encode(replace(v, article=replace(v.article, blocks=())))
+                encoded[id(v)] = digest(msgspec.json.encode(replace(v, article=replace(v.article, blocks=())))).encode()
             parts.append(encoded[id(v)])
         parts.append(b"")  # where one article's versions end (no version encodes as nothing)
     return digest(*parts)
