@@ -316,8 +316,10 @@ class _Build(Plan):
         leaves out, would not be the collection a fresh build makes). The wire's collection is
         rendered always: it depends on the ledgers and the clock too."""
         encoded: dict[int, bytes] = {}
-        made_from = {fmt: buildcache.collection_digest(self.build_hash, fmt, chosen[fmt], encoded)
-                     for fmt in self.options.formats if fmt != "newsml"}
+        newest = self.config.collection_size
+        made_from = {fmt: buildcache.collection_digest(
+            self.build_hash, fmt, chosen[fmt][:newest] if getattr(exporter(fmt), "newest_only", False) else chosen[fmt],
+            encoded) for fmt in self.options.formats if fmt != "newsml"}
         if self.force or COLLECTIONS in self.damaged:
             return made_from, {}
         last = buildcache.load_collections(self.cache_dir / state_file(self.state, buildcache.COLLECTIONS_NAME))

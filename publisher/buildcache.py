@@ -106,10 +106,22 @@ def collection_digest(build_hash: str, fmt: str, articles: tuple[tuple[Localized
     for versions in articles:
         for v in versions:
             if id(v) not in encoded:
-                encoded[id(v)] = digest(msgspec.json.encode(replace(v, article=replace(v.article, blocks=())))).encode()
+                if id(v.article) not in encoded:
+                    encoded[id(v.article)] = _fields_json(v.article, _ARTICLE_INPUTS)
+                encoded[id(v)] = digest(encoded[id(v.article)], _fields_json(v, _VERSION_INPUTS)).encode()
             parts.append(encoded[id(v)])
         parts.append(b"")  # where one article's versions end (no version encodes as nothing)
     return digest(*parts)
+
+
+# A version's fields but its article, which is encoded once for all its versions, and an article's
+# but its blocks. By the fields' names, not dataclasses.replace: every version of every article.
+_VERSION_INPUTS = tuple(f.name for f in fields(LocalizedArticle) if f.name != "article")
+_ARTICLE_INPUTS = tuple(f.name for f in fields(Article) if f.name != "blocks")
+
+
+def _fields_json(value, names: tuple[str, ...]) -> bytes:
+    return msgspec.json.encode(tuple(map(value.__getattribute__, names)))
 
 
 def load_collections(file: Path) -> Collections:

@@ -50,7 +50,9 @@ class Exporter(Protocol):
         """Files for one article in every language it is published in."""
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
-        """Files over all articles: indexes, editions, feeds. Articles come newest first."""
+        """Files over all articles: indexes, editions, feeds. Articles come newest first. An exporter
+        whose collection reads only the newest config.collection_size of them says so with a true
+        `newest_only` attribute: the build's digest of its inputs then leaves the others out."""
 
 
 def exporter(name: str) -> Exporter:
