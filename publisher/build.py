@@ -277,27 +277,29 @@ class _Build(Plan):
     def _render_collections(self, results: dict[str, ArticleResult], jobs: int) -> None:
         """Each format's collection in a worker process, beside the others' (the wire's first: it
         takes longest), which stages its files: only their records come back (the wire's listings
-        and the indexes are megabytes at a thousand articles)."""
+        and the indexes are megabytes at a thousand articles). A readers' format whose collection
+        inputs are the last build's keeps its files; the worker decides (the digests, and the
+        exporters they need, stay out of the process the workers fork from)."""
         every = {**self.cached, **results}
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
                   for fmt in self.options.formats}
-        made_from, kept = self._unchanged_collections(chosen)
-        order = sorted((fmt for fmt in self.options.formats if fmt not in kept), key=lambda fmt: fmt != "newsml")
+        order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
         context = replace(self.context, state=self.pending_state, ledgers=self.ledgers)
+        shared = (chosen, context, self.build_hash, self._last_collections())
         try:
-            staged = dict(zip(order, map_sharing(_render_and_stage_collection, (chosen, context), order, jobs)))
+            staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
         except BaseException:  # a worker may have staged files whose moves never reached this process
             _sweep_staged(self.config, self.out, self.cache_dir)
             raise
         files: dict[str, FileRecord] = {}
-        by_format: dict[str, dict[str, FileRecord]] = {}
+        made: buildcache.Collections = {}
         for fmt in self.options.formats:
-            records, written, moves = staged[fmt] if fmt in staged else (kept[fmt], set(), [])
+            digest, records, written, moves = staged[fmt]
             self.staging.moves += moves
             self._report_staged(records, written)
             files.update(records)
-            by_format[fmt] = records
-        made = {fmt: (digest, tuple(sorted(by_format[fmt]))) for fmt, digest in made_from.items()}
+            if digest:
+                made[fmt] = (digest, tuple(sorted(records)))
         self.staging.stage(CACHE, state_file(self.state, buildcache.COLLECTIONS_NAME),
                            buildcache.dumps_collections(made))
         previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
@@ -307,29 +309,13 @@ class _Build(Plan):
         for article in self.articles:
             self.report.held_back += every[article.slug].held_back
 
-    def _unchanged_collections(self, chosen: dict[str, tuple]) -> tuple[dict[str, str],
-                                                                         dict[str, dict[str, FileRecord]]]:
-        """Each reader-facing format's digest of its collection's inputs (see buildcache); and the
-        records of the files of those whose inputs are the last build's: kept, not rendered, when
-        they are all intact (not damaged) and are every collection file the manifest has in the
-        format's folder (else a file kept for a language held back, or a file the digests' list
-        leaves out, would not be the collection a fresh build makes). The wire's collection is
-        rendered always: it depends on the ledgers and the clock too."""
-        encoded: dict[int, bytes] = {}
-        newest = self.config.collection_size
-        made_from = {fmt: buildcache.collection_digest(
-            self.build_hash, fmt, chosen[fmt][:newest] if getattr(exporter(fmt), "newest_only", False) else chosen[fmt],
-            encoded) for fmt in self.options.formats if fmt != "newsml"}
+    def _last_collections(self) -> tuple[buildcache.Collections, dict[str, FileRecord]]:
+        """What the last build's collections were made from, and the manifest's records of their
+        files (intact: not damaged); nothing to go on from for a forced build."""
         if self.force or COLLECTIONS in self.damaged:
-            return made_from, {}
+            return {}, {}
         last = buildcache.load_collections(self.cache_dir / state_file(self.state, buildcache.COLLECTIONS_NAME))
-        previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
-        kept = {}
-        for fmt, digest in made_from.items():
-            files = {rel: rec for rel, rec in previous.items() if rel.startswith(f"{fmt}/")}
-            if last.get(fmt) == (digest, tuple(sorted(files))):
-                kept[fmt] = files
-        return made_from, kept
+        return last, self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
 
     def _report_staged(self, records: dict[str, FileRecord], written: set[str]) -> None:
         for relative in records:
@@ -455,20 +441,39 @@ def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict
     return records, written
 
 
-def _render_and_stage_collection(inputs: tuple[dict[str, tuple], Context],
-                                 fmt: str) -> tuple[dict[str, FileRecord], set[str], list[Move]]:
+def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[str, dict[str, FileRecord], set[str], list[Move]]:
     """In a worker: a format's collection files, from each format's chosen versions and the
-    exporters' context, staged beside their targets; their records, the paths staged and the moves.
-    What it staged is removed again if anything fails here."""
-    chosen, ctx = inputs
-    files = exporter(fmt).collection(chosen[fmt], ctx)
+    exporters' context, staged beside their targets. Returns the digest of a readers' format's
+    collection inputs (buildcache), the files' records, the paths staged and the moves. What it
+    staged is removed again if anything fails here."""
+    chosen, ctx, build_hash, last = inputs
+    ex = exporter(fmt)
+    digest = ""
+    if fmt != "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
+        newest_only = getattr(ex, "newest_only", False)
+        digest = buildcache.collection_digest(build_hash, fmt, chosen[fmt][: ctx.config.collection_size]
+                                              if newest_only else chosen[fmt], {})
+        kept = _unchanged_collection(fmt, digest, *last)
+        if kept is not None:
+            return digest, kept, set(), []
+    files = ex.collection(chosen[fmt], ctx)
     staging = Staging(ctx.config.output_path, ctx.config.root)
     try:
         records, written = _stage_outputs(staging, ctx.config, files)
     except BaseException:
         staging.abort()
         raise
-    return records, written, staging.moves
+    return digest, records, written, staging.moves
+
+
+def _unchanged_collection(fmt: str, digest: str, last: buildcache.Collections,
+                          previous: dict[str, FileRecord]) -> dict[str, FileRecord] | None:
+    """The records of the format's collection files when its inputs are the last build's: kept, not
+    rendered, when they are every collection file the manifest has in the format's folder (else a
+    file kept for a language held back, or one the digests' list leaves out, would not be the
+    collection a fresh build makes)."""
+    files = {rel: rec for rel, rec in previous.items() if rel.startswith(f"{fmt}/")}
+    return files if last.get(fmt) == (digest, tuple(sorted(files))) else None
 
 
 @dataclass(frozen=True)
