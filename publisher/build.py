@@ -3,8 +3,10 @@
 Each article whose inputs changed (or one of whose files in output/ was deleted or changed since)
 is localized once and rendered for every format in a worker process; its files are staged
 beside their targets. Collections (indexes, editions, the feed) are rendered last from every
-article's versions (kept per article from earlier builds, see buildcache). Only when everything
-has rendered are the staged files moved into place, under a journal (the feed last of the
+article's versions (kept per article from earlier builds, see buildcache), each format's in a
+worker that stages its files; a readers' format whose collection inputs did not change since
+the last build keeps its collection files unrendered (buildcache's _collections.json). Only when
+everything has rendered are the staged files moved into place, under a journal (the feed last of the
 outputs, then the version ledgers, the cache and the manifest); a failure before that removes
 the staged files and leaves output/ as it was, and a commit cut short is finished by the next
 build before anything else.
@@ -127,8 +129,9 @@ class _Build(Plan):
                       if a.slug not in self.cached and not self._up_to_date(a, hashes[a.slug], damaged)]
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
-        # ledger once here, before this build writes any).
-        outbox_last = wire.outbox_last(self.config) if "newsml" in self.options.formats else None
+        # ledger once here, before this build writes any; the wire's collection takes them from here).
+        self.ledgers = wire.committed_ledgers(self.config) if "newsml" in self.options.formats else None
+        outbox_last = wire.outbox_last(self.config, self.ledgers) if "newsml" in self.options.formats else None
         self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
         mark = self.cache_dir / STAGING_MARK
         try:
@@ -219,7 +222,9 @@ class _Build(Plan):
         results: dict[str, ArticleResult] = {}
         work = [_Job(self.config, self.options, a, self.context, self.checks_hash, self.checked.get(a.slug, {}),
                      self.state, a.slug in self.window) for a in self.dirty]
-        articles = {a.slug: a for a in self.dirty}
+        # The collections never read an article's source blocks (a cached article has none): what
+        # the build keeps of each one rendered goes without them, once its job is done.
+        articles = {a.slug: replace(a, blocks=()) for a in self.dirty}
         try:
             for done, staged in enumerate(map_in_processes(_render_and_stage, work, jobs), start=1):
                 results[staged.result.slug] = self._take_over(staged, articles[staged.result.slug])
@@ -229,11 +234,14 @@ class _Build(Plan):
             _sweep_staged(self.config, self.out, self.cache_dir)
             raise
         self.report.rebuilt = sorted(results)
+        self.articles, self.newest, self.dirty = ([articles.get(a.slug, a) for a in kept]
+                                                  for kept in (self.articles, self.newest, self.dirty))
         return results
 
     def _take_over(self, staged: _Staged, article: Article) -> ArticleResult:
         """A worker's staged files become this build's; the article's lean result, whose versions
-        share this process's copy of the article (a worker's result comes without one)."""
+        share this process's copy of the article, without its source blocks (a worker's result comes
+        without one), and where formats publish equal versions, one of them."""
         result = staged.result
         self.staging.moves += staged.moves
         self._report_staged(staged.records, staged.written)
@@ -246,9 +254,16 @@ class _Build(Plan):
         self.inputs[result.slug] = staged.inputs
         self.cache_records[result.slug] = staged.cache_record
         made: dict[int, LocalizedArticle] = {}  # a version several formats publish is replaced once
-        published = {fmt: tuple(made.get(id(v)) or made.setdefault(id(v), replace(v, article=article))
-                                for v in versions)
-                     for fmt, versions in result.published.items()}
+        equal: dict[tuple, LocalizedArticle] = {}  # and kept once where formats publish equal versions
+
+        def shared(v: LocalizedArticle) -> LocalizedArticle:
+            if id(v) not in made:
+                mine = replace(v, article=article)
+                first = equal.setdefault((mine.lang, mine.languages), mine)
+                made[id(v)] = first if first == mine else mine
+            return made[id(v)]
+
+        published = {fmt: tuple(map(shared, versions)) for fmt, versions in result.published.items()}
         return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
 
     def _lean(self, result: ArticleResult) -> ArticleResult:
@@ -261,16 +276,32 @@ class _Build(Plan):
 
     def _render_collections(self, results: dict[str, ArticleResult], jobs: int) -> None:
         """Each format's collection in a worker process, beside the others' (the wire's first: it
-        takes longest); staged here, in the formats' order."""
+        takes longest), which stages its files: only their records come back (the wire's listings
+        and the indexes are megabytes at a thousand articles). A readers' format whose collection
+        inputs are the last build's keeps its files; the worker decides (the digests, and the
+        exporters they need, stay out of the process the workers fork from)."""
         every = {**self.cached, **results}
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
                   for fmt in self.options.formats}
         order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
-        rendered = dict(zip(order, map_sharing(_render_collection, (chosen, replace(self.context, state=self.pending_state)),
-                                                order, jobs)))
+        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers)
+        shared = (chosen, context, self.build_hash, self._last_collections())
+        try:
+            staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
+        except BaseException:  # a worker may have staged files whose moves never reached this process
+            _sweep_staged(self.config, self.out, self.cache_dir)
+            raise
         files: dict[str, FileRecord] = {}
+        made: buildcache.Collections = {}
         for fmt in self.options.formats:
-            files.update(self._stage_files(rendered[fmt]))
+            digest, records, written, moves = staged[fmt]
+            self.staging.moves += moves
+            self._report_staged(records, written)
+            files.update(records)
+            if digest:
+                made[fmt] = (digest, tuple(sorted(records)))
+        self.staging.stage(CACHE, state_file(self.state, buildcache.COLLECTIONS_NAME),
+                           buildcache.dumps_collections(made))
         previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
         if "newsml" in self.options.formats and FEED not in files and FEED in previous:
             files[FEED] = previous[FEED]  # the wire sends nothing this time: partners keep polling the last good feed
@@ -278,10 +309,13 @@ class _Build(Plan):
         for article in self.articles:
             self.report.held_back += every[article.slug].held_back
 
-    def _stage_files(self, files: Files) -> dict[str, FileRecord]:
-        records, written = _stage_outputs(self.staging, self.config, files)
-        self._report_staged(records, written)
-        return records
+    def _last_collections(self) -> tuple[buildcache.Collections, dict[str, FileRecord]]:
+        """What the last build's collections were made from, and the manifest's records of their
+        files (intact: not damaged); nothing to go on from for a forced build."""
+        if self.force or COLLECTIONS in self.damaged:
+            return {}, {}
+        last = buildcache.load_collections(self.cache_dir / state_file(self.state, buildcache.COLLECTIONS_NAME))
+        return last, self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
 
     def _report_staged(self, records: dict[str, FileRecord], written: set[str]) -> None:
         for relative in records:
@@ -407,10 +441,39 @@ def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict
     return records, written
 
 
-def _render_collection(inputs: tuple[dict[str, tuple], Context], fmt: str) -> Files:
-    """A format's collection files, from each format's chosen versions and the exporters' context."""
-    chosen, ctx = inputs
-    return exporter(fmt).collection(chosen[fmt], ctx)
+def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[str, dict[str, FileRecord], set[str], list[Move]]:
+    """In a worker: a format's collection files, from each format's chosen versions and the
+    exporters' context, staged beside their targets. Returns the digest of a readers' format's
+    collection inputs (buildcache), the files' records, the paths staged and the moves. What it
+    staged is removed again if anything fails here."""
+    chosen, ctx, build_hash, last = inputs
+    ex = exporter(fmt)
+    digest = ""
+    if fmt != "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
+        newest_only = getattr(ex, "newest_only", False)
+        digest = buildcache.collection_digest(build_hash, fmt, chosen[fmt][: ctx.config.collection_size]
+                                              if newest_only else chosen[fmt], {})
+        kept = _unchanged_collection(fmt, digest, *last)
+        if kept is not None:
+            return digest, kept, set(), []
+    files = ex.collection(chosen[fmt], ctx)
+    staging = Staging(ctx.config.output_path, ctx.config.root)
+    try:
+        records, written = _stage_outputs(staging, ctx.config, files)
+    except BaseException:
+        staging.abort()
+        raise
+    return digest, records, written, staging.moves
+
+
+def _unchanged_collection(fmt: str, digest: str, last: buildcache.Collections,
+                          previous: dict[str, FileRecord]) -> dict[str, FileRecord] | None:
+    """The records of the format's collection files when its inputs are the last build's: kept, not
+    rendered, when they are every collection file the manifest has in the format's folder (else a
+    file kept for a language held back, or one the digests' list leaves out, would not be the
+    collection a fresh build makes)."""
+    files = {rel: rec for rel, rec in previous.items() if rel.startswith(f"{fmt}/")}
+    return files if last.get(fmt) == (digest, tuple(sorted(files))) else None
 
 
 @dataclass(frozen=True)

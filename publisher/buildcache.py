@@ -86,6 +86,57 @@ def dumps_checks(checks: dict[str, Checked]) -> bytes:
     return msgspec.json.encode(dict(sorted(checks.items())))
 
 
+# --- Collection inputs: .build/_collections.json ----------------------------------------------------
+# A reader-facing format's collection (indexes, feeds, sitemaps, editions) is made from the versions
+# the build chose for it and from what the build hash covers (settings, templates, toolkit) only. The
+# digest of those inputs is kept beside the paths the collection made, so that a build whose inputs
+# for a collection did not change keeps its files (as the manifest vouches for them) unrendered: one
+# translator's correction to a body outside the newest changes no index. Not a slug (the underscore).
+COLLECTIONS_NAME = "_collections.json"
+Collections = dict[str, tuple[str, tuple[str, ...]]]  # format → (digest of its inputs, the files it made)
+
+
+def collection_digest(build_hash: str, fmt: str, articles: tuple[tuple[LocalizedArticle, ...], ...],
+                      encoded: dict[int, bytes]) -> str:
+    """The digest of a collection's inputs. An article's blocks are left out (a version carries its
+    own): a cached article has none, one rendered in this build has its source's. `encoded` keeps
+    each version's digest by its id, for the other formats that publish the same version (the
+    digest, not the JSON: the build runs its collections beside every version it holds)."""
+    parts = [build_hash.encode(), fmt.encode()]
+    for versions in articles:
+        for v in versions:
+            if id(v) not in encoded:
+                if id(v.article) not in encoded:
+                    encoded[id(v.article)] = _fields_json(v.article, _ARTICLE_INPUTS)
+                encoded[id(v)] = digest(encoded[id(v.article)], _fields_json(v, _VERSION_INPUTS)).encode()
+            parts.append(encoded[id(v)])
+        parts.append(b"")  # where one article's versions end (no version encodes as nothing)
+    return digest(*parts)
+
+
+# A version's fields but its article, which is encoded once for all its versions, and an article's
+# but its blocks. By the fields' names, not dataclasses.replace: every version of every article.
+_VERSION_INPUTS = tuple(f.name for f in fields(LocalizedArticle) if f.name != "article")
+_ARTICLE_INPUTS = tuple(f.name for f in fields(Article) if f.name != "blocks")
+
+
+def _fields_json(value, names: tuple[str, ...]) -> bytes:
+    return msgspec.json.encode(tuple(map(value.__getattribute__, names)))
+
+
+def load_collections(file: Path) -> Collections:
+    """What the last build's collections were made from; empty when there is no file or it is not one
+    this module wrote."""
+    try:
+        return msgspec.json.decode(file.read_bytes(), type=Collections)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return {}
+
+
+def dumps_collections(collections: Collections) -> bytes:
+    return msgspec.json.encode(dict(sorted(collections.items())))
+
+
 # --- Localized versions: .build/<slug>.json ----------------------------------------------------------
 
 

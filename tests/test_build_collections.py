@@ -137,3 +137,112 @@ def test_a_version_without_its_body_is_checked_as_strictly_as_whole_but_for_the_
         assert (load(data, whole=False) is not None) == in_body, path
         changed += 1
     assert changed > 20
+
+
+# --- Collections kept unrendered: .build/_collections.json ---------------------------------------------
+
+
+def edit_body(root: Path, lang: str, slug: str) -> None:
+    """A translator's correction to a body sentence: no index, sitemap or chooser shows it."""
+    path = po_path(root, lang, slug)
+    text = path.read_text(encoding="utf-8")
+    assert f"[{lang}] A referendum" in text
+    path.write_text(text.replace(f"[{lang}] A referendum", f"[{lang}] The referendum", 1), encoding="utf-8")
+
+
+def collections_file(root: Path) -> Path:
+    return root / "output" / ".build" / buildcache.COLLECTIONS_NAME
+
+
+def made_from(root: Path) -> dict:
+    return json.loads(collections_file(root).read_bytes())
+
+
+def forge_collections(root: Path, change) -> None:
+    """The collections' digests changed by `change` (a function of the decoded file), as anyone who
+    can write output/ could: it is no manifest's to vouch for."""
+    collections_file(root).write_bytes(msgspec.json.encode(change(made_from(root))))
+
+
+def only_the_index(found: dict) -> dict:
+    return {**found, "html": [found["html"][0], ["html/en/index.html"]]}
+
+
+def withdraw(root: Path, slug: str) -> None:
+    edit_source(root, slug, "byline: BelTA\n", "byline: BelTA\nstatus: canceled\n")
+
+
+def remove_article(root: Path, slug: str) -> None:
+    (root / "source" / f"{slug}.md").unlink()
+    for lang in ("en", "ru", "be", "kk"):
+        po_path(root, lang, slug).unlink(missing_ok=True)
+
+
+def add_article(root: Path, slug: str) -> None:
+    write_article(root, slug, BODY.replace("key partners", "new partners"), headline="Fourth headline")
+    run_update(root)
+    for lang in ("ru", "be", "kk"):
+        translate(root, lang, slug=slug, default=f"[{lang}] {{msgid}}")
+
+
+def and_then(*edits):
+    """Edits one after the other: a forged digest alone changes no input, and no build looks at it."""
+    return lambda root: [edit(root) for edit in edits]
+
+
+def unreadable(root: Path) -> None:
+    collections_file(root).write_bytes(b'{"html": 1')
+
+
+# Each step with whether the inputs of the HTML collection and of the editions stay as they were
+# (their digests equal): an edition reads the newest articles alone.
+KEPT_HISTORY = [
+    ("an older article's Russian body edited", lambda root: edit_body(root, "ru", SLUGS[0]), True, True),
+    ("the Russian index deleted", lambda root: (root / "output" / "html" / "ru" / "index.html").unlink(), True, True),
+    ("another older article's Kazakh body edited", lambda root: edit_body(root, "kk", SLUGS[2]), True, True),
+    ("the digests unreadable", and_then(unreadable, lambda root: edit_body(root, "be", SLUGS[0])), True, True),
+    ("the digests said to list one index alone",
+     and_then(lambda root: forge_collections(root, only_the_index), lambda root: edit_body(root, "kk", SLUGS[0])),
+     True, True),
+    ("an edition's file changed", lambda root: (root / "output" / "epub" / "en" / "edition.epub").write_bytes(b"x"),
+     True, True),
+    ("the digests gone", and_then(lambda root: collections_file(root).unlink(),
+                                  lambda root: edit_body(root, "be", SLUGS[2])), True, True),
+    ("the newest article's Belarusian body edited", lambda root: edit_body(root, "be", SLUGS[1]), False, False),
+    ("a build narrowed to Russian in between", lambda root: build(load_config(root), languages=("ru",), jobs=1),
+     True, True),
+    ("an older article's headline edited", lambda root: edit_catalogue(root, "ru", SLUGS[0]), False, True),
+    ("two in every collection", lambda root: set_collection_size(root, 2), False, False),
+    ("an article added, the oldest", lambda root: add_article(root, "story-four"), False, True),
+    ("an older article withdrawn", lambda root: withdraw(root, SLUGS[0]), False, True),
+    ("the withdrawn article removed", lambda root: remove_article(root, SLUGS[0]), True, True),  # no reader had it
+]
+
+
+def test_a_collection_whose_inputs_did_not_change_is_kept_as_a_fresh_build_makes_it(tmp_path):
+    """A readers' collection whose versions did not change is not rendered again; over a history of
+    edits that do and do not change them, damaged files and forged digests, every build's outputs
+    are a fresh build's, and so are its digests (they are the inputs', not the history's)."""
+    root = newsroom(tmp_path / "newsroom")
+    build(load_config(root), jobs=1)
+    for step, edit, *unchanged in KEPT_HISTORY:
+        before = made_from(root)
+        edit(root)
+        build(load_config(root), jobs=1)
+        assert project_state(root) == clean_build(root, tmp_path), step
+        assert made_from(root) == made_from(tmp_path / "fresh"), step
+        assert [made_from(root)[fmt][0] == before[fmt][0] for fmt in ("html", "epub")] == unchanged, step
+
+
+def test_a_narrowed_build_keeps_its_own_digests(tmp_path):
+    """A build narrowed to languages renders collections of its own: it keeps what they were made
+    from in its own folder, and the full build's stay as they were."""
+    root = newsroom(tmp_path / "newsroom")
+    build(load_config(root), jobs=1)
+    full = collections_file(root).read_bytes()
+    build(load_config(root), languages=("ru",), jobs=1)
+    narrowed = list((root / "output" / ".build").glob(f"narrowed-*/{buildcache.COLLECTIONS_NAME}"))
+    assert collections_file(root).read_bytes() == full and len(narrowed) == 1
+    paths = json.loads(narrowed[0].read_bytes())["html"][1]
+    assert "html/ru/index.html" in paths and "html/en/index.html" not in paths
+    assert "html/en/index.html" in made_from(root)["html"][1]

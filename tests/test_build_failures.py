@@ -119,7 +119,7 @@ def test_a_worker_failing_leaves_nothing_the_other_workers_staged(tmp_path, monk
 @pytest.mark.parametrize("failing", ["html", "newsml"])
 def test_a_collection_failing_in_its_worker_leaves_the_previous_output(tmp_path, monkeypatch, failing):
     """Each format's collection renders in a worker process beside the others': when one fails, the
-    build fails with its error and nothing is written (the workers stage nothing; the build does)."""
+    build fails with its error and nothing is written (what the other workers staged is removed)."""
     root = make_project(tmp_path, slug="story-a")
     write_article(root, "story-b", headline="Headline of story-b")
     run_update(root)

@@ -38,6 +38,9 @@ class Context:
     # When an earlier build last put a version into the wire's outbox (publisher.wire.outbox_last):
     # the build reads it from every ledger once, not once per story.
     outbox_last: datetime | None | Unread = field(default_factory=Unread)
+    # The wire's committed ledgers by article id, as the build read them once (the collections' context
+    # only: an article's job is not sent them); None: the wire reads them itself.
+    ledgers: dict | None = None
 
 
 class Exporter(Protocol):
@@ -47,7 +50,9 @@ class Exporter(Protocol):
         """Files for one article in every language it is published in."""
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
-        """Files over all articles: indexes, editions, feeds. Articles come newest first."""
+        """Files over all articles: indexes, editions, feeds. Articles come newest first. An exporter
+        whose collection reads only the newest config.collection_size of them says so with a true
+        `newest_only` attribute: the build's digest of its inputs then leaves the others out."""
 
 
 def exporter(name: str) -> Exporter:

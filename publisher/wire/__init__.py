@@ -10,9 +10,9 @@ What the rest of the toolkit may use:
 
 from publisher.wire.exporter import EXPORTER, FEED
 from publisher.wire.ledger import LEDGER_DIR, ledger_path
-from publisher.wire.newsday import check_sent_stories, gated, hold, outbox_last
+from publisher.wire.newsday import check_sent_stories, committed_ledgers, gated, hold, outbox_last
 from publisher.wire.outbox import FOLDER as OUTBOX, write_once
 from publisher.wire.schema import NAR, problems, root_namespace
 
-__all__ = ["EXPORTER", "FEED", "LEDGER_DIR", "NAR", "OUTBOX", "check_sent_stories", "gated", "hold",
-           "ledger_path", "outbox_last", "problems", "root_namespace", "write_once"]
+__all__ = ["EXPORTER", "FEED", "LEDGER_DIR", "NAR", "OUTBOX", "check_sent_stories", "committed_ledgers", "gated",
+           "hold", "ledger_path", "outbox_last", "problems", "root_namespace", "write_once"]

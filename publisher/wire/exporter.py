@@ -58,7 +58,8 @@ class WireExporter:
                 stories.append(Story(versions[0].article.slug, versions[0].article.urgency, result.documents, created))
         sent = messages.feed(stories, ctx.config)
         check(sent)
-        return {**pull.files(ctx.config, outbox.entries(project_ledgers(ctx.config, ctx.state))), **sent}
+        books = project_ledgers(ctx.config, ctx.state, ctx.ledgers)
+        return {**pull.files(ctx.config, outbox.entries(books)), **sent}
 
 
 EXPORTER = WireExporter()
@@ -84,7 +85,8 @@ def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
     article = versions[0].article
     pending = ctx.state.get(ledgers.ledger_path(article.id))
     if pending is None:
-        return load_ledger(ctx.config, article.id)
+        committed = ctx.ledgers.get(article.id) if ctx.ledgers is not None else None
+        return committed or load_ledger(ctx.config, article.id)
     return ledgers.loads(pending, article.id)
 
 

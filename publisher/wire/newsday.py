@@ -72,23 +72,30 @@ def load_ledger(config: Config, article_id: str) -> Ledger:
     return ledgers.load(config.root, article_id, legacy(config, article_id))
 
 
-def project_ledgers(config: Config, pending: dict[str, bytes] | None = None) -> list[Ledger]:
-    """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed."""
+def committed_ledgers(config: Config) -> dict[str, Ledger]:
+    """Every story's ledger as committed, by article id."""
+    return {article_id: load_ledger(config, article_id) for article_id in ledgers.ledger_ids(config.root)}
+
+
+def project_ledgers(config: Config, pending: dict[str, bytes] | None = None,
+                    committed: dict[str, Ledger] | None = None) -> list[Ledger]:
+    """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed
+    (`committed`, when the build has read them already: committed_ledgers)."""
     pending = pending or {}
-    ids = set(ledgers.ledger_ids(config.root))
-    ids |= {path.removeprefix(f"{ledgers.LEDGER_DIR}/").removesuffix(".json") for path in pending
-            if path.startswith(f"{ledgers.LEDGER_DIR}/")}
+    committed = committed_ledgers(config) if committed is None else committed
+    ids = set(committed) | {path.removeprefix(f"{ledgers.LEDGER_DIR}/").removesuffix(".json") for path in pending
+                            if path.startswith(f"{ledgers.LEDGER_DIR}/")}
     found = []
     for article_id in sorted(ids):
         data = pending.get(ledgers.ledger_path(article_id))
         found.append(ledgers.loads(data, article_id, legacy(config, article_id)) if data is not None
-                     else load_ledger(config, article_id))
+                     else committed[article_id])
     return found
 
 
-def outbox_last(config: Config) -> datetime | None:
+def outbox_last(config: Config, committed: dict[str, Ledger] | None = None) -> datetime | None:
     """When an earlier build last put a version into the outbox (the committed ledgers say)."""
-    return outbox.last(project_ledgers(config))
+    return outbox.last(project_ledgers(config, committed=committed))
 
 
 def plan(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger, now: datetime,
