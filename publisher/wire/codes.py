@@ -50,7 +50,16 @@ def _data() -> dict:
 
 def subjects(qcodes: tuple[str, ...], lang: str, path: str) -> tuple[Concept, ...]:
     """The story's subjects, named, followed by the Subject Codes IPTC maps its Media Topics to."""
-    named = [_subject(check(q, SUBJECT_TYPES, path), lang) for q in qcodes]
+    for qcode in qcodes:
+        check(qcode, SUBJECT_TYPES, path)
+    return _named_subjects(qcodes, lang)
+
+
+# Concepts are immutable values of their codes and language alone: a build names each set once
+# (every story in a language with the same subjects), not once per item.
+@lru_cache(maxsize=4096)
+def _named_subjects(qcodes: tuple[str, ...], lang: str) -> tuple[Concept, ...]:
+    named = [_subject(q, lang) for q in qcodes]
     given = set(qcodes)
     mapped: list[Concept] = []
     for qcode in qcodes:
@@ -69,10 +78,16 @@ def subject_codes(qcode: str) -> list[str]:
 
 
 def genre(qcode: str, lang: str, path: str) -> Concept:
-    scheme, _, code = check(qcode, ("genre",), path).partition(":")
+    return _named_genre(check(qcode, ("genre",), path), lang)
+
+
+@lru_cache(maxsize=1024)
+def _named_genre(qcode: str, lang: str) -> Concept:
+    code = qcode.partition(":")[2]
     return Concept(qcode, "cpnat:abstract", _iptc_names(_data()["genre"].get(code, {}), lang))
 
 
+@lru_cache(maxsize=4096)
 def country(code: str, lang: str) -> Concept:
     return Concept(f"iso3166-1a2:{code}", "cpnat:geoArea", _country_names(code, lang))
 
@@ -104,7 +119,7 @@ def _country_names(code: str, lang: str) -> tuple[Name, ...]:
 
 def check(qcode: str, schemes, path: str) -> str:
     scheme, _, code = qcode.partition(":")
-    if scheme not in schemes or not code or any(c.isspace() for c in qcode):
+    if scheme not in schemes or not code or qcode.split() != [qcode]:  # no whitespace anywhere
         known = ", ".join(f"{s}:…" for s in schemes)
         raise PublisherError(f"'{qcode}' is not a code the IPTC catalogue defines for NewsML-G2; use {known} "
                              "(e.g. medtop:20000638 for international relations)", path)
