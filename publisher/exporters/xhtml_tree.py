@@ -26,18 +26,16 @@ _BLOCK_TAGS = frozenset(f"{{{XHTML_NS}}}{name}" for name in BLOCKS)  # as lxml n
 # Where a picture's file is, as seen from the document, and its size: (src, width, height). A
 # builder given none (the wire's body) leaves pictures out.
 ImageSource = Callable[[Picture], tuple[str, int, int]]
+_ATTRIBUTE_NAMES = {"epub_type": EPUB_TYPE, "class_": "class"}  # keyword → attribute name
 
 
 def element(parent: etree._Element | None, tag: str, **attributes: str) -> etree._Element:
     """An XHTML element; `epub_type` becomes epub:type, `class_` becomes class."""
-    attrs = {_attribute_name(k): v for k, v in attributes.items()}
+    attrs = {_ATTRIBUTE_NAMES.get(k, k): v for k, v in attributes.items()}
     if parent is None:
         return etree.Element(f"{{{XHTML_NS}}}{tag}", attrs, nsmap={None: XHTML_NS, "epub": EPUB_NS})
     return etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}", attrs)
 
-
-def _attribute_name(name: str) -> str:
-    return {"epub_type": EPUB_TYPE, "class_": "class"}.get(name, name)
 
 
 def set_lang(node: etree._Element, lang: str) -> None:
