@@ -37,7 +37,6 @@ def element(parent: etree._Element | None, tag: str, **attributes: str) -> etree
     return etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}", attrs)
 
 
-
 def set_lang(node: etree._Element, lang: str) -> None:
     node.set(XML_LANG, lang)
     node.set("lang", lang)

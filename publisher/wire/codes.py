@@ -52,7 +52,7 @@ def subjects(qcodes: tuple[str, ...], lang: str, path: str) -> tuple[Concept, ..
     """The story's subjects, named, followed by the Subject Codes IPTC maps its Media Topics to."""
     for qcode in qcodes:
         check(qcode, SUBJECT_TYPES, path)
-    return _named_subjects(qcodes, lang)
+    return _named_subjects(tuple(qcodes), lang)
 
 
 # Concepts are immutable values of their codes and language alone: a build names each set once
