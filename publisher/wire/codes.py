@@ -50,16 +50,7 @@ def _data() -> dict:
 
 def subjects(qcodes: tuple[str, ...], lang: str, path: str) -> tuple[Concept, ...]:
     """The story's subjects, named, followed by the Subject Codes IPTC maps its Media Topics to."""
-    for qcode in qcodes:
-        check(qcode, SUBJECT_TYPES, path)
-    return _named_subjects(tuple(qcodes), lang)
-
-
-# Concepts are immutable values of their codes and language alone: a build names each set once
-# (every story in a language with the same subjects), not once per item.
-@lru_cache(maxsize=4096)
-def _named_subjects(qcodes: tuple[str, ...], lang: str) -> tuple[Concept, ...]:
-    named = [_subject(q, lang) for q in qcodes]
+    named = [_subject(check(q, SUBJECT_TYPES, path), lang) for q in qcodes]
     given = set(qcodes)
     mapped: list[Concept] = []
     for qcode in qcodes:
@@ -92,6 +83,9 @@ def country(code: str, lang: str) -> Concept:
     return Concept(f"iso3166-1a2:{code}", "cpnat:geoArea", _country_names(code, lang))
 
 
+# Concepts are immutable values of their code and language alone: a build names each code once
+# per language (a vocabulary's worth at most), not once per item.
+@lru_cache(maxsize=4096)
 def _subject(qcode: str, lang: str) -> Concept:
     scheme, _, code = qcode.partition(":")
     if scheme == "iso3166-1a2":
