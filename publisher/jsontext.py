@@ -10,6 +10,8 @@ from __future__ import annotations
 import msgspec
 
 
-def indented(data) -> str:
-    """`data` (dicts with string keys, lists, strings, integers, booleans, None) as indented JSON."""
-    return msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8")
+def indented(data, sort_keys: bool = False) -> str:
+    """`data` (dicts with string keys, lists, strings, integers, booleans, None) as indented JSON;
+    with `sort_keys`, every object's keys in json.dumps(sort_keys=True)'s order (by code point)."""
+    encoded = msgspec.json.encode(data, order="sorted" if sort_keys else None)
+    return msgspec.json.format(encoded, indent=2).decode("utf-8")

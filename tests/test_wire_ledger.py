@@ -6,10 +6,13 @@ import json
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from publisher.errors import PublisherError
+from publisher.jsontext import indented
 from publisher.wire import ledger
 from publisher.wire.ledger import Item, Ledger, Outbox, Version
+from tests.test_html import _JSON_TEXT, _JSON_VALUES
 
 CREATED = datetime.fromisoformat("2026-12-01T09:47:00+00:00")
 GUID = "urn:newsml:belta.by:20240905:story-1@kk"
@@ -23,11 +26,19 @@ def _book() -> Ledger:
     return Ledger("story-1", "story", {GUID: Item(GUID, "text", "kk", (first, second))})
 
 
+@settings(max_examples=300, deadline=None)
+@given(data=st.dictionaries(_JSON_TEXT, _JSON_VALUES, max_size=6))
+def test_sorted_json_text_is_what_json_dumps_writes(data):
+    """The ledger's text (publisher.jsontext in C) is json.dumps(ensure_ascii=False, indent=2, sort_keys=True)'s."""
+    assert indented(data, sort_keys=True) == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
 def test_file_is_stable_sorted_json_that_reads_back(tmp_path):
     book = _book()
     data = ledger.dumps(book)
     assert data == ledger.dumps(book) and data.endswith(b"}\n")
     parsed = json.loads(data)
+    assert data.decode() == json.dumps(parsed, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     assert list(parsed) == ["article", "format", "items", "slug"] and parsed["format"] == 2
     assert parsed["items"][GUID]["versions"][1] == {
         "content": "sha256:c", "correction": "Corrects it.", "correctionNote": {"lang": "kk", "text": "Түзетеді."},

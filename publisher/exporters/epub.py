@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from importlib.resources import files as package_files
 
 from lxml import etree
@@ -156,17 +157,24 @@ def package(book: Book, config: Config) -> bytes:
     files = {
         f"{ROOT}/package.opf": package_document(book, config),
         f"{ROOT}/{NAV}": navigation_document(book),
-        f"{ROOT}/{STYLESHEET}": package_files("publisher").joinpath("data", STYLESHEET).read_bytes(),
+        f"{ROOT}/{STYLESHEET}": _stylesheet(),
         f"{ROOT}/{COVER_PAGE}": cover_page(book),
     }
     if not book.cover_picture:
         files[f"{ROOT}/{COVER_IMAGE}"] = cover_svg(book.cover_title, book.publisher, book.lang, book.cover_note)
-    for rendition in book_images(book):
-        files[f"{ROOT}/{IMAGES}/{rendition.name}"] = rendition.data
+    images = {f"{ROOT}/{IMAGES}/{rendition.name}": rendition.data for rendition in book_images(book)}
+    files.update(images)
     for version in book.articles:
         files[f"{ROOT}/{_chapter_path(version)}"] = content_document(version, config, f"../{STYLESHEET}",
                                                                     _chapter_image)
-    return ocf.package(f"{ROOT}/package.opf", files, book.modified)
+    # The stylesheet is every book's, a picture every language's book of its story: compressed once.
+    shared = frozenset({f"{ROOT}/{STYLESHEET}", *images})
+    return ocf.package(f"{ROOT}/package.opf", files, book.modified, shared)
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> bytes:
+    return package_files("publisher").joinpath("data", STYLESHEET).read_bytes()
 
 
 def _chapter_path(version: LocalizedArticle) -> str:

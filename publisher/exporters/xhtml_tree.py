@@ -22,21 +22,19 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 BLOCKS = {"html", "head", "title", "link", "body", "article", "header", "footer", "nav", "h1", "h2", "h3", "h4",
           "h5", "h6", "p", "blockquote", "ul", "ol", "li", "figure", "img", "figcaption"}
+_BLOCK_TAGS = frozenset(f"{{{XHTML_NS}}}{name}" for name in BLOCKS)  # as lxml names them, compared at once
 # Where a picture's file is, as seen from the document, and its size: (src, width, height). A
 # builder given none (the wire's body) leaves pictures out.
 ImageSource = Callable[[Picture], tuple[str, int, int]]
+_ATTRIBUTE_NAMES = {"epub_type": EPUB_TYPE, "class_": "class"}  # keyword → attribute name
 
 
 def element(parent: etree._Element | None, tag: str, **attributes: str) -> etree._Element:
     """An XHTML element; `epub_type` becomes epub:type, `class_` becomes class."""
-    attrs = {_attribute_name(k): v for k, v in attributes.items()}
+    attrs = {_ATTRIBUTE_NAMES.get(k, k): v for k, v in attributes.items()}
     if parent is None:
         return etree.Element(f"{{{XHTML_NS}}}{tag}", attrs, nsmap={None: XHTML_NS, "epub": EPUB_NS})
     return etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}", attrs)
-
-
-def _attribute_name(name: str) -> str:
-    return {"epub_type": EPUB_TYPE, "class_": "class"}.get(name, name)
 
 
 def set_lang(node: etree._Element, lang: str) -> None:
@@ -68,7 +66,7 @@ def _indent(node: etree._Element, depth: int = 0) -> None:
     puts line breaks between inline siblings (a visible space between <em>a</em><b>b</b>), this only
     indents elements that hold nothing but blocks."""
     children = list(node)
-    if not children or (node.text or "").strip() or any(_local(c) not in BLOCKS or (c.tail or "").strip()
+    if not children or (node.text or "").strip() or any(c.tag not in _BLOCK_TAGS or (c.tail or "").strip()
                                                           for c in children):
         return
     node.text = "\n" + "  " * (depth + 1)
@@ -76,10 +74,6 @@ def _indent(node: etree._Element, depth: int = 0) -> None:
         child.tail = node.text
         _indent(child, depth + 1)
     children[-1].tail = "\n" + "  " * depth
-
-
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname
 
 
 def content_document(version: LocalizedArticle, config: Config, stylesheet: str | None = None,
@@ -143,12 +137,28 @@ def append_block(parent: etree._Element, block: LocalizedBlock, images: ImageSou
         node = element(parent, "li")
     else:
         node = element(parent, "p")
-    for i, sentence in enumerate(block.sentences):
-        if i:
-            _append_string(node, " ")
-        append_text(node, sentence)
+    _append_sentences(node, block.sentences)
     for child in block.children:
         append_block(node, child, images)
+
+
+def _append_sentences(node: etree._Element, sentences: tuple[Text, ...]) -> None:
+    """The sentences, a space between each: a run of sentences without markup (most) is joined and
+    appended as one string, not read back from the tree and written again once per sentence."""
+    run: list[str] = []
+    for i, sentence in enumerate(sentences):
+        if i:
+            run.append(" ")
+        nodes = parse_inline(sentence.text)
+        if not sentence.fallback and all(n.kind == "text" for n in nodes):
+            run += (n.text for n in nodes)
+            continue
+        if run:
+            _append_string(node, "".join(run))
+            run = []
+        append_text(node, sentence)
+    if run:
+        _append_string(node, "".join(run))
 
 
 def append_figure(parent: etree._Element, picture: LocalizedPicture, src: str, width: int, height: int) -> None:

@@ -69,14 +69,23 @@ def subject_codes(qcode: str) -> list[str]:
 
 
 def genre(qcode: str, lang: str, path: str) -> Concept:
-    scheme, _, code = check(qcode, ("genre",), path).partition(":")
+    return _named_genre(check(qcode, ("genre",), path), lang)
+
+
+@lru_cache(maxsize=1024)
+def _named_genre(qcode: str, lang: str) -> Concept:
+    code = qcode.partition(":")[2]
     return Concept(qcode, "cpnat:abstract", _iptc_names(_data()["genre"].get(code, {}), lang))
 
 
+@lru_cache(maxsize=4096)
 def country(code: str, lang: str) -> Concept:
     return Concept(f"iso3166-1a2:{code}", "cpnat:geoArea", _country_names(code, lang))
 
 
+# Concepts are immutable values of their code and language alone: a build names each code once
+# per language (a vocabulary's worth at most), not once per item.
+@lru_cache(maxsize=4096)
 def _subject(qcode: str, lang: str) -> Concept:
     scheme, _, code = qcode.partition(":")
     if scheme == "iso3166-1a2":
@@ -104,7 +113,7 @@ def _country_names(code: str, lang: str) -> tuple[Name, ...]:
 
 def check(qcode: str, schemes, path: str) -> str:
     scheme, _, code = qcode.partition(":")
-    if scheme not in schemes or not code or any(c.isspace() for c in qcode):
+    if scheme not in schemes or not code or qcode.split() != [qcode]:  # no whitespace anywhere
         known = ", ".join(f"{s}:…" for s in schemes)
         raise PublisherError(f"'{qcode}' is not a code the IPTC catalogue defines for NewsML-G2; use {known} "
                              "(e.g. medtop:20000638 for international relations)", path)

@@ -17,7 +17,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 # add its own in an inline <catalog>.
 IPTC_SCHEMES = frozenset({"ninat", "stat", "sig", "irel", "medtop", "subj", "genre", "drol", "cpnat", "pgrmod",
                           "iso3166-1a2", "geonames", "cpprole", "why"})
-QCODE_ATTRIBUTES = ("qcode", "rel", "type", "role", "mode", "why")
+QCODE_ATTRIBUTES = frozenset({"qcode", "rel", "type", "role", "mode", "why"})
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,10 @@ def _qcode_problems(root: etree._Element) -> list[Problem]:
     for item in _items(root):
         known = IPTC_SCHEMES | {s.get("alias") for s in item.iterfind(f"{{{NAR}}}catalog/{{{NAR}}}scheme")}
         for element in item.iter(f"{{{NAR}}}*"):
-            for attribute in QCODE_ATTRIBUTES:
-                value = element.get(attribute)
-                for qcode in (value.split() if value else ()):
+            for attribute, value in element.items():  # each attribute once, not one lookup per name
+                if attribute not in QCODE_ATTRIBUTES:
+                    continue
+                for qcode in value.split():
                     if qcode.partition(":")[0] not in known:
                         found.append(Problem(element.sourceline or 1, f"{etree.QName(element).localname}/@"
                                              f"{attribute} '{qcode}' names a scheme no catalog declares"))
