@@ -8,7 +8,6 @@ that declaration and reports what is wrong as `pyproject.toml: [tool.publisher] 
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 import types
@@ -326,6 +325,8 @@ def _conform_fields(cls: type, table: dict[str, Any], prefix: str, problems: lis
     values = {}
     for key, value in table.items():
         if key not in known:
+            import difflib  # here: only a mistyped setting needs it, and every command loads the settings
+
             near = difflib.get_close_matches(key, known, n=1)
             hint = f"did you mean {near[0]}? " if near else ""
             problems.append(_Wrong(prefix + key, f"unknown setting; {hint}the settings are {', '.join(known)}"))

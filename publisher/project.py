@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +14,7 @@ from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.glossary import load_glossary
 from publisher.layout import display_path, find_articles
-from publisher.fsutil import project_lock, sweep_temporary, write_atomic_all
+from publisher.fsutil import project_lock, sweep_temporary, with_path, write_atomic_all, write_temporary
 from publisher.model import Article
 from publisher.parallel import job_count, map_in_processes, map_sharing
 from publisher.segment import units
@@ -76,7 +78,8 @@ class Written:
 
 def extract(config: Config, articles: list[Article]) -> list[Written]:
     with project_lock(config.root):
-        return _write_all(config, [(path, po.render(pot), None) for path, pot in _templates(config, articles)])
+        return _write_all(config, [(path, po.render(pot).encode("utf-8"), None)
+                                  for path, pot in _templates(config, articles)])
 
 
 def _templates(config: Config, articles: list[Article]):
@@ -90,8 +93,9 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
     """Extract, then create or merge every catalogue, each language with its own translation
     memory, the languages in `jobs` worker processes (0: one per core; the result is the same).
     A catalogue the last update left as it is is not merged again (publisher/merged.py).
-    Everything is computed before anything is written; the catalogues of a renamed article (same
-    id, new slug) are moved to its new name, and the old files removed last."""
+    Every file is computed and staged (a temporary beside it, on disk) before any is replaced;
+    the catalogues of a renamed article (same id, new slug) are moved to its new name, and the
+    old files removed last."""
     languages = languages or config.languages
     prune = config.prune_obsolete if prune_obsolete is None else prune_obsolete
     with project_lock(config.root), collector.paused():  # a million objects, no cycles
@@ -99,10 +103,13 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
         templates = {path: (pot, po.render(pot)) for path, pot in _templates(config, articles)}
         work = _LanguageWork(config, articles, templates, _renamed(config, articles), merged.context(config, prune),
                              merged.load(config), prune)
-        planned, records = _update_languages(work, languages, jobs)
-        planned[:0] = [(path, text, None) for path, (_, text) in templates.items()]
-        written = _write_all(config, planned)
-        _remove_moved(config, [moved_from for _, _, moved_from in planned if moved_from])
+        try:
+            staged, records = _stage_languages(work, languages, jobs)
+            written = _commit(config, staged)
+        except BaseException:
+            sweep_temporary(config.locales_path)  # what was staged and not moved into place, by any task
+            raise
+        _remove_moved(config, [moved_from for _, _, moved_from in staged if moved_from])
         merged.save(config, {**work.records, **records})
         return written
 
@@ -136,13 +143,67 @@ class _LanguageWork:
         return self.records[display] == merged.record(self.context, lang, display, before, catalogue)
 
 
-# A catalogue to write: its path, its text (None: it is as it should be) and where it moved from.
-Planned = tuple[Path, str | None, Path | None]
+# A file to write: its path, its bytes (None: it is as it should be) and where it moved from.
+Planned = tuple[Path, bytes | None, Path | None]
+# A file staged: its path, (its real path, the temporary to move there) or None, where it moved from.
+Staged = tuple[Path, tuple[Path, Path] | None, Path | None]
+_TEMPLATES = ""  # the task that stages the templates, beside the languages' (each staging its own files)
 
 
-def _update_languages(work: _LanguageWork, languages: tuple[str, ...], jobs: int):
-    results = map_sharing(_update_language, work, list(languages), job_count(jobs))
-    return [item for planned, _ in results for item in planned], {k: v for _, found in results for k, v in found.items()}
+def _stage_languages(work: _LanguageWork, languages: tuple[str, ...], jobs: int):
+    """Every file staged by its task, in parallel: the templates first (the task writes them and
+    ends at once), then each language's catalogues."""
+    tasks = [_TEMPLATES, *languages]
+    results = map_sharing(_stage_task, work, tasks, job_count(jobs))
+    return [item for staged, _ in results for item in staged], {k: v for _, found in results for k, v in found.items()}
+
+
+def _stage_task(work: _LanguageWork, task: str) -> tuple[list[Staged], merged.Records]:
+    if task == _TEMPLATES:
+        planned = [(path, _changed(path, text.encode("utf-8")), None) for path, (_, text) in work.templates.items()]
+        return _staged(planned), {}
+    planned, records = _update_language(work, task)
+    return _staged(planned), records
+
+
+def _changed(path: Path, data: bytes) -> bytes | None:
+    try:
+        return None if path.read_bytes() == data else data
+    except OSError:
+        return data
+
+
+def _staged(planned: list[Planned]) -> list[Staged]:
+    """Each changed file's bytes in a temporary beside it (its target if it is a symbolic link),
+    made durable (fsync: once moved into place, a crash must not lose a translator's work), many
+    at a time: each waits for the disk in a thread of its own, and the file system commits the
+    waits together (1,000 catalogues: ~0.8 s instead of 3–7 s one by one)."""
+    with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+        temporaries = iter(list(pool.map(_stage, [(path, data) for path, data, _ in planned if data is not None])))
+    return [(path, next(temporaries) if data is not None else None, moved_from) for path, data, moved_from in planned]
+
+
+_WRITERS = 8  # fsyncs (or renames) in flight per task
+
+
+def _stage(item: tuple[Path, bytes]) -> tuple[Path, Path]:
+    path, data = item
+    if path.is_symlink():  # written through: the target is replaced, the link stays
+        path = Path(os.path.realpath(path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise with_path(exc, path.parent) from None
+    return path, write_temporary(path, data, sync=True)
+
+
+def _commit(config: Config, staged: list[Staged]) -> list[Written]:
+    """Every staged file moved into place, several at a time: on ext4 a rename over a file waits
+    for the disk (~2 ms), and the waits overlap."""
+    with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+        list(pool.map(lambda staged_as: os.replace(staged_as[1], staged_as[0]),
+                      [staged_as for _, staged_as, _ in staged if staged_as is not None]))
+    return [_written(config, path, staged_as is not None, moved_from) for path, staged_as, moved_from in staged]
 
 
 def _update_language(work: _LanguageWork, lang: str) -> tuple[list[Planned], merged.Records]:
@@ -168,7 +229,7 @@ def _update_language(work: _LanguageWork, lang: str) -> tuple[list[Planned], mer
         text = po.render(catalog, (old, raw.decode("utf-8")) if moved_from is None and work.wrote(lang, where, raw)
                          else None)
         data = text.encode("utf-8")
-        planned.append((path, None if data == raw else text, moved_from))  # as it is: not sent back to be written
+        planned.append((path, None if data == raw else data, moved_from))
         records[where] = work.record(lang, where, template, data)
     return _kept_orphans(work, lang, existing, planned, records)
 
@@ -188,9 +249,9 @@ def _kept_orphans(work: _LanguageWork, lang: str, existing: _Catalogues, planned
         if work.records.get(where) == work.record(lang, where, None, existing.raw(path)):
             planned.append((path, None, None))
             continue
-        text = po.render(existing.parsed(path))
-        planned.append((path, text, None))
-        records[where] = work.record(lang, where, None, text.encode("utf-8"))
+        data = po.render(existing.parsed(path)).encode("utf-8")
+        planned.append((path, data, None))
+        records[where] = work.record(lang, where, None, data)
     return planned, records
 
 
@@ -272,9 +333,9 @@ def _remove_moved(config: Config, paths: list[Path]) -> None:
 
 
 def _write_all(config: Config, planned: list[Planned]) -> list[Written]:
-    changed = iter(write_atomic_all([(path, text.encode("utf-8")) for path, text, _ in planned if text is not None]))
-    return [_written(config, path, text is not None and next(changed), moved_from)
-            for path, text, moved_from in planned]
+    changed = iter(write_atomic_all([(path, data) for path, data, _ in planned if data is not None]))
+    return [_written(config, path, data is not None and next(changed), moved_from)
+            for path, data, moved_from in planned]
 
 
 def _written(config: Config, path: Path, changed: bool, moved_from: Path | None) -> Written:

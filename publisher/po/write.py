@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from functools import lru_cache
 from itertools import accumulate
@@ -211,7 +211,7 @@ def _wrap(portion: str, start_column: int, column_after_break: int, wrap: bool,
     if start_column + _width(escaped) <= limit:
         return (escaped,)
     escaped, allowed = _escaped_breaks(portion, inside)
-    columns = [0, *accumulate(map(_char_width, escaped))]  # columns[i]: the width of escaped[:i]
+    columns = _columns(escaped)
     breaks, piece_start, column, since = [], None, start_column, 0
     for i, kind in allowed.items():  # in the text's order: from one opportunity to the next
         piece_width = columns[i] - columns[since]
@@ -226,6 +226,13 @@ def _wrap(portion: str, start_column: int, column_after_break: int, wrap: bool,
         breaks.append(piece_start)
     edges = [0, *breaks, len(escaped)]
     return tuple(escaped[a:b] for a, b in zip(edges, edges[1:]))
+
+
+def _columns(escaped: str) -> Sequence[int]:
+    """columns[i]: the width of escaped[:i] (in most text, one column a character)."""
+    if _NARROW.fullmatch(escaped):
+        return range(len(escaped) + 1)
+    return [0, *accumulate(map(_char_width, escaped))]
 
 
 def _escaped_breaks(portion: str, inside: frozenset[int]) -> tuple[str, dict[int, str]]:
