@@ -235,3 +235,23 @@ def sweep_temporary(*folders: Path) -> None:
                 path = Path(parent, name)
                 if TEMPORARY.fullmatch(name) and stat.S_ISREG(path.lstat().st_mode):
                     path.unlink(missing_ok=True)
+
+
+def sweep_beside_linked_files(folder: Path) -> None:
+    """Remove our temporaries beside the target of each file linked from `folder` (a catalogue
+    linked to a desk's shared file is written through, its temporary staged beside the target,
+    which may lie outside `folder`): only those made for that target's name."""
+    for parent, _, names in os.walk(folder, followlinks=False):
+        for link in (Path(parent, name) for name in names):
+            if link.is_symlink():
+                _remove_temporaries_for(Path(os.path.realpath(link)))
+
+
+def _remove_temporaries_for(target: Path) -> None:
+    try:
+        beside = os.listdir(target.parent)
+    except OSError:  # a dangling link's folder: nothing was staged there
+        return
+    for name in beside:
+        if is_temporary_for(name, target.name):
+            Path(target.parent, name).unlink(missing_ok=True)

@@ -14,7 +14,8 @@ from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.glossary import load_glossary
 from publisher.layout import display_path, find_articles
-from publisher.fsutil import project_lock, sweep_temporary, with_path, write_atomic_all, write_temporary
+from publisher.fsutil import (project_lock, sweep_beside_linked_files, sweep_temporary, with_path, write_atomic_all,
+                              write_temporary)
 from publisher.model import Article
 from publisher.parallel import job_count, map_in_processes, map_sharing
 from publisher.segment import units
@@ -108,6 +109,7 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
             written = _commit(config, staged)
         except BaseException:
             sweep_temporary(config.locales_path)  # what was staged and not moved into place, by any task
+            sweep_beside_linked_files(config.locales_path)
             raise
         _remove_moved(config, [moved_from for _, _, moved_from in staged if moved_from])
         merged.save(config, {**work.records, **records})

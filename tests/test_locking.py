@@ -97,6 +97,36 @@ def test_an_update_failing_midway_leaves_each_catalogue_old_or_new_and_no_tempor
     assert snapshot(root) == new
 
 
+def test_an_update_failing_midway_leaves_no_temporary_beside_linked_catalogues_outside_the_project(tmp_path,
+                                                                                                  monkeypatch):
+    """Two catalogues linked to a desk's shared files outside the project: each is written through,
+    its temporary staged beside the target; when the update fails, neither temporary stays there."""
+    root = make_project(tmp_path / "project")
+    translate(root, "ru", default="RU {msgid}")
+    translate(root, "be", default="BE {msgid}")
+    desk = tmp_path / "shared-desk"
+    desk.mkdir()
+    for lang in ("ru", "be"):
+        path = po_path(root, lang)
+        path.replace(desk / f"{lang}.po")
+        path.symlink_to(desk / f"{lang}.po")
+    before = {path.name: path.read_bytes() for path in desk.iterdir()}
+    edit_article(root)
+
+    def fail(src, dst):  # fault injection: the first move into place fails, after every file was staged
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        run_update(root)
+    monkeypatch.undo()
+    assert {path.name: path.read_bytes() for path in desk.iterdir()} == before
+    assert not list(root.rglob("*.tmp"))
+    run_update(root)  # the next run completes the job, through the links
+    assert all(po_path(root, lang).is_symlink() and "key allies" in (desk / f"{lang}.po").read_text(encoding="utf-8")
+               for lang in ("ru", "be"))
+
+
 def test_an_atomic_rewrite_keeps_the_files_permissions(tmp_path):
     make_project(tmp_path)
     path = po_path(tmp_path, "ru")
