@@ -4,10 +4,11 @@ Each article whose inputs changed (or one of whose files in output/ was deleted 
 is localized once and rendered for every format in a worker process; its files are staged
 beside their targets. Collections (indexes, editions, the feed) are rendered last from every
 article's versions (kept per article from earlier builds, see buildcache), each format's in a
-worker that stages its files; a readers' format whose collection inputs did not change since
-the last build keeps its collection files unrendered (buildcache's _collections.json). Only when
-everything has rendered are the staged files moved into place, under a journal (the feed last of the
-outputs, then the version ledgers, the cache and the manifest); a failure before that removes
+worker that stages its files; each part of a readers' format's collection (a language's index,
+its feed: publisher.exporters.Part) whose inputs did not change since the last build keeps its
+files unrendered (buildcache's _collections.json). Only when everything has rendered are the
+staged files moved into place, under a journal (the feed last of the outputs, then the version
+ledgers, the cache and the manifest); a failure before that removes
 the staged files and leaves output/ as it was, and a commit cut short is finished by the next
 build before anything else.
 
@@ -41,7 +42,7 @@ from publisher import buildcache, clock, collector, journal, links, manifest as 
 from publisher.checks import GateChecks
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
-from publisher.exporters import FORMATS, Context, Files, exporter
+from publisher.exporters import FORMATS, Context, Files, collection_parts, exporter
 from publisher.fsutil import sweep_temporary
 from publisher.journal import CACHE, OUTPUT, PROJECT, Move, Staging
 from publisher.layout import CACHE_DIR
@@ -277,8 +278,8 @@ class _Build(Plan):
     def _render_collections(self, results: dict[str, ArticleResult], jobs: int) -> None:
         """Each format's collection in a worker process, beside the others' (the wire's first: it
         takes longest), which stages its files: only their records come back (the wire's listings
-        and the indexes are megabytes at a thousand articles). A readers' format whose collection
-        inputs are the last build's keeps its files; the worker decides (the digests, and the
+        and the indexes are megabytes at a thousand articles). Each part of a readers' collection
+        whose inputs are the last build's keeps its files; the worker decides (the digests, and the
         exporters they need, stay out of the process the workers fork from)."""
         every = {**self.cached, **results}
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
@@ -294,12 +295,12 @@ class _Build(Plan):
         files: dict[str, FileRecord] = {}
         made: buildcache.Collections = {}
         for fmt in self.options.formats:
-            digest, records, written, moves = staged[fmt]
+            parts, records, written, moves = staged[fmt]
             self.staging.moves += moves
             self._report_staged(records, written)
             files.update(records)
-            if digest:
-                made[fmt] = (digest, tuple(sorted(records)))
+            if fmt != "newsml":
+                made[fmt] = parts
         self.staging.stage(CACHE, state_file(self.state, buildcache.COLLECTIONS_NAME),
                            buildcache.dumps_collections(made))
         previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
@@ -441,39 +442,58 @@ def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict
     return records, written
 
 
-def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[str, dict[str, FileRecord], set[str], list[Move]]:
+def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, buildcache.Made], dict[str, FileRecord],
+                                                                    set[str], list[Move]]:
     """In a worker: a format's collection files, from each format's chosen versions and the
-    exporters' context, staged beside their targets. Returns the digest of a readers' format's
-    collection inputs (buildcache), the files' records, the paths staged and the moves. What it
-    staged is removed again if anything fails here."""
-    chosen, ctx, build_hash, last = inputs
+    exporters' context, staged beside their targets. Returns what each part of a readers' format's
+    collection was made from (buildcache), the files' records, the paths staged and the moves. What
+    it staged is removed again if anything fails here."""
+    chosen, ctx, build_hash, (last, previous) = inputs
     ex = exporter(fmt)
-    digest = ""
-    if fmt != "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
-        newest_only = getattr(ex, "newest_only", False)
-        digest = buildcache.collection_digest(build_hash, fmt, chosen[fmt][: ctx.config.collection_size]
-                                              if newest_only else chosen[fmt], {})
-        kept = _unchanged_collection(fmt, digest, *last)
-        if kept is not None:
-            return digest, kept, set(), []
-    files = ex.collection(chosen[fmt], ctx)
+    if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
+        made, kept, files = {}, {}, ex.collection(chosen[fmt], ctx)
+    else:
+        made, kept, files = {}, {}, {}
+        encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
+        last_parts = _last_parts(fmt, last, previous)
+        for part in collection_parts(ex, chosen[fmt], ctx):
+            digest = buildcache.collection_digest(build_hash, fmt, part, encoded)
+            unchanged = _unchanged_part(last_parts.get(part.name), digest, previous)
+            if unchanged is None:
+                rendered = part.files(ctx)
+                files.update(rendered)
+                made[part.name] = (digest, tuple(sorted(rendered)))
+            else:
+                kept.update(unchanged)
+                made[part.name] = (digest, tuple(unchanged))
     staging = Staging(ctx.config.output_path, ctx.config.root)
     try:
         records, written = _stage_outputs(staging, ctx.config, files)
     except BaseException:
         staging.abort()
         raise
-    return digest, records, written, staging.moves
+    return made, {**kept, **records}, written, staging.moves
 
 
-def _unchanged_collection(fmt: str, digest: str, last: buildcache.Collections,
-                          previous: dict[str, FileRecord]) -> dict[str, FileRecord] | None:
-    """The records of the format's collection files when its inputs are the last build's: kept, not
-    rendered, when they are every collection file the manifest has in the format's folder (else a
-    file kept for a language held back, or one the digests' list leaves out, would not be the
-    collection a fresh build makes)."""
-    files = {rel: rec for rel, rec in previous.items() if rel.startswith(f"{fmt}/")}
-    return files if last.get(fmt) == (digest, tuple(sorted(files))) else None
+def _last_parts(fmt: str, last: buildcache.Collections,
+                previous: dict[str, FileRecord]) -> dict[str, buildcache.Made]:
+    """What the format's collection parts were made from last time, when their files are every
+    collection file the manifest has in the format's folder; else nothing (a file kept for a
+    language held back, or one the digests' list leaves out, would not be the collection a fresh
+    build makes)."""
+    parts = last.get(fmt, {})
+    listed = [rel for _, files in parts.values() for rel in files]
+    in_folder = {rel for rel in previous if rel.startswith(f"{fmt}/")}
+    return parts if len(listed) == len(in_folder) and set(listed) == in_folder else {}
+
+
+def _unchanged_part(last: buildcache.Made | None, digest: str,
+                    previous: dict[str, FileRecord]) -> dict[str, FileRecord] | None:
+    """The records of a collection part's files when its inputs are the last build's (the
+    manifest vouches for the files it made then, see _last_parts): kept, not rendered."""
+    if last is None or last[0] != digest:
+        return None
+    return {rel: previous[rel] for rel in last[1]}
 
 
 @dataclass(frozen=True)

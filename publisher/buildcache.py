@@ -22,6 +22,7 @@ import msgspec
 
 from publisher.config import Config
 from publisher.errors import PublisherError
+from publisher.exporters import Part
 from publisher.manifest import FileRecord, digest, record
 from publisher.model import Article, LocalizedArticle, Text
 from publisher.source import ID_RE, STATUSES, date_problem
@@ -87,23 +88,25 @@ def dumps_checks(checks: dict[str, Checked]) -> bytes:
 
 
 # --- Collection inputs: .build/_collections.json ----------------------------------------------------
-# A reader-facing format's collection (indexes, feeds, sitemaps, editions) is made from the versions
-# the build chose for it and from what the build hash covers (settings, templates, toolkit) only. The
-# digest of those inputs is kept beside the paths the collection made, so that a build whose inputs
-# for a collection did not change keeps its files (as the manifest vouches for them) unrendered: one
-# translator's correction to a body outside the newest changes no index. Not a slug (the underscore).
+# A reader-facing format's collection (indexes, feeds, sitemaps, editions) comes in parts, each made
+# from some of the versions the build chose for it, facts its exporter states, and what the build
+# hash covers (settings, templates, toolkit) only (publisher.exporters.Part). The digest of each
+# part's inputs is kept beside the paths it made, so that a build whose inputs for a part did not
+# change keeps its files (as the manifest vouches for them) unrendered: one translator's correction
+# to a Russian headline renders the Russian index and feed, not the English ones; one to a body
+# outside the newest changes no index. Not a slug (the underscore).
 COLLECTIONS_NAME = "_collections.json"
-Collections = dict[str, tuple[str, tuple[str, ...]]]  # format → (digest of its inputs, the files it made)
+Made = tuple[str, tuple[str, ...]]  # the digest of a part's inputs, and the files it made
+Collections = dict[str, dict[str, Made]]  # format → part's name → what it was made from and made
 
 
-def collection_digest(build_hash: str, fmt: str, articles: tuple[tuple[LocalizedArticle, ...], ...],
-                      encoded: dict[int, bytes]) -> str:
-    """The digest of a collection's inputs. An article's blocks are left out (a version carries its
-    own): a cached article has none, one rendered in this build has its source's. `encoded` keeps
-    each version's digest by its id, for the other formats that publish the same version (the
-    digest, not the JSON: the build runs its collections beside every version it holds)."""
-    parts = [build_hash.encode(), fmt.encode()]
-    for versions in articles:
+def collection_digest(build_hash: str, fmt: str, part: Part, encoded: dict[int, bytes]) -> str:
+    """The digest of a collection part's inputs. An article's blocks are left out (a version carries
+    its own): a cached article has none, one rendered in this build has its source's. `encoded`
+    keeps each version's digest by its id, for the other parts and formats that read the same
+    version (the digest, not the JSON: the build runs its collections beside every version it holds)."""
+    parts = [build_hash.encode(), fmt.encode(), part.name.encode(), msgspec.json.encode(part.facts)]
+    for versions in part.articles:
         for v in versions:
             if id(v) not in encoded:
                 if id(v.article) not in encoded:

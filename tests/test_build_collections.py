@@ -17,7 +17,7 @@ import pytest
 from publisher import buildcache
 from publisher.build import build
 from publisher.config import load_config
-from publisher.exporters import FORMATS
+from publisher.exporters import FORMATS, html
 from publisher.manifest import MANIFEST_NAME, record
 from tests.helpers import BODY, json_paths, make_project, po_path, run_update, translate, write_article
 from tests.test_build_state import _set, _vouch_for, clean_build, project_state
@@ -165,7 +165,9 @@ def forge_collections(root: Path, change) -> None:
 
 
 def only_the_index(found: dict) -> dict:
-    return {**found, "html": [found["html"][0], ["html/en/index.html"]]}
+    """The theme said to have made the English index alone, with its digest as it was."""
+    theme = found["html"]["theme"]
+    return {**found, "html": {**found["html"], "theme": [theme[0], ["html/en/index.html"]]}}
 
 
 def withdraw(root: Path, slug: str) -> None:
@@ -194,44 +196,87 @@ def unreadable(root: Path) -> None:
     collections_file(root).write_bytes(b'{"html": 1')
 
 
-# Each step with whether the inputs of the HTML collection and of the editions stay as they were
-# (their digests equal): an edition reads the newest articles alone.
+def set_base_url(root: Path) -> None:
+    """Sitemaps, which need absolute addresses, are made from now on."""
+    path = root / "pyproject.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("collection_size =", f'base_url = "{BASE_URL}"\ncollection_size ='),
+                    encoding="utf-8")
+
+
+BASE_URL = "https://news.example/"
+LANGS = ("be", "en", "kk", "ru")
+EVERY_HTML_PART = {"chooser", "sitemaps", "theme", *(f"{part}/{lang}" for part in ("feed", "index") for lang in LANGS)}
+
+# Each step with the parts of the HTML collection whose inputs change (the others keep their files
+# unrendered, unless one is damaged), and whether the editions' inputs stay as they were: a
+# language's index reads that language's versions, its feed and an edition the newest article's.
 KEPT_HISTORY = [
-    ("an older article's Russian body edited", lambda root: edit_body(root, "ru", SLUGS[0]), True, True),
-    ("the Russian index deleted", lambda root: (root / "output" / "html" / "ru" / "index.html").unlink(), True, True),
-    ("another older article's Kazakh body edited", lambda root: edit_body(root, "kk", SLUGS[2]), True, True),
-    ("the digests unreadable", and_then(unreadable, lambda root: edit_body(root, "be", SLUGS[0])), True, True),
-    ("the digests said to list one index alone",
+    ("an older article's Russian body edited", lambda root: edit_body(root, "ru", SLUGS[0]), set(), True),
+    ("the Russian index deleted", lambda root: (root / "output" / "html" / "ru" / "index.html").unlink(), set(),
+     True),
+    ("another older article's Kazakh body edited", lambda root: edit_body(root, "kk", SLUGS[2]), set(), True),
+    ("the digests unreadable", and_then(unreadable, lambda root: edit_body(root, "be", SLUGS[0])), set(), True),
+    ("the theme's digests said to list one index alone",
      and_then(lambda root: forge_collections(root, only_the_index), lambda root: edit_body(root, "kk", SLUGS[0])),
-     True, True),
+     set(), True),
     ("an edition's file changed", lambda root: (root / "output" / "epub" / "en" / "edition.epub").write_bytes(b"x"),
-     True, True),
+     set(), True),
     ("the digests gone", and_then(lambda root: collections_file(root).unlink(),
-                                  lambda root: edit_body(root, "be", SLUGS[2])), True, True),
-    ("the newest article's Belarusian body edited", lambda root: edit_body(root, "be", SLUGS[1]), False, False),
+                                  lambda root: edit_body(root, "be", SLUGS[2])), set(), True),
+    ("the newest article's Belarusian body edited", lambda root: edit_body(root, "be", SLUGS[1]),
+     {"index/be", "feed/be"}, False),
     ("a build narrowed to Russian in between", lambda root: build(load_config(root), languages=("ru",), jobs=1),
-     True, True),
-    ("an older article's headline edited", lambda root: edit_catalogue(root, "ru", SLUGS[0]), False, True),
-    ("two in every collection", lambda root: set_collection_size(root, 2), False, False),
-    ("an article added, the oldest", lambda root: add_article(root, "story-four"), False, True),
-    ("an older article withdrawn", lambda root: withdraw(root, SLUGS[0]), False, True),
-    ("the withdrawn article removed", lambda root: remove_article(root, SLUGS[0]), True, True),  # no reader had it
+     set(), True),
+    ("an older article's Russian headline edited", lambda root: edit_catalogue(root, "ru", SLUGS[0]), {"index/ru"},
+     True),
+    ("two in every collection", lambda root: set_collection_size(root, 2), EVERY_HTML_PART, False),
+    ("an article added, the oldest", lambda root: add_article(root, "story-four"), {f"index/{lang}" for lang in LANGS},
+     True),
+    ("an older article withdrawn", lambda root: withdraw(root, SLUGS[0]), {f"index/{lang}" for lang in LANGS}, True),
+    ("the withdrawn article removed", lambda root: remove_article(root, SLUGS[0]), set(), True),  # no reader had it
+    ("sitemaps made", set_base_url, EVERY_HTML_PART, False),
+    ("the newest article's Kazakh headline edited", lambda root: edit_catalogue(root, "kk", SLUGS[1]),
+     {"index/kk", "feed/kk", "sitemaps"}, False),  # the news sitemap shows the newest headlines
+    ("the sitemap deleted", lambda root: (root / "output" / "html" / "sitemap.xml").unlink(), set(), True),
 ]
 
 
 def test_a_collection_whose_inputs_did_not_change_is_kept_as_a_fresh_build_makes_it(tmp_path):
-    """A readers' collection whose versions did not change is not rendered again; over a history of
-    edits that do and do not change them, damaged files and forged digests, every build's outputs
+    """A readers' collection part whose inputs did not change is not rendered again; over a history
+    of edits that do and do not change them, damaged files and forged digests, every build's outputs
     are a fresh build's, and so are its digests (they are the inputs', not the history's)."""
     root = newsroom(tmp_path / "newsroom")
     build(load_config(root), jobs=1)
-    for step, edit, *unchanged in KEPT_HISTORY:
+    for step, edit, html_changed, edition_unchanged in KEPT_HISTORY:
         before = made_from(root)
         edit(root)
         build(load_config(root), jobs=1)
         assert project_state(root) == clean_build(root, tmp_path), step
-        assert made_from(root) == made_from(tmp_path / "fresh"), step
-        assert [made_from(root)[fmt][0] == before[fmt][0] for fmt in ("html", "epub")] == unchanged, step
+        after = made_from(root)
+        assert after == made_from(tmp_path / "fresh"), step
+        assert set(after["html"]) == EVERY_HTML_PART, step
+        assert {part for part, made in after["html"].items() if made[0] != before["html"][part][0]} == html_changed, step
+        assert (after["epub"] == before["epub"]) == edition_unchanged, step
+
+
+def test_a_russian_headline_edit_renders_the_russian_index_alone(tmp_path, monkeypatch):
+    """Which of the HTML collection's parts a build renders (jobs=1: in this process), the real
+    renderers recording the languages they are called for: a Russian headline outside the newest
+    renders the Russian index again and no other index or feed; a forced build renders them all."""
+    root = newsroom(tmp_path / "newsroom")
+    build(load_config(root), jobs=1)
+    rendered = []
+    for name in ("_index_part", "_feed_part"):
+        def recording(articles, facts, ctx, render=getattr(html, name), name=name):
+            rendered.append((name, facts[0]))
+            return render(articles, facts, ctx)
+        monkeypatch.setattr(html, name, recording)
+    edit_catalogue(root, "ru", SLUGS[0])
+    report = build(load_config(root), jobs=1)
+    assert rendered == [("_index_part", "ru")] and "output/html/ru/index.html" in report.written
+    rendered.clear()
+    build(load_config(root), force=True, jobs=1)
+    assert sorted(rendered) == sorted((name, lang) for name in ("_index_part", "_feed_part") for lang in LANGS)
 
 
 def test_a_narrowed_build_keeps_its_own_digests(tmp_path):
@@ -243,6 +288,6 @@ def test_a_narrowed_build_keeps_its_own_digests(tmp_path):
     build(load_config(root), languages=("ru",), jobs=1)
     narrowed = list((root / "output" / ".build").glob(f"narrowed-*/{buildcache.COLLECTIONS_NAME}"))
     assert collections_file(root).read_bytes() == full and len(narrowed) == 1
-    paths = json.loads(narrowed[0].read_bytes())["html"][1]
-    assert "html/ru/index.html" in paths and "html/en/index.html" not in paths
-    assert "html/en/index.html" in made_from(root)["html"][1]
+    parts = json.loads(narrowed[0].read_bytes())["html"]
+    assert parts["index/ru"][1] == ["html/ru/index.html"] and "index/en" not in parts
+    assert made_from(root)["html"]["index/en"][1] == ["html/en/index.html"]

@@ -10,6 +10,7 @@ reader-facing format: it lives in publisher.wire and is registered here under "n
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -52,7 +53,39 @@ class Exporter(Protocol):
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         """Files over all articles: indexes, editions, feeds. Articles come newest first. An exporter
         whose collection reads only the newest config.collection_size of them says so with a true
-        `newest_only` attribute: the build's digest of its inputs then leaves the others out."""
+        `newest_only` attribute: the build's digest of its inputs then leaves the others out. One
+        that states what each of its files reads offers `collection_parts` (see Part) instead."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """Some of a collection's files and all they are made from beside the build hash (settings,
+    templates, toolkit): the versions it reads, newest first, and any other facts (JSON data). Its
+    files are `render(articles, facts, ctx)`, which reads nothing else: a build whose inputs for a
+    part are the last build's keeps the part's files unrendered (publisher.build)."""
+
+    name: str  # one of the format's parts, the same from build to build: "index/ru"
+    articles: tuple[Versions, ...]
+    facts: tuple
+    render: Callable[[tuple[Versions, ...], tuple, Context], Files]
+
+    def files(self, ctx: Context) -> Files:
+        return self.render(self.articles, self.facts, ctx)
+
+
+def collection_parts(ex: Exporter, articles: tuple[Versions, ...], ctx: Context) -> tuple[Part, ...]:
+    """A format's collection in parts: as its exporter states them, or else one part, of the newest
+    articles alone when the exporter is newest_only."""
+    stated = getattr(ex, "collection_parts", None)
+    if stated:
+        return stated(articles, ctx)
+    read = articles[: ctx.config.collection_size] if getattr(ex, "newest_only", False) else articles
+    return (Part("collection", read, (), lambda chosen, facts, ctx: ex.collection(chosen, ctx)),)
+
+
+def files_of(parts: tuple[Part, ...], ctx: Context) -> Files:
+    """Every part's files: a collection made whole."""
+    return {path: data for part in parts for path, data in part.files(ctx).items()}
 
 
 def exporter(name: str) -> Exporter:

@@ -31,7 +31,7 @@ from PIL import Image as PILImage
 
 from publisher import i18n
 from publisher.config import Config
-from publisher.exporters import Context, Files, Versions, feeds, linked_data, sitemap
+from publisher.exporters import Context, Files, Part, Versions, feeds, files_of, linked_data, sitemap
 from publisher.exporters.addresses import (CHOOSER, PathOf, absolute, address, alternate_targets, article_path,
                                            feed_path, index_path, picture_path, relative, theme_path)
 from publisher.exporters.html_text import blocks_html, sentences_html, text_html
@@ -130,15 +130,23 @@ class HtmlExporter:
         return files
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
+        return files_of(self.collection_parts(articles, ctx), ctx)
+
+    def collection_parts(self, articles: tuple[Versions, ...], ctx: Context) -> tuple[Part, ...]:
+        """A language's index reads that language's versions (and which languages there are, for
+        its links), its feed the newest of them; the chooser the languages alone; the sitemaps
+        every version; the theme's files nothing but the settings (the build hash)."""
         config = ctx.config
         languages = tuple(lang for lang in config.languages if any(v.lang == lang for vs in articles for v in vs))
-        files = {index_path(lang): _render_index(lang, articles, languages, config) for lang in languages}
-        files[CHOOSER] = _render_chooser(languages, articles, config)
-        files.update(_feeds(articles, languages, config))
-        files.update(sitemap.files(config, articles, languages))
-        files.update({theme_path(name): _theme_file(config, name) for name in THEME_FILES})
-        files[theme_path(MANIFEST)] = _render(MANIFEST, config.source_language, config, "")
-        return files
+        newest = articles[: config.collection_size]
+        parts = []
+        for lang in languages:
+            parts.append(Part(f"index/{lang}", _in_language(articles, lang), (lang, languages), _index_part))
+            parts.append(Part(f"feed/{lang}", _in_language(newest, lang), (lang,), _feed_part))
+        parts.append(Part("chooser", (), (languages,), _chooser_part))
+        parts.append(Part("sitemaps", articles if config.base_url else (), (languages,), _sitemaps_part))
+        parts.append(Part("theme", (), (), _theme_part))
+        return tuple(parts)
 
 
 EXPORTER = HtmlExporter()
@@ -176,6 +184,30 @@ def _render_article(page: LocalizedArticle, config: Config) -> bytes:
                    translated=_translated(page))
 
 
+def _in_language(articles: tuple[Versions, ...], lang: str) -> tuple[Versions, ...]:
+    return tuple((v,) for vs in articles for v in vs if v.lang == lang)
+
+
+def _index_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) -> Files:
+    lang, languages = facts
+    return {index_path(lang): _render_index(lang, articles, languages, ctx.config)}
+
+
+def _chooser_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) -> Files:
+    return {CHOOSER: _render_chooser(facts[0], ctx.config)}
+
+
+def _sitemaps_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) -> Files:
+    return sitemap.files(ctx.config, articles, facts[0])
+
+
+def _theme_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) -> Files:
+    config = ctx.config
+    files = {theme_path(name): _theme_file(config, name) for name in THEME_FILES}
+    files[theme_path(MANIFEST)] = _render(MANIFEST, config.source_language, config, "")
+    return files
+
+
 def _render_index(lang: str, articles: tuple[Versions, ...], languages: tuple[str, ...], config: Config) -> bytes:
     pages = [v for vs in articles for v in vs if v.lang == lang]
     words = i18n.translations(lang)
@@ -199,7 +231,7 @@ def _entry(page: LocalizedArticle) -> Entry:
                  long_date(published.date(), page.babel_locale), published.isoformat())
 
 
-def _render_chooser(languages: tuple[str, ...], articles: tuple[Versions, ...], config: Config) -> bytes:
+def _render_chooser(languages: tuple[str, ...], config: Config) -> bytes:
     lang = config.source_language
     words = i18n.translations(lang)
     names = format_list([Locale.parse(code).get_display_name(config.babel_locale(lang)) for code in languages],
@@ -320,17 +352,16 @@ def _width(rendition: Rendition) -> int:
 # --- Feeds -------------------------------------------------------------------------------------------
 
 
-def _feeds(articles: tuple[Versions, ...], languages: tuple[str, ...], config: Config) -> Files:
-    """One Atom feed per language, of its newest stories (the build passes older ones without bodies)."""
-    newest = articles[: config.collection_size]
-    result = {}
-    for lang in languages:
-        entries = tuple(v for versions in newest for v in versions if v.lang == lang)
-        if entries:
-            author = linked_data.provider_name(config, entries[0])
-            result[feed_path(lang)] = feeds.feed(config, lang, _feed_title(config, lang), author,
-                                                  theme_path(FEED_ICON), theme_path(LOGO), entries)
-    return result
+def _feed_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) -> Files:
+    """A language's Atom feed, of its newest stories (`articles`); none without one."""
+    (lang,) = facts
+    config = ctx.config
+    entries = tuple(v for versions in articles for v in versions if v.lang == lang)
+    if not entries:
+        return {}
+    author = linked_data.provider_name(config, entries[0])
+    return {feed_path(lang): feeds.feed(config, lang, _feed_title(config, lang), author,
+                                        theme_path(FEED_ICON), theme_path(LOGO), entries)}
 
 
 # --- Facts on a page ------------------------------------------------------------------------------------
