@@ -28,7 +28,8 @@ class Preview:
 
     def __init__(self, root: Path, *args: str):
         self.process = subprocess.Popen([sys.executable, "-m", "publisher", "serve", "-C", str(root), *args],
-                                        stderr=subprocess.PIPE, text=True, encoding="utf-8")
+                                        stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                                        preexec_fn=_as_from_a_terminal)
         self.lines: list[str] = []
         self.url = self.wait_for(r"serving (http://127\.0\.0\.1:\d+/)").group(1)
 
@@ -46,6 +47,13 @@ class Preview:
         rest = self.process.communicate(timeout=60)[1]
         assert self.process.returncode == 0, "".join(self.lines) + rest
         assert "stopped" in rest and "Traceback" not in rest
+
+
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches the preview as it does from a terminal, even when the tests themselves were
+    started in the background by a shell without job control, which leaves SIGINT ignored in every
+    child (Python then never raises KeyboardInterrupt, and the preview could not be stopped)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture
