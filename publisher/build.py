@@ -450,10 +450,10 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     it staged is removed again if anything fails here."""
     chosen, ctx, build_hash, (last, previous) = inputs
     ex = exporter(fmt)
+    made, kept, files = {}, {}, {}
     if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
-        made, kept, files = {}, {}, ex.collection(chosen[fmt], ctx)
+        files = ex.collection(chosen[fmt], ctx)
     else:
-        made, kept, files = {}, {}, {}
         encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
         last_parts = _last_parts(fmt, last, previous)
         for part in collection_parts(ex, chosen[fmt], ctx):

@@ -27,7 +27,7 @@ from publisher.jsontext import indented
 from publisher.wire.codes import Concept, Name
 from publisher.wire.content import ItemContent, Note, PackageContent, Rights
 from publisher.wire.ledger import format_time
-from publisher.wire.tree import Stamp
+from publisher.wire.tree import Stamp, escaped_text
 
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "ninjs" / "ninjs-schema_2.2.json"
 SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
@@ -140,10 +140,9 @@ def _name(names: tuple[Name, ...], lang: str) -> str:
 
 
 def _html(tag: str, text: str) -> str:
-    """<tag>text</tag> as lxml writes the element as HTML, escaping what its serializer escapes in a
-    text node (tests/test_wire_ninjs.py holds the two alike), a third of the time of making one."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return f"<{tag}>{escaped}</{tag}>"
+    """<tag>text</tag> as lxml writes the element as HTML, whose serializer escapes a text node as
+    its XML one does (tests/test_wire_ninjs.py holds the two alike), a third of the time of making one."""
+    return f"<{tag}>{escaped_text(text)}</{tag}>"
 
 
 # --- The schema -------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ class Node:
         if self.text is None and not self.children:
             out.append(start + "/>")
             return
-        out.append(start + ">" if self.text is None else f"{start}>{_text(self.text)}")
+        out.append(start + ">" if self.text is None else f"{start}>{escaped_text(self.text)}")
         indented = indented and self.text is None  # libxml2 indents no element holding text
         inner = _INDENTS[depth + 1] if indented else ""
         for child in self.children:
@@ -148,8 +148,8 @@ _TEXT_ESCAPED = re.compile(r"[&<>\r]")
 _ATTRIBUTE_ESCAPED = re.compile(r'[&<>"\n\r\t]')
 
 
-def _text(value: str) -> str:
-    """What libxml2 escapes in a text node."""
+def escaped_text(value: str) -> str:
+    """What libxml2 escapes in a text node, as XML and as HTML alike (&, <, >, CR)."""
     if not _TEXT_ESCAPED.search(value):  # most values: nothing to escape
         return value
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
@@ -159,7 +159,7 @@ def _attribute_text(value: str) -> str:
     """What libxml2 escapes in an attribute value."""
     if not _ATTRIBUTE_ESCAPED.search(value):
         return value
-    return (_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
+    return (escaped_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
             .replace("\t", "&#9;"))
 
 
