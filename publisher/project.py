@@ -112,8 +112,14 @@ def update(config: Config, articles: list[Article], languages: tuple[str, ...] =
             sweep_beside_linked_files(config.locales_path)
             raise
         _remove_moved(config, [moved_from for _, _, moved_from in staged if moved_from])
-        merged.save(config, {**work.records, **records})
+        merged.save(config, _on_disk(config, {**work.records, **records}))
         return written
+
+
+def _on_disk(config: Config, records: merged.Records) -> merged.Records:
+    """The records of catalogues still there: a renamed article's old catalogues, or one removed
+    by hand, would otherwise keep theirs in the user's cache for ever."""
+    return {where: record for where, record in records.items() if (config.root / where).is_file()}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publisher import po
+from publisher import merged, po
 from publisher.checks import check_articles
 from publisher.config import load_config
 from publisher.errors import PublisherError
@@ -253,6 +253,29 @@ def test_a_rename_updated_one_language_at_a_time_loses_no_catalogue(tmp_path):
     update(config, load_articles(config))
     assert po.translations(po.read(po_path(tmp_path, "kk", "renamed-story"))) == kk_before
     assert not list((tmp_path / "locales").rglob("test-story.po*"))
+
+
+def test_update_forgets_the_catalogues_that_are_gone(tmp_path):
+    """A rename done one language at a time, then a catalogue removed by hand: each update keeps
+    records only of the catalogues on disk, and those of the languages it did not touch."""
+    _translated(tmp_path)
+    config = load_config(tmp_path)
+
+    def kept():
+        return set(merged.load(config))
+
+    def catalogues():
+        return {path.relative_to(tmp_path).as_posix() for path in (tmp_path / "locales").rglob("*.po")}
+
+    assert kept() == catalogues() and "locales/kk/LC_MESSAGES/test-story.po" in kept()
+    (tmp_path / "source" / "test-story.md").rename(tmp_path / "source" / "renamed-story.md")
+    update(config, load_articles(config), ("ru",))
+    assert kept() == catalogues() and "locales/kk/LC_MESSAGES/test-story.po" in kept()
+    update(config, load_articles(config))
+    assert kept() == catalogues() and not any("test-story" in where for where in kept())
+    po_path(tmp_path, "be", "renamed-story").unlink()
+    update(config, load_articles(config), ("ru",))
+    assert "locales/be/LC_MESSAGES/renamed-story.po" not in kept() and kept() == catalogues()
 
 
 def test_catalogues_of_a_removed_article_are_kept_whole_in_gettexts_form(tmp_path):
