@@ -127,6 +127,59 @@ def test_an_update_failing_midway_leaves_no_temporary_beside_linked_catalogues_o
                for lang in ("ru", "be"))
 
 
+# A publish update that kills itself, workers and all, at the n-th call of one of its writing
+# steps: SIGKILL, so no handler runs and nothing is swept; only what reached the disk is left.
+_KILLED_UPDATE = """
+import os, signal, sys, threading
+import publisher.project as project
+from publisher.entry import main
+
+where, name, calls_before_kill = sys.argv[1], sys.argv[2], int(sys.argv[3])
+owner = os if name == "replace" else project
+real, calls, one_at_a_time = getattr(owner, name), [], threading.Lock()
+
+def killing(*args, **kwargs):  # one call at a time: the calls before the kill have all done their work
+    with one_at_a_time:
+        calls.append(1)
+        if len(calls) > calls_before_kill:
+            os.killpg(0, signal.SIGKILL)
+        return real(*args, **kwargs)
+
+setattr(owner, name, killing)
+sys.argv = ["publish", "update", "--jobs", "2", "-C", where]  # four tasks, two workers: one stages twice
+main()
+"""
+
+
+def _catalogues_and_templates(root: Path) -> dict[str, bytes]:
+    return {path: data for path, data in snapshot(root).items() if not path.endswith(".tmp")}
+
+
+@pytest.mark.parametrize("step, calls_before_kill", [("write_temporary", 1), ("replace", 3)])
+def test_an_update_killed_midway_leaves_each_file_old_or_new_and_the_next_completes_it(tmp_path, step,
+                                                                                      calls_before_kill):
+    """Killed while its tasks stage their files (in parallel, one worker each), or while the
+    parent moves them into place: every catalogue and template is whole, old or new, the lock is
+    free, and the next update sweeps what the killed one staged and writes what it would have."""
+    root = make_project(tmp_path / "project")
+    for lang in ("ru", "be"):
+        translate(root, lang, default=lang.upper() + " {msgid}")
+    old, new = snapshot(root), _new_catalogues(tmp_path)
+    edit_article(root)
+    killed = subprocess.run([sys.executable, "-c", _KILLED_UPDATE, str(root), step, str(calls_before_kill)],
+                            capture_output=True, text=True, timeout=300, start_new_session=True)
+    assert killed.returncode == -9, killed.stderr
+    now = _catalogues_and_templates(root)
+    assert set(now) == set(old) and all(now[path] in (old[path], new[path]) for path in now)
+    assert now != new  # killed before the end
+    if step == "replace":
+        assert sum(now[path] != old[path] for path in now) == calls_before_kill
+    assert list(root.rglob("*.tmp"))  # what was staged and not yet moved is still there
+    result = publish(root, "update")  # the lock died with the killed run
+    assert result.returncode == 0, result.stderr
+    assert snapshot(root) == new
+
+
 def test_an_atomic_rewrite_keeps_the_files_permissions(tmp_path):
     make_project(tmp_path)
     path = po_path(tmp_path, "ru")
