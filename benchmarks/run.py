@@ -69,7 +69,7 @@ def features(cwd: Path) -> Features:
     return Features(jobs="--jobs" in build_help, force="--force" in build_help, check=check)
 
 
-def run_size(n: int, work: Path, seed: int, catalogues_only: bool = False) -> dict:
+def run_size(n: int, work: Path, seed: int, catalogues_only: bool = False, builds_only: bool = False) -> dict:
     base = work / f"n{n}"
     shutil.rmtree(base, ignore_errors=True)
     corpus = base / "corpus"
@@ -90,7 +90,11 @@ def run_size(n: int, work: Path, seed: int, catalogues_only: bool = False) -> di
 
     measure([PUBLISH + ["--help"]], corpus)  # warm the caches (bytecode, files) before the first timing
     if not catalogues_only:
-        build_steps(n, corpus, base, found, force, ours, results)
+        build_steps(n, corpus, base, found, force, ours, results, everything=not builds_only)
+    if builds_only:
+        return {"articles": n, "article_languages": n * len(reference.LANGUAGES), "cli": asdict(found),
+                "measurements": {name: m.as_dict() if m else None for name, m in results.items()},
+                "fuzzy_matches": {}, "memory_fill": None}
     updated = copy_project(corpus, base / "update-publish")
     # A desk's project has been updated before (untimed): update then remembers the catalogues it
     # left as they are and merges only the rest; msgmerge keeps no such state and merges them all.
@@ -115,8 +119,10 @@ def run_size(n: int, work: Path, seed: int, catalogues_only: bool = False) -> di
     }
 
 
-def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[str], ours, results: dict) -> None:
-    """The builds and checks, and po2html and pofilter on the same corpus."""
+def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[str], ours, results: dict,
+                everything: bool = True) -> None:
+    """The builds and checks, and po2html and pofilter on the same corpus (without `everything`:
+    the builds and po2html only, not the serial build, publish check or pofilter)."""
     ours("full build", "build", *force, fresh=True)
     ours("no-op rebuild", "build")
     edit_one_catalogue(corpus)
@@ -125,15 +131,18 @@ def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[s
     ours("one article edited", "build")
     ours("HTML-only build", "build", "--format", "html", *force, fresh=True)
     ours("HTML-only no-op rebuild", "build", "--format", "html")
+    templates = reference.write_html_templates(corpus, base / "po2html-templates")
+    print(f"N={n}: po2html", file=sys.stderr)
+    results["po2html"] = measure(reference.po2html(corpus, templates, base / "po2html"), base)
+    if not everything:
+        return
     results["full build --jobs 1"] = None
     if found.jobs:
         ours("full build --jobs 1", "build", "--jobs", "1", *force, fresh=True)
     results["publish check"] = None
     if found.check:
         ours("publish check", "check")
-    print(f"N={n}: po2html, pofilter", file=sys.stderr)
-    templates = reference.write_html_templates(corpus, base / "po2html-templates")
-    results["po2html"] = measure(reference.po2html(corpus, templates, base / "po2html"), base)
+    print(f"N={n}: pofilter", file=sys.stderr)
     results["pofilter"] = measure(reference.pofilter(corpus, base / "pofilter"), base)
 
 
@@ -253,6 +262,8 @@ def memory_markdown(sizes: list[dict]) -> str:
              "(other figures) |", "|---:|---:|---|---:|---:|"]
     for size in sizes:
         fills = size["memory_fill"]
+        if not fills:  # a run of the builds only
+            continue
         for tool in ("publish update", "msgmerge --compendium", "pot2po -t"):
             t = fills[tool]
             known = " / ".join(str(t.get(f"in memory: {k}", 0)) for k in kinds)
@@ -289,6 +300,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--catalogues-only", action="store_true",
                         help="only the catalogue steps (update, msgmerge, the translation memory)")
+    parser.add_argument("--builds-only", action="store_true",
+                        help="only the builds and po2html (no serial build, check, pofilter or catalogue steps): "
+                             "N = 10,000's build times and memory in minutes rather than most of an hour")
     parser.add_argument("--work", type=Path, default=HERE / "corpus", help="where the corpora are generated")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="where results.json is written")
     parser.add_argument("--report", action="store_true", help="print the tables of the results.json in --out again")
@@ -304,7 +318,7 @@ def main() -> None:
     counts = sorted({int(s) for s in args.sizes.split(",")} | ({10_000} if args.large else set()))
     sizes = []
     for n in counts:
-        size = run_size(n, args.work, args.seed, args.catalogues_only)
+        size = run_size(n, args.work, args.seed, args.catalogues_only, args.builds_only)
         size["comparisons"] = comparisons(size)
         sizes.append(size)
     args.out.mkdir(parents=True, exist_ok=True)
