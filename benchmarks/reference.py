@@ -48,9 +48,9 @@ def msgmerge(corpus: Path) -> list[list[str]]:
     """Every catalogue merged in place with its new template, fuzzy matching on, previous msgids kept."""
     commands = []
     for lang in LANGUAGES:
-        for po in sorted(catalogue_dir(corpus, lang).glob("*.po")):
-            pot = corpus / "locales" / "templates" / f"{po.stem}.pot"
-            commands.append(["msgmerge", "--quiet", "--previous", "--update", "--backup=off", str(po), str(pot)])
+        for catalogue in sorted(catalogue_dir(corpus, lang).glob("*.po")):
+            pot = corpus / "locales" / "templates" / f"{catalogue.stem}.pot"
+            commands.append(["msgmerge", "--quiet", "--previous", "--update", "--backup=off", str(catalogue), str(pot)])
     return commands
 
 
