@@ -46,7 +46,7 @@ from publisher.exporters import FORMATS, Context, Files, collection_parts, expor
 from publisher.fsutil import sweep_temporary
 from publisher.journal import CACHE, OUTPUT, PROJECT, Move, Staging
 from publisher.layout import CACHE_DIR
-from publisher.localize import localize
+from publisher.localize import UnitTranslations, localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
 from publisher.parallel import job_count, map_in_processes, map_sharing
@@ -606,7 +606,8 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
     """Every language's version; and, per language, why no format may publish it (no catalogue,
     links that are not the source's)."""
     versions, holds = [], {}
-    wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
+    keys = {unit.key: po.unit_key(*unit.key) for unit in units(article, config.segmentation)}  # once for every language
+    wanted = set(keys.values())
     for lang in languages:
         if lang in catalogues:
             translations = catalogues[lang].translations
@@ -619,8 +620,8 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
             dangling = " is a symbolic link to a missing file" if path.is_symlink() else " is missing"
             holds[lang] = f"no catalogue: {display_path(config, path)}{dangling}; run publish update --lang {lang}"
             translations = {}
-        versions.append(localize(article, translations, lang, config.babel_locale(lang), config.segmentation,
-                                 languages))
+        versions.append(localize(article, UnitTranslations(translations, keys), lang, config.babel_locale(lang),
+                                 config.segmentation, languages))
     return tuple(versions), holds
 
 
