@@ -389,13 +389,9 @@ def reading_minutes(blocks: tuple[LocalizedBlock, ...]) -> int:
 
 
 def _words(blocks: tuple[LocalizedBlock, ...]) -> int:
-    return len(" ".join(_plain_texts(blocks)).split())
-
-
-def _plain_texts(blocks: tuple[LocalizedBlock, ...]):
-    for block in blocks:
-        yield from (plain_text(s.text) for s in block.sentences)
-        yield from _plain_texts(block.children)
+    """The words of the body's sentences (as many as in all of them joined by spaces)."""
+    return sum(sum(len(plain_text(s.text).split()) for s in block.sentences) + _words(block.children)
+               for block in blocks)
 
 
 def _dateline(page: LocalizedArticle) -> DatelineParts:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from publisher.errors import PublisherError
 from publisher.po import fast
-from publisher.po.catalog import Catalog, Entry, folder_language, header_field, unit_key
+from publisher.po.catalog import Catalog, Entry, folder_language, header_fields, unit_key
 from publisher.po.scan import decoded_text, primary, scan_text
 from publisher.po.stats import Translations, translations, usable_text
 
@@ -86,6 +86,7 @@ def _plain_units_sailing(units: list[fast.Unit], lang: str | None) -> bool:
 
 def _plain_header(header: str, lang: str | None) -> bool:
     """A header that says UTF-8, and the language of the folder if it says one."""
-    charset = (header_field(header, "Content-Type") or "").partition("charset=")[2].strip().lower()
-    language = header_field(header, "Language") or ""
+    fields = {name.lower(): value for name, value in reversed(header_fields(header))}  # the first of each name
+    charset = fields.get("content-type", "").partition("charset=")[2].strip().lower()
+    language = fields.get("language", "")
     return charset in ("utf-8", "utf8") and not (lang and language and primary(language) != primary(lang))
