@@ -447,3 +447,24 @@ def test_a_project_that_replaces_a_theme_template_gets_its_own(tmp_path):
     build(load_config(tmp_path), ("html",))
     for lang in ("en", "ru", "be", "kk"):
         assert '<main class="own">' in (tmp_path / "output" / "html" / lang / "kazakhstan-belarus-allies.html").read_text()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.builds(lambda texts: (texts, ()), st.lists(_TEXTS | st.sampled_from(["", " ", "a\u00a0b"]), max_size=3)),
+                    lambda children: st.builds(lambda texts, kids: (texts, tuple(kids)),
+                                               st.lists(_TEXTS, max_size=2), st.lists(children, max_size=3)),
+                    max_leaves=8))
+def test_the_reading_time_counts_the_words_of_the_body_joined(tree):
+    from publisher.exporters.html import _words
+    from publisher.inline import plain_text
+    from publisher.model import LocalizedBlock
+
+    def block(node):
+        texts, kids = node
+        return LocalizedBlock("paragraph", tuple(Text(t, "en") for t in texts), tuple(block(k) for k in kids))
+
+    def joined(node):
+        texts, kids = node
+        return [plain_text(t) for t in texts] + [t for k in kids for t in joined(k)]
+
+    assert _words((block(tree),)) == len(" ".join(joined(tree)).split())
