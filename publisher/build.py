@@ -46,7 +46,7 @@ from publisher.exporters import FORMATS, Context, Files, collection_parts, expor
 from publisher.fsutil import sweep_temporary
 from publisher.journal import CACHE, OUTPUT, PROJECT, Move, Staging
 from publisher.layout import CACHE_DIR
-from publisher.localize import localize
+from publisher.localize import UnitTranslations, localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
 from publisher.parallel import job_count, map_in_processes, map_sharing
@@ -560,11 +560,9 @@ def _render_article(config: Config, options: Options, article: Article, ctx: Con
     return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted, errors.checked)
 
 
-Read = tuple[bytes, po.Catalog]  # a catalogue file's bytes, and the catalogue in them
-
-
-def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...]) -> dict[str, Read]:
-    """Each language's catalogue that exists, read once for everything the build does with it."""
+def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...]) -> dict[str, po.CatalogFile]:
+    """Each language's catalogue that exists, read once for everything the build does with it
+    (its entries only if a gate or a link hold asks for them)."""
     found = {}
     for lang in languages:
         path = po.catalog_path(config.locales_path, lang, article.slug)
@@ -575,7 +573,7 @@ def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...
             continue
         except OSError as exc:
             raise PublisherError(f"cannot read: {exc.strerror}", name) from None
-        found[lang] = (raw, po.parse(raw, name, po.folder_language(path)))
+        found[lang] = po.read_for_build(raw, name, po.folder_language(path))
     return found
 
 
@@ -583,7 +581,7 @@ class _GateErrors:
     """Check errors per language, found only when a gate asks (the wire's, once the other holds
     pass), and only for a catalogue not already checked with the same inputs (buildcache)."""
 
-    def __init__(self, config: Config, article: Article, catalogues: dict[str, Read], checks_hash: str,
+    def __init__(self, config: Config, article: Article, catalogues: dict[str, po.CatalogFile], checks_hash: str,
                  known: buildcache.Checked):
         self.config, self.article, self.catalogues = config, article, catalogues
         self.checks_hash, self.known = checks_hash, known
@@ -594,25 +592,26 @@ class _GateErrors:
         if lang not in self.checked:
             if self.gate is None:
                 self.gate = GateChecks(self.config, self.article)
-            raw, catalog = self.catalogues.get(lang, (b"", None))
+            read = self.catalogues.get(lang)
+            raw = read.raw if read else b""
             key = buildcache.check_key(self.checks_hash, lang, self.article.language, self.gate.shared.wanted, raw)
             known = self.known.get(lang)
-            errors = known[1] if known and known[0] == key else self.gate.errors(lang, catalog)
+            errors = known[1] if known and known[0] == key else self.gate.errors(lang, read.catalog if read else None)
             self.checked[lang] = (key, errors)
         return self.checked[lang][1]
 
 
 def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
-                  catalogues: dict[str, Read]) -> tuple[tuple[LocalizedArticle, ...], dict[str, str]]:
+                  catalogues: dict[str, po.CatalogFile]) -> tuple[tuple[LocalizedArticle, ...], dict[str, str]]:
     """Every language's version; and, per language, why no format may publish it (no catalogue,
     links that are not the source's)."""
     versions, holds = [], {}
-    wanted = {po.unit_key(*unit.key) for unit in units(article, config.segmentation)}
+    keys = {unit.key: po.unit_key(*unit.key) for unit in units(article, config.segmentation)}  # once for every language
+    wanted = set(keys.values())
     for lang in languages:
         if lang in catalogues:
-            catalog = catalogues[lang][1]
-            translations = po.translations(catalog)
-            holds.update({lang: reason for reason in [_link_hold(config, article, lang, catalog, translations, wanted)]
+            translations = catalogues[lang].translations
+            holds.update({lang: reason for reason in [_link_hold(config, article, lang, catalogues[lang], wanted)]
                           if reason})
         elif lang == article.language:
             translations = {}
@@ -621,20 +620,19 @@ def _localize_all(config: Config, article: Article, languages: tuple[str, ...],
             dangling = " is a symbolic link to a missing file" if path.is_symlink() else " is missing"
             holds[lang] = f"no catalogue: {display_path(config, path)}{dangling}; run publish update --lang {lang}"
             translations = {}
-        versions.append(localize(article, translations, lang, config.babel_locale(lang), config.segmentation,
-                                 languages))
+        versions.append(localize(article, UnitTranslations(translations, keys), lang, config.babel_locale(lang),
+                                 config.segmentation, languages))
     return tuple(versions), holds
 
 
-def _link_hold(config: Config, article: Article, lang: str, catalog: po.Catalog, translations: dict,
-               wanted: set[po.Key]) -> str | None:
+def _link_hold(config: Config, article: Article, lang: str, read: po.CatalogFile, wanted: set[po.Key]) -> str | None:
     """A translation may not add, drop or retarget a link (a translator's link goes to every reader
     and partner) of the article's units (`wanted`), unless the translator silenced the markup check
     on that unit, with a reason."""
-    differing = {key for key, text in translations.items() if key in wanted and links.differ(key[1], text)}
+    differing = {key for key, text in read.translations.items() if key in wanted and links.differ(key[1], text)}
     if not differing:
         return None
-    entries = [e for e in catalog if po.unit_key(*e.key) in differing]
+    entries = [e for e in read.catalog if po.unit_key(*e.key) in differing]
     unsilenced = [e for e in entries if not _silenced_with_reason("\n".join(e.tcomments), "markup")]
     if not unsilenced:
         return None

@@ -7,6 +7,25 @@ from publisher.model import (Article, Block, Completeness, LocalizedArticle, Loc
 from publisher.segment import normalise, sentences, units
 
 Translations = dict[tuple[str | None, str], str]
+Key = tuple[str | None, str]
+
+
+class UnitTranslations:
+    """A language's translations as localize looks them up, by a unit's (context, text) as the
+    article writes it: each of the article's units is normalised once for all its languages (po's
+    unit_key, given as `keys`: written key → normalised key), not at every lookup; any other key
+    is the translations' own to normalise (po.Translations, keyed by normalised keys)."""
+
+    def __init__(self, translations: Translations, keys: dict[Key, Key]):
+        self.translations, self.keys = translations, keys
+        self.found = {key: text for key, normal in keys.items()
+                      if (text := dict.get(translations, normal)) is not None}
+
+    def get(self, key: Key, default=None):
+        found = self.found.get(key)
+        if found is not None or key in self.keys:
+            return found if found is not None else default
+        return self.translations.get(key, default)
 
 
 class _Translator:

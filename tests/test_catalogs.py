@@ -246,9 +246,47 @@ def _assert_both_readers_agree(folder: Path, text: str) -> None:
         fast = po.read(path)
     except PublisherError:
         assert careful is None
+        _assert_the_build_reads_as_parse_does(text.encode("utf-8"), "kk")
         return
     assert careful is not None
     assert (fast.header, fast.entries) == (careful.header, careful.entries)  # every field, line numbers too
+    _assert_the_build_reads_as_parse_does(text.encode("utf-8"), "kk")
+
+
+def _assert_the_build_reads_as_parse_does(raw: bytes, lang: str | None) -> None:
+    """What a build reads of a file (po.read_for_build, which skips making the entries of a plain
+    one) is what po.parse reads: the same translations and catalogue, or the same refusal."""
+    try:
+        catalog = po.parse(raw, "story.po", lang)
+    except PublisherError as refused:
+        with pytest.raises(PublisherError) as build_refused:
+            po.read_for_build(raw, "story.po", lang)
+        assert str(build_refused.value) == str(refused)
+        return
+    read = po.read_for_build(raw, "story.po", lang)
+    assert read.raw == raw
+    assert list(read.translations.items()) == list(po.translations(catalog).items())
+    assert (read.catalog.header, read.catalog.entries) == (catalog.header, catalog.entries)
+
+
+CORPUS = Path(os.environ.get("PUBLISHER_PO_CORPUS", ROOT.parent / "shared" / "po-corpus"))
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.rglob("*.po")) if CORPUS.is_dir() else [],
+                         ids=lambda p: str(p.relative_to(CORPUS)))
+def test_a_build_reads_every_corpus_catalogue_as_parse_does(path):
+    _assert_the_build_reads_as_parse_does(path.read_bytes(), po.folder_language(path))
+
+
+def test_a_build_reads_plain_catalogues_without_making_their_entries():
+    """Every bundled catalogue is in gettext's plainest layout: a build reads its translations
+    alone, and parses it whole only when asked (a gate's checks)."""
+    paths = sorted((ROOT / "locales").rglob("*.po"))
+    assert len(paths) >= 2
+    for path in paths:
+        read = po.read_for_build(path.read_bytes(), str(path), po.folder_language(path))
+        assert read._catalog is None and read.translations
+        _assert_the_build_reads_as_parse_does(path.read_bytes(), po.folder_language(path))
 
 
 def test_obsolete_entries_as_gettext_writes_them_take_the_fast_reader(tmp_path):
@@ -268,6 +306,8 @@ def test_obsolete_entries_as_gettext_writes_them_take_the_fast_reader(tmp_path):
         careful = scan_text(text, "story.po", "kk")
         assert found is not None and (found[0], found[1:]) == (careful.header, careful.entries)
         assert sum(e.obsolete for e in found) == 3
+        assert po.read_for_build(text.encode("utf-8"), "story.po", "kk")._catalog is None  # a build's fast path too
+        _assert_the_build_reads_as_parse_does(text.encode("utf-8"), "kk")
 
 
 ODD_OBSOLETE = ['msgid "a"\n#~ msgstr "b"\n', '#~ msgid "a"\nmsgstr "b"\n', '#~ msgid "a"\n#~ msgstr ""\n#~ "b"\n',

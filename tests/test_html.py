@@ -352,3 +352,119 @@ def test_every_page_passes_the_nu_checker(site, bundled):
     messages = json.loads(result.stderr)["messages"]
     assert messages == [], json.dumps(messages, ensure_ascii=False, indent=2)
     assert len(pages) == 18
+
+
+# --- The theme's article page in Python (html_page) against Jinja's rendering of the templates ---
+
+
+def _versions(root: Path):
+    """Every language version of every article of a project, as a build localizes them."""
+    from publisher import build as building
+    from publisher.project import load_articles
+    config = load_config(root)
+    for article in load_articles(config):
+        catalogues = building._read_catalogues(config, article, config.languages)
+        yield config, building._localize_all(config, article, config.languages, catalogues)[0]
+
+
+def _assert_python_page_is_jinjas(config, version) -> None:
+    from publisher.exporters import html
+    python, jinja = html._render_article(version, config), html._render_article(version, config, jinja=True)
+    assert python.decode("utf-8").splitlines() == jinja.decode("utf-8").splitlines()
+    assert python == jinja
+
+
+@pytest.fixture(scope="module")
+def pictured_project(tmp_path_factory) -> Path:
+    """Every kind of block, a lead picture and one in the body, base_url (Open Graph images and
+    addresses), and a language with a fallback."""
+    from tests.test_pictures import BASE, EVERY_KIND, RU, pictured
+    root = tmp_path_factory.mktemp("pictured")
+    pictured(root, body=EVERY_KIND, extra_settings=f'base_url = "{BASE}"')
+    translate(root, "ru", RU, default="RU {msgid}")
+    translate(root, "be", RU, default="BE & <{msgid}>")
+    translate(root, "kk", {**RU, "first": "", "Timur Zhaxylykov speaks at a round table in Minsk": ""},
+              default="ҚК {msgid}")
+    return root
+
+
+def test_the_theme_article_page_is_jinjas_for_the_bundled_pictured_and_benchmark_articles(pictured_project,
+                                                                                          tmp_path):
+    from benchmarks.corpus import generate
+    generate(tmp_path, 6, seed_value=11)
+    pages = 0
+    for root in (ROOT, pictured_project, tmp_path):
+        for config, versions in _versions(root):
+            for version in versions:
+                _assert_python_page_is_jinjas(config, version)
+                pages += 1
+    assert pages == 4 * 8
+
+
+_TEXTS = st.text(alphabet="aбҚ &<>\"'*_`[]()!#\\\n:/.", max_size=40).filter(str.strip)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_the_theme_article_page_is_jinjas_whatever_the_page_holds(pictured_project, data):
+    """Every branch of the templates: with and without a summary, an update, a partial
+    translation, pictures, switcher, copyright notice and base_url; any text, markup included."""
+    from publisher.model import Completeness, LocalizedBlock
+    config, versions = next(_versions(pictured_project))
+    version = data.draw(st.sampled_from(versions))
+    lang = data.draw(st.sampled_from(["en", "ru", version.lang]))
+    text = st.builds(Text, _TEXTS, st.just(lang), st.booleans())
+    article = version.article
+    if data.draw(st.booleans()):
+        article = replace(article, updated=article.published.replace(year=2025))
+    blocks = version.blocks
+    if data.draw(st.booleans()):  # a body that opens with another kind of block than a paragraph
+        blocks = (LocalizedBlock("heading", (data.draw(text),), level=2),) + blocks
+    if data.draw(st.booleans()):
+        blocks = tuple(b for b in blocks if b.kind != "figure")
+    version = replace(version, article=article, headline=data.draw(text), byline=data.draw(text), blocks=blocks,
+                      summary=data.draw(st.none() | text), keywords=tuple(data.draw(st.lists(text, max_size=3))),
+                      picture=version.picture if data.draw(st.booleans()) else None,
+                      completeness=Completeness(data.draw(st.integers(0, 10)), 10),
+                      languages=data.draw(st.sampled_from([version.languages, (version.lang,)])))
+    config = replace(config, copyright_notice=data.draw(st.sampled_from(["", config.copyright_notice, "© A & <B>"])),
+                     provider=data.draw(st.sampled_from([config.provider, "Q&A \"News\""])),
+                     base_url=data.draw(st.sampled_from([config.base_url, None])))
+    _assert_python_page_is_jinjas(config, version)
+
+
+def test_a_project_that_replaces_a_theme_template_gets_its_own(tmp_path):
+    """html_page stands for base.html, article.html and macros.html: a project's own copy of any
+    of them is what its article pages are made with."""
+    copy_bundled_project(tmp_path)
+    (tmp_path / "theme").mkdir()
+    theme = (ROOT / "publisher" / "templates" / "base.html").read_text(encoding="utf-8")
+    (tmp_path / "theme" / "base.html").write_text(theme.replace("<main>", '<main class="own">'), encoding="utf-8")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace("[tool.publisher]\n",
+                                                                       '[tool.publisher]\ntemplates_dir = "theme"\n'),
+                         encoding="utf-8")
+    build(load_config(tmp_path), ("html",))
+    for lang in ("en", "ru", "be", "kk"):
+        assert '<main class="own">' in (tmp_path / "output" / "html" / lang / "kazakhstan-belarus-allies.html").read_text()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.recursive(st.builds(lambda texts: (texts, ()), st.lists(_TEXTS | st.sampled_from(["", " ", "a\u00a0b"]), max_size=3)),
+                    lambda children: st.builds(lambda texts, kids: (texts, tuple(kids)),
+                                               st.lists(_TEXTS, max_size=2), st.lists(children, max_size=3)),
+                    max_leaves=8))
+def test_the_reading_time_counts_the_words_of_the_body_joined(tree):
+    from publisher.exporters.html import _words
+    from publisher.inline import plain_text
+    from publisher.model import LocalizedBlock
+
+    def block(node):
+        texts, kids = node
+        return LocalizedBlock("paragraph", tuple(Text(t, "en") for t in texts), tuple(block(k) for k in kids))
+
+    def joined(node):
+        texts, kids = node
+        return [plain_text(t) for t in texts] + [t for k in kids for t in joined(k)]
+
+    assert _words((block(tree),)) == len(" ".join(joined(tree)).split())

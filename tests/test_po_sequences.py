@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publisher import merged, po
+from publisher import build as building, merged, po
 from publisher.checks import check_articles
 from publisher.config import load_config
 from publisher.errors import PublisherError
-from publisher.localize import completeness
+from publisher.localize import completeness, localize
 from publisher.po.memory import similarity
 from publisher.project import load_articles, status, update
 from tests.helpers import BODY, make_project, po_path, run_update, translate, write_article
@@ -165,6 +165,13 @@ def test_status_check_and_build_agree_on_what_is_translated(tmp_path):
     assert "Nobody translated this one." in untranslated
     assert not set(untranslated) & {"The caf\u00e9 opened in Minsk.", "Over 1 500 people came."}
     assert counted.translated == built.translated == counted.units - len(untranslated)
+    # A build looks units up by their keys normalised once for the article (localize.UnitTranslations):
+    # the same version as po.Translations, which normalises every key it is asked for, gives.
+    versions, _ = building._localize_all(config, article, ("en", "ru"), building._read_catalogues(config, article, ("en", "ru")))
+    assert versions[1] == localize(article, po.read_translations(path), "ru", config.babel_locale("ru"),
+                                   config.segmentation, ("en", "ru"))
+    assert versions[1].completeness.translated == built.translated
+    assert "Кафе открылось." in [t.text for b in versions[1].blocks for t in b.sentences]
     update(config, [article])
     live = _live(tmp_path)
     assert live["The caf\u00e9 opened in Minsk."].msgstr == "Кафе открылось."  # msgid now the source's

@@ -31,7 +31,7 @@ from PIL import Image as PILImage
 
 from publisher import i18n
 from publisher.config import Config
-from publisher.exporters import Context, Files, Part, Versions, feeds, files_of, linked_data, sitemap
+from publisher.exporters import Context, Files, Part, Versions, feeds, files_of, html_page, linked_data, sitemap
 from publisher.exporters.addresses import (CHOOSER, PathOf, absolute, address, alternate_targets, article_path,
                                            feed_path, index_path, picture_path, relative, theme_path)
 from publisher.exporters.html_text import blocks_html, sentences_html, text_html
@@ -155,7 +155,7 @@ EXPORTER = HtmlExporter()
 # --- Pages -------------------------------------------------------------------------------------------
 
 
-def _render_article(page: LocalizedArticle, config: Config) -> bytes:
+def _render_article(page: LocalizedArticle, config: Config, jinja: bool = False) -> bytes:
     here = page.lang
 
     def path(lang: str) -> str:
@@ -172,7 +172,7 @@ def _render_article(page: LocalizedArticle, config: Config) -> bytes:
                  image_alt=plain_text(shown.alt.text) if shown else None)
     figures = {b.picture.picture.file: _figure(b.picture, page.slug, here, lead=False)
                for b in page.blocks if b.kind == "figure" and b.picture}
-    return _render("article.html", page.lang, config, here,
+    return _render("article.html", page.lang, config, here, jinja,
                    page=page, meta=meta, figures=figures,
                    lead=_figure(page.picture, page.slug, here, lead=True) if page.picture else None,
                    alternates=_alternates(config, page.languages, here, path),
@@ -266,12 +266,13 @@ def _other_locales(config: Config, languages: tuple[str, ...], here: str) -> tup
     return tuple(config.babel_locale(lang) for lang in languages if lang != here)
 
 
-def _render(template: str, lang: str, config: Config, here: str, **values) -> bytes:
-    """Render a template for a page in html/<here>/, in language `lang`, with the toolkit's words."""
+def _render(template: str, lang: str, config: Config, here: str, jinja: bool = False, **values) -> bytes:
+    """Render a template for a page in html/<here>/, in language `lang`, with the toolkit's words.
+    The theme's article page, where the project replaces none of its templates, is written by
+    html_page, as Jinja would render it, unless `jinja` (which a test compares it with)."""
     words = i18n.translations(lang)
-    env = _environment(_templates_dir(config))
     values.setdefault("feed_links", [_feed_link(config, lang, here)] if here else [])
-    html = env.get_template(template).render(
+    context = dict(
         lang=lang,
         gettext=words.gettext,
         ngettext=words.ngettext,
@@ -286,7 +287,17 @@ def _render(template: str, lang: str, config: Config, here: str, **values) -> by
         manifest=relative(theme_path(MANIFEST), here),
         **values,
     )
-    return html.encode("utf-8")
+    if template == "article.html" and not jinja and values["page"].blocks and _theme_article(config):
+        return html_page.article_page(context).encode("utf-8")
+    return _environment(_templates_dir(config)).get_template(template).render(context).encode("utf-8")
+
+
+def _theme_article(config: Config) -> bool:
+    """Whether an article page is the theme's: the project's templates folder (looked at on every
+    page, as Jinja's loader looks, since `publish serve` renders again as a designer edits it)
+    replaces none of the templates it is made of."""
+    folder = _templates_dir(config)
+    return folder is None or not any((Path(folder) / name).exists() for name in html_page.TEMPLATES)
 
 
 # --- Links -------------------------------------------------------------------------------------------
@@ -378,13 +389,9 @@ def reading_minutes(blocks: tuple[LocalizedBlock, ...]) -> int:
 
 
 def _words(blocks: tuple[LocalizedBlock, ...]) -> int:
-    return len(" ".join(_plain_texts(blocks)).split())
-
-
-def _plain_texts(blocks: tuple[LocalizedBlock, ...]):
-    for block in blocks:
-        yield from (plain_text(s.text) for s in block.sentences)
-        yield from _plain_texts(block.children)
+    """The words of the body's sentences (as many as in all of them joined by spaces)."""
+    return sum(sum(len(plain_text(s.text).split()) for s in block.sentences) + _words(block.children)
+               for block in blocks)
 
 
 def _dateline(page: LocalizedArticle) -> DatelineParts:

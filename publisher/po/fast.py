@@ -7,7 +7,9 @@ well under a millisecond: an entry of the plainest shape (comments, msgctxt, msg
 previous strings) by one regular expression, any other line by line, and an obsolete entry as the
 live one it was behind gettext's #~ mark. Anything else (plural forms, unusual escapes or
 layout) makes `parse` return None, and the caller reads the file the careful way (.scan), which
-accepts every valid file and reports every invalid one with its line.
+accepts every valid file and reports every invalid one with its line. A build, which needs only
+each entry's strings and whether it is fuzzy or obsolete, reads the plainest entries without
+making them at all (plain_units).
 """
 
 from __future__ import annotations
@@ -54,6 +56,36 @@ def parse(text: str) -> list[Entry] | None:
         return None
 
 
+# What a build reads of an entry: (msgctxt, msgid, msgstr, fuzzy, obsolete).
+Unit = tuple[str | None, str, str, bool, bool]
+
+
+def plain_units(text: str) -> list[Unit] | None:
+    """Each entry's (msgctxt, msgid, msgstr, fuzzy, obsolete) as `parse` reads them, when every
+    entry is of the plainest shape (_PLAIN, live or behind #~): what a build needs of a catalogue,
+    without the cost of making its entries. None for anything else (`parse` may still read it)."""
+    units = []
+    for block in text.split("\n\n"):
+        obsolete = block.startswith("#~") or "\n#~" in block
+        if obsolete:
+            try:
+                block = _unmarked(block)
+            except _Unusual:
+                return None
+        plain = _PLAIN.fullmatch(block)
+        if plain is None:
+            if block.strip("\n"):
+                return None
+            continue  # blank lines between entries
+        msgctxt, msgid, msgstr, flags = plain.group("msgctxt", "msgid", "msgstr", "flags")
+        msgid, msgstr = _joined(msgid), _joined(msgstr)
+        if msgid and (msgid[:1] == "\n" or msgid[-1:] == "\n" or msgstr[:1] == "\n" or msgstr[-1:] == "\n"):
+            return None  # _edge_breaks
+        fuzzy = bool(flags) and "fuzzy" in _flags(flags)
+        units.append((_joined(msgctxt) if msgctxt is not None else None, msgid, msgstr, fuzzy, obsolete))
+    return units
+
+
 def _entries(text: str):
     line = 1
     for block in text.split("\n\n"):
@@ -98,8 +130,13 @@ def _plain_entry(match: re.Match, line: int) -> Entry | None:
         for text in references[:-1].split("\n"):
             entry.references += [ref for ref in text[3:].split() if ref not in entry.references]
     if flags:
-        entry.flags = [flag.strip() for text in flags[:-1].split("\n") for flag in text[3:].split(",")]
+        entry.flags = _flags(flags)
     return entry
+
+
+def _flags(lines: str) -> list[str]:
+    """The flags of the #, lines _PLAIN matched."""
+    return [flag.strip() for text in lines[:-1].split("\n") for flag in text[3:].split(",")]
 
 
 def _joined(strings: str) -> str:

@@ -26,9 +26,11 @@ def state(entry: Entry | None) -> str:
 def usable(entry: Entry | None) -> str | None:
     """The text the outputs use for a unit, or None: its whitespace normalised as a source unit's
     is (a stray tab or line break would make a NewsML name invalid; a no-break space stays)."""
-    if state(entry) != TRANSLATED:
-        return None
-    text = entry.translations[0]
+    return usable_text(entry.translations[0]) if state(entry) == TRANSLATED else None
+
+
+def usable_text(text: str) -> str:
+    """A translation's text as the outputs use it (see usable)."""
     if "  " in text or "\n" in text or "\t" in text or "\r" in text:  # otherwise _SPACES changes nothing
         text = _SPACES.sub(" ", text)
     return text.strip()
