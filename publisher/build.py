@@ -331,7 +331,8 @@ class _Build(Plan):
         planned = self._next_manifest(results)
         stale = [] if self.partial else self._stale(planned)  # a narrowed build removes nothing
         journal.commit(self.cache_dir, self.staging, _commit_order, stale, planned.dumps(),
-                       lambda: self._stamped(planned).dumps(), self._manifest_name())
+                       lambda: self.recorded_inputs(self._stamped(planned), results).dumps(),
+                       self._manifest_name())
         self.report.removed += [self._name(relative) for relative in stale if not relative.startswith(CACHE_DIR)]
 
     def _next_manifest(self, results: dict[str, ArticleResult]) -> Manifest:

@@ -8,6 +8,8 @@ that declaration and reports what is wrong as `pyproject.toml: [tool.publisher] 
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 import tomllib
 import types
@@ -18,8 +20,6 @@ from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from babel import Locale, UnknownLocaleError
 
 from publisher.errors import Problems, PublisherError
 from publisher.textchars import describe, forbidden, printable
@@ -68,11 +68,35 @@ DEFAULT_GATES = {
 def _language_problem(code: str) -> str | None:
     if not re.fullmatch(r"[a-z]{2,3}", code):
         return f"'{printable(code)}' is not a language code; use an ISO 639 code such as en, ru, be, kk"
+    if _cldr_language(code):
+        return None
+    from babel import Locale, UnknownLocaleError  # here: a no-op build, whose languages CLDR has, spares its import
+
     try:
         Locale.parse(code)
     except (ValueError, UnknownLocaleError):
         return f"'{code}' is not a language CLDR knows; use an ISO 639 code such as en, ru, be, kk"
     return None
+
+
+# A locale named by its language and territory only (en, en_GB), which Locale.parse takes apart so
+_PLAIN_LOCALE = re.compile(r"([a-z]{2,3})(?:_[A-Z]{2})?")
+
+
+def _cldr_language(name: str) -> str | None:
+    """The language of `name` if it is a plain locale of which Babel has a CLDR file: Locale.parse
+    loads that file and accepts it. Found without importing Babel (a no-op build needs nothing else
+    of it); None for any other name, which is left to Locale.parse."""
+    plain, folder = _PLAIN_LOCALE.fullmatch(name), _babel_locale_data()
+    found = plain and folder is not None and os.path.isfile(os.path.join(folder, f"{name}.dat"))
+    return plain.group(1) if found else None
+
+
+@cache
+def _babel_locale_data() -> str | None:
+    spec = importlib.util.find_spec("babel")
+    folders = spec.submodule_search_locations if spec else None
+    return os.path.join(folders[0], "locale-data") if folders else None
 
 
 def _source_language(value: str, config: Config) -> str | None:
@@ -94,12 +118,16 @@ def _babel_locales(value: dict[str, str], config: Config) -> tuple[str, str] | N
     for lang, name in value.items():
         if lang not in config.languages:
             return lang, f"not one of languages ({', '.join(config.languages)})"
-        try:
-            locale = Locale.parse(name)
-        except (ValueError, UnknownLocaleError, TypeError):
-            return lang, f"'{printable(name)}' is not a locale CLDR knows; write e.g. en_GB"
-        if locale.language != lang:
-            return lang, f"'{name}' is a locale of another language ({locale.language})"
+        language = _cldr_language(name) if isinstance(name, str) else None
+        if language is None:
+            from babel import Locale, UnknownLocaleError  # here: a locale CLDR has a file of spares its import
+
+            try:
+                language = Locale.parse(name).language
+            except (ValueError, UnknownLocaleError, TypeError):
+                return lang, f"'{printable(name)}' is not a locale CLDR knows; write e.g. en_GB"
+        if language != lang:
+            return lang, f"'{name}' is a locale of another language ({language})"
     return None
 
 

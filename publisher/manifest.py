@@ -121,7 +121,10 @@ def _may_hold(folders: dict[str, bool], relative: str) -> bool:
     plain = folders.get(folder)
     if plain is None:
         plain = folders[folder] = not folder or plain_relative(folder[:-1]) and not folder.startswith(".build/")
-    return plain and plain_relative(name)
+    return plain and name not in _UNPLAIN_NAMES and "\\" not in name and "\0" not in name  # plain_relative(name)
+
+
+_UNPLAIN_NAMES = ("", ".", "..")  # the names plain_relative refuses, besides those with a backslash or NUL
 
 
 def output_path(out: Path, relative: str) -> Path | None:
@@ -163,15 +166,63 @@ def check(path: Path | str, rec: FileRecord) -> FileRecord | None:
     None if it is missing, not a regular file, or holds other bytes."""
     try:
         st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size != rec.size:
-            return None
-        if _stamp(st) == rec.stamp:
-            return rec
+    except OSError:
+        return None
+    return _as_found(path, st, rec)
+
+
+def _as_found(path: Path | str, st: os.stat_result, rec: FileRecord) -> FileRecord | None:
+    """check's answer for the file at `path`, of which lstat found `st`."""
+    if not stat.S_ISREG(st.st_mode) or st.st_size != rec.size:
+        return None
+    if _stamp(st) == rec.stamp:
+        return rec
+    try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
     return FileRecord(rec.sha256, rec.size, _stamp(st)) if record(data).sha256 == rec.sha256 else None
+
+
+class OutputFiles:
+    """check for many output-relative paths, each folder opened once and each file looked up by
+    its name in it: a no-op build checks 27,000 files in a few dozen folders, and the kernel finds
+    a name in an open folder faster than it walks a whole path (a fifth of the no-op's lstat time)."""
+
+    def __init__(self, out: str):
+        self.out = out
+        self.folders: dict[str, int] = {}  # output-relative folder → its descriptor (-1: it cannot be opened)
+
+    def __enter__(self) -> OutputFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fd in self.folders.values():
+            if fd >= 0:
+                os.close(fd)
+        self.folders.clear()
+
+    def check(self, relative: str, rec: FileRecord) -> FileRecord | None:
+        folder, _, name = relative.rpartition("/")
+        fd = self.folders.get(folder)
+        if fd is None:
+            fd = self.folders[folder] = self._open(folder)
+        if fd < 0:
+            return None
+        try:
+            st = os.lstat(name, dir_fd=fd)
+        except OSError:
+            return None
+        if st.st_size == rec.size and (st.st_ino, st.st_mtime_ns, st.st_ctime_ns) == rec.stamp and stat.S_ISREG(st.st_mode):
+            return rec  # as written: _as_found's answer, without a call for each of 27,000 files
+        return _as_found(f"{self.out}/{relative}", st, rec)
+
+    def _open(self, folder: str) -> int:
+        try:  # a symbolic link on the way is followed, as lstat of the whole path follows it
+            return os.open(f"{self.out}/{folder}" if folder else self.out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            return -1
 
 
 # --- Input hashes ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from msgspec.structs import replace as struct_replace
 
-from publisher import clock, manifest as manifests
+from publisher import clock, collector, manifest as manifests
 from publisher.errors import PublisherError
 from publisher.config import FORMAT_NAMES as FORMATS  # publisher.exporters.FORMATS, without the exporters
 from publisher.fsutil import folder_lock, project_lock, real_path, write_atomic
@@ -166,9 +166,11 @@ class Plan:
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
         self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifests.article_inputs)
         self.hashes: dict[str, str] | None = None  # slug → its input hash now (decide)
+        self.names = InputNames(config, options.languages)  # each article's input files (the source's folders once decided)
 
     def _load_manifest(self) -> Manifest:
-        loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
+        with collector.paused():  # 27,000 records of a thousand articles' files, and no cycle among them
+            loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
         if problem:
             self.report.notes.append(f"{self._name(self._manifest_name())}: {problem}; "
                                      "everything is built again and nothing is removed")
@@ -177,6 +179,10 @@ class Plan:
     def decide(self, thorough: bool = True) -> bool:
         """Whether there is nothing to do: every article's inputs as recorded, none gone, no output
         damaged. Not `thorough`: it stops at the first article changed (and the plan is no build's to go on from)."""
+        with collector.paused():  # a thousand articles' inputs and 27,000 outputs checked: no cycle made
+            return self._decide(thorough)
+
+    def _decide(self, thorough: bool) -> bool:
         hashes = self._input_hashes(stop_at_change=not thorough)
         if hashes is None:
             return False
@@ -192,8 +198,12 @@ class Plan:
     def nothing_to_do(self) -> BuildReport:
         """The report of a build that found everything up to date; records whose stamps moved are refreshed."""
         assert self.hashes is not None
+        with collector.paused():  # 27,000 names
+            return self._nothing_to_do()
+
+    def _nothing_to_do(self) -> BuildReport:
         names = {f for slug in [*self.hashes, COLLECTIONS] for f in self.manifest.articles.get(slug, NO_RECORD).files}
-        self.report.unchanged = sorted(self._name(f) for f in names)
+        self.report.unchanged = [self._name(f) for f in sorted(names)]  # one prefix: the same order
         self.report.held_back = [HeldBack(slug, *h) for slug in self.hashes
                                  for h in self.manifest.articles[slug].held_back]
         if self._seen_moved() or self.stamps_moved:
@@ -207,17 +217,32 @@ class Plan:
         started = time.time_ns()
         hashes = {}
         slugs, folders = scan_source(self.config.source_path)
-        names = InputNames(self.config, self.options.languages, folders)
+        self.names = InputNames(self.config, self.options.languages, folders)
         for slug in slugs:
             if self.only and slug not in self.only:
                 continue
             record = self.manifest.articles.get(slug)
-            inputs = names.of(slug, record.id if record else "")
+            inputs = self.names.of(slug, record.id if record else "")  # a new article's id is not known yet
             hashes[slug], self.seen[slug] = manifests.article_inputs(self.config.root, inputs,
                                                                      record.seen if record else (), started)
             if stop_at_change and (record is None or record.inputs != hashes[slug]):
                 return None
         return hashes
+
+    def recorded_inputs(self, manifest: Manifest, rendered: Collection[str]) -> Manifest:
+        """`manifest` with each article's inputs recorded as they are once the build's files are in
+        place: those of the articles rendered (whose ledgers the build wrote, under the id read from
+        the source, which the plan did not know of a new article or a changed id), and of any article
+        with an input too recent to record when the build began. An input still as the plan found it
+        is not read again; one written since is read, and recorded by its stat only if it is settled
+        now (manifests.article_inputs: git's racy rule, from this moment)."""
+        started, articles = time.time_ns(), dict(manifest.articles)
+        for slug, record in manifest.articles.items():
+            if slug == COLLECTIONS or slug not in rendered and all(entry[1] != manifests.RACY for entry in record.seen):
+                continue
+            found = manifests.article_inputs(self.config.root, self.names.of(slug, record.id), record.seen, started)[1]
+            articles[slug] = struct_replace(record, seen=found)
+        return struct_replace(manifest, articles=articles)
 
     def _seen_moved(self) -> bool:
         """Whether an input is now seen settled otherwise than the manifest says: the records are
@@ -234,19 +259,20 @@ class Plan:
         """Articles (and COLLECTIONS) with an output file deleted or changed since the manifest was
         written: they are rendered again. A file found as written but with a new stamp (touched,
         copied back) only gets its record refreshed."""
-        damaged, first, out = set(), None, str(self.out)
-        for slug, record in self.manifest.articles.items():
-            files = {}
-            for relative, rec in record.files.items():
-                now = manifests.check(f"{out}/{relative}", rec)  # a plain relative path (manifests.load)
-                if now is None:
-                    damaged.add(slug)
-                    first = first or relative
-                else:
-                    files[relative] = now
-            if files != record.files:
-                self.manifest.articles[slug] = struct_replace(record, files={**record.files, **files})
-                self.stamps_moved = True
+        damaged, first = set(), None
+        with manifests.OutputFiles(str(self.out)) as outputs:
+            for slug, record in self.manifest.articles.items():
+                moved = {}
+                for relative, rec in record.files.items():
+                    now = outputs.check(relative, rec)  # a plain relative path (manifests.load)
+                    if now is None:
+                        damaged.add(slug)
+                        first = first or relative
+                    elif now is not rec:
+                        moved[relative] = now
+                if moved:
+                    self.manifest.articles[slug] = struct_replace(record, files={**record.files, **moved})
+                    self.stamps_moved = True
         if damaged:
             self.report.notes.append(f"{self._name(first)} (and any other output of the same {len(damaged)} article(s) "
                                      "or collection(s)) was deleted or changed since the last build: rendered again "

@@ -7,6 +7,7 @@ build left work behind, so does it. After each step the outputs are what a build
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -145,6 +146,7 @@ HISTORY = [
     ("a build killed while staging", kill_while_staging, True),
     ("a commit cut short", cut_commit_short, True),
     ("a hostile manifest", hostile_manifest, False),
+    ("a language's web pages deleted", lambda root: shutil.rmtree(root / "output" / "html" / "ru"), False),
     ("nothing changed again", lambda root: None, False),
 ]
 
@@ -165,6 +167,33 @@ def test_the_early_decision_is_the_full_builds_over_a_history(tmp_path, monkeypa
             assert not found["html"][0], step  # the first build after the edit: the others may find it repaired
         assert project_state(root) == clean_build(root, tmp_path), step
         assert not (tmp_path / "escaped.html").exists()
+
+
+def manifests_as_written(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Each manifest in .build/ (the full build's, the narrowed builds'): its bytes and inode."""
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_ino)
+            for p in sorted((root / "output" / ".build").rglob(MANIFEST_NAME))}
+
+
+def test_a_no_op_after_a_build_leaves_the_manifest_as_the_build_wrote_it(tmp_path):
+    """Each build records every input as it leaves it (its ledger, under the article's id, which a
+    new article's plan cannot know): the no-op after it has nothing to refresh, and writes nothing."""
+    root = newsroom(tmp_path / "newsroom")
+    for step in ("from scratch", "article added"):
+        if step == "article added":
+            write_article(root, "story-three", headline="Third headline")
+            run_update(root)
+        for name, (formats, languages, only) in reversed(BUILDS.items()):  # the full build first: the wire's ledgers
+            uptodate.build(load_config(root), formats, languages, only, jobs=1)
+            written = manifests_as_written(root)
+            assert uptodate.build(load_config(root), formats, languages, only, jobs=1).rebuilt == [], (step, name)
+            assert manifests_as_written(root) == written, (step, name)
+        manifest = msgspec.json.decode(written["output/.build/manifest.json"][0], type=manifests.Manifest)
+        for slug, record in manifest.articles.items():
+            if slug != manifests.COLLECTIONS:
+                ledgers = [entry for entry in record.seen if entry[0].startswith("ledger/")]
+                assert [entry[0] for entry in ledgers] == [f"ledger/{record.id}.json"], step
+                assert ledgers[0][1] == (root / ledgers[0][0]).stat().st_size, step  # recorded, not racy
 
 
 def test_an_edit_is_never_missed_with_the_racy_window(tmp_path, monkeypatch):

@@ -163,3 +163,23 @@ def test_any_settings_give_a_config_or_a_message(tmp_path_factory, table):
     assert isinstance(config.collection_size, int) and config.collection_size >= 1
     assert all(0 <= g.min_translated <= 100 for g in config.gates.values())
     assert set(config.gates) == {"html", "xhtml", "epub", "newsml"}
+
+
+def test_a_locale_is_known_without_babel_exactly_as_babel_knows_it():
+    """config._cldr_language, which spares a no-op build Babel's import, against Locale.parse: every
+    locale Babel has a file of, and names it has none of, each a language or a language_TERRITORY."""
+    from babel import Locale, UnknownLocaleError, localedata
+
+    from publisher import config
+
+    names = [*localedata.locale_identifiers(), "xx", "xx_YY", "en_ZZ", "sh", "iw", "mo", "EN", "en-GB", "en_gb"]
+    answered = 0
+    for name in names:
+        ours = config._cldr_language(name)
+        if ours is not None:
+            answered += 1
+            assert ours == Locale.parse(name).language, name
+        elif config._PLAIN_LOCALE.fullmatch(name):  # not answered: left to Locale.parse, which must not have a file
+            with pytest.raises((ValueError, UnknownLocaleError)):
+                Locale(name) if "_" not in name else Locale(*name.split("_"))
+    assert answered > 500  # the fast answer is the usual one
