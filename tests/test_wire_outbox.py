@@ -261,3 +261,66 @@ def test_a_full_build_that_removes_a_deleted_story_keeps_its_versions_in_the_out
     assert not (root / "output" / "newsml" / "en" / "second-story.xml").exists()
     assert check_outbox(root, seen, listed) == listed
     assert any("second-story@en-v1" in name for name in seen)
+
+
+def _listings_as_first_written(config, entries) -> dict[str, bytes]:
+    """The day indexes and change pages as pull.files first made them: each entry's record made
+    again for every listing, its links from that listing's folder."""
+    from publisher.wire import pull
+    from publisher.wire.outbox import day
+
+    def record(e, here):
+        v = e.version
+        return {"at": pull.format_time(e.at), "guid": e.guid, "version": v.version, "kind": e.kind,
+                "language": e.language, "status": v.status, "signal": v.signal,
+                "created": pull.format_time(v.created), "headline": v.headline,
+                "newsml": pull._relative(f"{e.file}.xml", here), "newsml_sha256": pull._hex(v.sent),
+                "ninjs": pull._relative(f"{e.file}.json", here), "ninjs_sha256": pull._hex(v.outbox.ninjs)}
+
+    found = {}
+    for name in sorted({day(e.version.created) for e in entries}):
+        found[f"wire/{name}/index.json"] = pull._json({"day": name, "files": [
+            record(e, f"wire/{name}/") for e in entries if day(e.version.created) == name]})
+    pages = [entries[i:i + pull.PAGE_SIZE] for i in range(0, len(entries), pull.PAGE_SIZE)]
+    for number, page in enumerate(pages, start=1):
+        found[pull._page(number)] = pull._json({
+            "page": number, "previous": f"{number - 1}.json" if number > 1 else None,
+            "next": f"{number + 1}.json" if number < len(pages) else None,
+            "changes": [{"seq": (number - 1) * pull.PAGE_SIZE + i, **record(e, "wire/changes/")}
+                        for i, e in enumerate(page, start=1)]})
+    return found
+
+
+def test_the_listings_give_each_record_as_first_written(tmp_path):
+    """Each entry's record is made once for its day's index and its change page: the same bytes as
+    when each listing made its own, over 250 entries (three pages), a day whose files stand in
+    another day's folder (a version put in the outbox after its own day) among them."""
+    from datetime import datetime, timedelta, timezone
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from publisher.wire import pull
+    from publisher.wire.ledger import Outbox, Version
+    from publisher.wire.outbox import Entry
+
+    config = load_config(make_newsroom(tmp_path))
+    start = datetime(2024, 9, 5, 9, tzinfo=timezone.utc)
+
+    @given(st.lists(st.tuples(st.integers(0, 72), st.integers(0, 2), st.sampled_from(["text", "package"]),
+                              st.booleans(), st.none() | st.text("ab é<&\"", max_size=5)), min_size=1, max_size=250))
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    def check(rows):
+        entries = []
+        for n, (hours, late, kind, signal, headline) in enumerate(rows):
+            created = start + timedelta(hours=hours)
+            folder = (created + timedelta(days=late)).date().isoformat()  # its file may stand in a later day
+            file = f"wire/{folder}/story-{n}@kk-v1"
+            version = Version(1, created, f"sha256:{n:064x}", f"sha256:{n:064x}", signal="update" if signal else None,
+                              headline=headline, outbox=Outbox(file, created + timedelta(days=late), f"sha256:{n:064x}"))
+            entries.append(Entry(f"story-{n}", f"urn:newsml:example.org:20240905:story-{n}", kind, "kk", version))
+        made = pull.files(config, entries)
+        expected = _listings_as_first_written(config, entries)
+        assert {path: made[path] for path in expected} == expected
+
+    check()

@@ -16,13 +16,15 @@ every ninjs twin likewise against the shipped ninjs 2.2 schema.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from publisher.clock import build_time
 from publisher.errors import PublisherError
 from publisher.exporters import Context, Files, Unread, Versions
 from publisher.wire import ledger as ledgers, messages, ninjs, outbox, pull
 from publisher.wire.ledger import Ledger
-from publisher.wire.messages import FEED, Story
-from publisher.wire.newsday import load_ledger, outbox_last, plan, project_ledgers
+from publisher.wire.messages import FEED, Carried, Story
+from publisher.wire.newsday import load_ledger, outbox_last, plan, project_ledgers, sent_items
 from publisher.wire.schema import problems
 
 
@@ -47,15 +49,16 @@ class WireExporter:
         return files, {ledgers.ledger_path(article.id): ledgers.dumps(result.ledger)}
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
-        """The pull listings, and the newsMessages (messages.py) of what the newest stories send.
-        No message when they send nothing (every language held back): the build then keeps the last."""
+        """The pull listings, and the newsMessages (messages.py) of what the newest stories send:
+        the items the article step wrote, read back (a story whose files this build stages anew is
+        planned again). No message when they send nothing (every language held back): the build then
+        keeps the last."""
         stories = []
         for versions in articles[: ctx.config.collection_size]:
             book = _pending_ledger(versions, ctx)
-            result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
-            if result.documents:
-                created = tuple(result.ledger.items[d.guid].latest.created for d in result.documents)
-                stories.append(Story(versions[0].article.slug, versions[0].article.urgency, result.documents, created))
+            documents = _written(versions, book, ctx) or _planned(versions, book, ctx)
+            if documents:
+                stories.append(Story(versions[0].article.slug, versions[0].article.urgency, documents))
         sent = messages.feed(stories, ctx.config)
         check(sent)
         books = project_ledgers(ctx.config, ctx.state, ctx.ledgers)
@@ -73,6 +76,36 @@ def check(files: Files) -> None:
             listed = "; ".join(f"line {p.line}: {p.message}" for p in found[:5])
             raise PublisherError(f"bug: publish made a NewsML-G2 document that the IPTC 2.35 schema rejects, so "
                                  f"nothing was written; please report it with this message: {listed}", path)
+
+
+def _written(versions: Versions, book: Ledger, ctx: Context) -> tuple[Carried, ...]:
+    """The story's documents as the output folder holds them (the article step wrote them, in this
+    build or one before) when every one is its item's latest version, byte for byte as the ledger
+    recorded it; nothing otherwise (a file this build stages anew, or one missing or damaged).
+    `book`: the story's ledger as this build leaves it."""
+    found = []
+    for path, item in sent_items(versions, ctx.config, book):
+        latest = item.latest if item.versions else None
+        data = _read(ctx.config.output_path / path) if latest and latest.sent else None
+        if data is None or outbox.digest(data) != latest.sent:
+            return ()
+        found.append(Carried(item.guid, latest.version, item.language if item.kind == "text" else "", data,
+                             latest.created))
+    return tuple(found)
+
+
+def _planned(versions: Versions, book: Ledger, ctx: Context) -> tuple[Carried, ...]:
+    """The story's documents planned and rendered again, as the article step made them."""
+    result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
+    return tuple(Carried(d.guid, d.version, d.language, d.data, result.ledger.items[d.guid].latest.created)
+                 for d in result.documents)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:  # missing, a folder, unreadable: rendered again instead
+        return None
 
 
 def _outbox_last(ctx: Context):

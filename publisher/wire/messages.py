@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from lxml import etree
 
 from publisher.config import Config, Partner
-from publisher.wire.newsday import Document
 from publisher.wire.schema import parser
 from publisher.wire.tree import news_message, serialize
 
@@ -28,13 +28,23 @@ PARTNERS = "newsml/partners"
 
 
 @dataclass(frozen=True)
+class Carried:
+    """An item or package a message carries: its latest version, as written."""
+
+    guid: str
+    version: int
+    language: str  # a text item's language; empty for a package
+    data: bytes
+    created: datetime  # its versionCreated
+
+
+@dataclass(frozen=True)
 class Story:
     """What one story sends in this build: its items, then its package."""
 
     slug: str
     urgency: int
-    documents: tuple[Document, ...]
-    created: tuple  # each document's versionCreated, in the same order
+    documents: tuple[Carried, ...]
 
 
 def feed(stories: list[Story], config: Config) -> dict[str, bytes]:
@@ -58,13 +68,12 @@ def _with_sender(partner: Partner, sender: str) -> Partner:
 
 
 def _messages(path: str, name: str, partner: Partner, stories: list[Story]) -> dict[str, bytes]:
-    chosen = [(story, [(d, c) for d, c in zip(story.documents, story.created) if _takes(partner, d)])
-              for story in stories]
-    chosen = [(story, sent) for story, sent in chosen if any(d.language for d, _ in sent)]  # no items: no story
+    chosen = [(story, [d for d in story.documents if _takes(partner, d)]) for story in stories]
+    chosen = [(story, sent) for story, sent in chosen if any(d.language for d in sent)]  # no items: no story
     if not chosen:
         return {}
-    documents = [d for _, sent in chosen for d, _ in sent]
-    sent = max(c for _, pairs in chosen for _, c in pairs)
+    documents = [d for _, sent in chosen for d in sent]
+    sent = max(d.created for d in documents)
     priority = partner.priority or min(story.urgency for story, _ in chosen)
     trees = [etree.fromstring(d.data, parser()) for d in documents]
     message = news_message(trees, sent, partner.sender, _transmit_id(name, sent, documents), priority,
@@ -72,11 +81,11 @@ def _messages(path: str, name: str, partner: Partner, stories: list[Story]) -> d
     return {path: serialize(message)}
 
 
-def _takes(partner: Partner, document: Document) -> bool:
+def _takes(partner: Partner, document: Carried) -> bool:
     """A partner takes its languages' items, and the package of a story it takes."""
     return not document.language or not partner.languages or document.language in partner.languages
 
 
-def _transmit_id(name: str, sent, documents: list[Document]) -> str:
+def _transmit_id(name: str, sent, documents: list[Carried]) -> str:
     lines = ([name] if name else []) + [sent.isoformat()] + [f"{d.guid} {d.version}" for d in documents]
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:20]

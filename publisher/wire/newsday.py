@@ -145,6 +145,17 @@ def check_sent_stories(config: Config, articles: list[Article]) -> None:
         raise errors[0] if len(errors) == 1 else Problems(errors)
 
 
+def sent_items(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger) -> list[tuple[str, Item]]:
+    """Where plan() puts each document of the story, and its item, without rendering any: once
+    `book` is the ledger as this build leaves it (the story planned already), each document is its
+    item's latest version, whose bytes the ledger records (`sent`). An item without versions is one
+    plan() would send for the first time."""
+    article = versions[0].article
+    _refuse_revival(article, book)
+    return [(path, item) for item, path in _text_items(article, versions, config, book)] + \
+        [(path, item) for item, _, path in _package_items(article, config, book)]
+
+
 # --- Items ------------------------------------------------------------------------------------
 
 
@@ -156,15 +167,20 @@ class _Target:
 
 
 def _targets(article: Article, versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger) -> list[_Target]:
-    if article.status == "usable":
-        return [_Target(book.current("text", v.lang) or Item(guid(config, article, v.lang), "text", v.lang), v,
-                        _item_path(article, v.lang)) for v in versions]
     by_lang = {v.lang: v for v in versions}
-    targets = []
-    for item in _sent(book, "text", config):
-        version = by_lang.get(item.language) or _untranslated(article, item.language, config)
-        targets.append(_Target(item, version, _item_path(article, item.language, _retired_index(book, item))))
-    return targets
+    return [_Target(item, by_lang.get(item.language) or _untranslated(article, item.language, config), path)
+            for item, path in _text_items(article, versions, config, book)]
+
+
+def _text_items(article: Article, versions: tuple[LocalizedArticle, ...], config: Config,
+                book: Ledger) -> list[tuple[Item, str]]:
+    """The text items the story sends, with their paths: a usable story's languages (an item not
+    sent yet has no versions), every item ever sent for a withdrawal or a withholding."""
+    if article.status == "usable":
+        return [(book.current("text", v.lang) or Item(guid(config, article, v.lang), "text", v.lang),
+                 _item_path(article, v.lang)) for v in versions]
+    return [(item, _item_path(article, item.language, _retired_index(book, item)))
+            for item in _sent(book, "text", config)]
 
 
 def _send_item(target: _Target, config: Config, book: Ledger, now: datetime,
@@ -236,17 +252,10 @@ def _send_packages(article: Article, versions: tuple[LocalizedArticle, ...], con
                    now: datetime, outbox_last: datetime | None) -> tuple[list[Document], Ledger]:
     """The package lists every language partners hold, each at its latest version. A withdrawal
     reaches a retired package too, listing the retired items."""
-    packages = [i for i in _sent(book, "package", config) if not i.retired]
-    packages = packages or [Item(guid(config, article), "package", article.language)]
-    if article.status != "usable":
-        packages += [i for i in _sent(book, "package", config) if i.retired]
     source = next((v for v in versions if v.lang == article.language), versions[0])
     package_notes = notes(source) if article.status != "usable" else ()
     documents = []
-    for item in packages:
-        members = [i for i in _sent(book, "text", config) if i.retired == item.retired]
-        if not members:
-            continue
+    for item, members, path in _package_items(article, config, book):
         refs = tuple(Ref(i.guid, i.latest.version, i.language, i.latest.headline or "", i.latest.status)
                      for i in members)
         headlines = tuple(Name(r.headline, r.lang) for r in refs if r.headline)
@@ -256,11 +265,26 @@ def _send_packages(article: Article, versions: tuple[LocalizedArticle, ...], con
                         headlines[0].text if headlines else None)
         stamp = _stamp(item)
         tree = package_item(content, stamp, config.provider_domain)
-        path = f"newsml/{article.slug}{f'.retired-{retired}' if retired else ''}.xml"
         document, book = _document(path, item, serialize(tree), ninjs.dumps(ninjs.package(content, stamp)),
                                    outbox.stem(article.id, "package", "", retired), book, (now, outbox_last))
         documents.append(document)
     return documents, book
+
+
+def _package_items(article: Article, config: Config, book: Ledger) -> list[tuple[Item, list[Item], str]]:
+    """The packages the story sends (one not sent yet has no versions), each with the text items it
+    lists (those already sent, a package's own retired ones for a retired package) and its path."""
+    packages = [i for i in _sent(book, "package", config) if not i.retired]
+    packages = packages or [Item(guid(config, article), "package", article.language)]
+    if article.status != "usable":
+        packages += [i for i in _sent(book, "package", config) if i.retired]
+    found = []
+    for item in packages:
+        members = [i for i in _sent(book, "text", config) if i.retired == item.retired]
+        if members:
+            retired = _retired_index(book, item)
+            found.append((item, members, f"newsml/{article.slug}{f'.retired-{retired}' if retired else ''}.xml"))
+    return found
 
 
 # --- Rules --------------------------------------------------------------------------------------

@@ -38,23 +38,27 @@ def files(config: Config, entries: list[Entry]) -> dict[str, bytes]:
     if not entries:
         return {}
     found = {}
-    days = sorted({day(e.version.created) for e in entries})
+    records = [_record(e) for e in entries]  # each once: a day's index and a change page differ in links only
+    by_day: dict[str, list[dict]] = {}
+    for entry, record in zip(entries, records):
+        by_day.setdefault(day(entry.version.created), []).append(record)
+    days = sorted(by_day)
     for name in days:
-        found[f"{FOLDER}/{name}/index.json"] = _json({"day": name, "files": [
-            _record(e, f"{FOLDER}/{name}/") for e in entries if day(e.version.created) == name]})
-    pages = [entries[i:i + PAGE_SIZE] for i in range(0, len(entries), PAGE_SIZE)]
-    for number, page in enumerate(pages, start=1):
+        found[f"{FOLDER}/{name}/index.json"] = _json({"day": name, "files": [_linked(r, name) for r in by_day[name]]})
+    count = (len(records) + PAGE_SIZE - 1) // PAGE_SIZE
+    for number in range(1, count + 1):
+        page = records[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
         found[_page(number)] = _json({
             "page": number, "previous": f"{number - 1}.json" if number > 1 else None,
-            "next": f"{number + 1}.json" if number < len(pages) else None,
-            "changes": [{"seq": (number - 1) * PAGE_SIZE + i, **_record(e, f"{FOLDER}/changes/")}
-                        for i, e in enumerate(page, start=1)]})
+            "next": f"{number + 1}.json" if number < count else None,
+            "changes": [{"seq": (number - 1) * PAGE_SIZE + i, **_linked(r, "changes")}
+                        for i, r in enumerate(page, start=1)]})
     languages = _languages(config, entries)
     for lang in languages:
         found[f"{FOLDER}/{lang}/atom.xml"] = _feed(config, lang, entries)
     found[INDEX] = _json({
         "provider": config.provider, "feeds": {lang: f"{lang}/atom.xml" for lang in languages},
-        "changes": {"first": "changes/1.json", "latest": _page(len(pages)).removeprefix(f"{FOLDER}/"),
+        "changes": {"first": "changes/1.json", "latest": _page(count).removeprefix(f"{FOLDER}/"),
                     "count": len(entries), "page_size": PAGE_SIZE},
         "days": {name: f"{name}/index.json" for name in days}})
     return found
@@ -64,13 +68,22 @@ def _page(number: int) -> str:
     return f"{FOLDER}/changes/{number}.json"
 
 
-def _record(entry: Entry, here: str) -> dict:
-    """An outbox version as the listings give it; `here` is the listing's folder, for relative links."""
+def _record(entry: Entry) -> dict:
+    """An outbox version as the listings give it, but for its links (`_linked`): its file's folder
+    and name under wire/ stand in for them."""
     v = entry.version
+    folder, name = entry.file.removeprefix(f"{FOLDER}/").split("/")  # wire/<day>/<name>, as the ledger checks
     return {"at": format_time(entry.at), "guid": entry.guid, "version": v.version, "kind": entry.kind,
             "language": entry.language, "status": v.status, "signal": v.signal, "created": format_time(v.created),
-            "headline": v.headline, "newsml": _relative(f"{entry.file}.xml", here), "newsml_sha256": _hex(v.sent),
-            "ninjs": _relative(f"{entry.file}.json", here), "ninjs_sha256": _hex(v.outbox.ninjs)}
+            "headline": v.headline, "newsml": name, "newsml_sha256": _hex(v.sent),
+            "ninjs": folder, "ninjs_sha256": _hex(v.outbox.ninjs)}
+
+
+def _linked(record: dict, here: str) -> dict:
+    """The record as the listing in wire/<here>/ gives it: links relative to that folder."""
+    folder, name = record["ninjs"], record["newsml"]
+    stem = name if folder == here else f"../{folder}/{name}"
+    return {**record, "newsml": f"{stem}.xml", "ninjs": f"{stem}.json"}
 
 
 def _relative(path: str, here: str) -> str:
