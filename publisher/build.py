@@ -158,6 +158,7 @@ class _Build(Plan):
         its source blocks, which only rendering needs): its source is not parsed again. The others,
         and those of a build narrowed to articles, are read from source/."""
         self.kept_whole: set[str] = set()
+        self.indexed: dict = {}  # slug → its part of the last build's index, where that served
         if self.only:
             return load_articles(self.config, self.only, jobs)
         with collector.paused(freeze=True):  # the entries stay for the build: frozen, not walked again
@@ -173,8 +174,11 @@ class _Build(Plan):
         their bodies; those of the newest, which might be in the window, are read again whole (one
         whose entry then does not serve is read from source/ and rendered again)."""
         found: dict[str, Article] = {}
+        index = self._versions_index()
         for slug, inputs in hashes.items():
-            result = self._from_cache(slug, inputs, whole=False) if self._unchanged(slug, inputs, damaged) else None
+            if not self._unchanged(slug, inputs, damaged):
+                continue
+            result = self._from_index(index.get(slug), slug, inputs) or self._from_cache(slug, inputs, whole=False)
             article = next((v.article for vs in result.published.values() for v in vs), None) if result else None
             if article is not None:  # else no entry, or every language held back: nothing to take the article from
                 found[slug], self.cached[slug] = article, result
@@ -205,6 +209,25 @@ class _Build(Plan):
             return False
         self.cached[article.slug] = self._lean(cached)
         return True
+
+    def _versions_index(self) -> dict:
+        """Every article's versions without bodies, as the last build left them (buildcache's
+        _versions.json, which its manifest vouches for); nothing for a forced build."""
+        if self.force:
+            return {}
+        record = self.manifest.articles.get(COLLECTIONS, NO_RECORD)
+        return buildcache.load_versions(self.state_dir / buildcache.VERSIONS_NAME, record.cache)
+
+    def _from_index(self, item, slug: str, inputs: str) -> ArticleResult | None:
+        """What the article gave the collections last time, without bodies, from its part of the index;
+        None if that does not serve (its entry is read instead)."""
+        record = self.manifest.articles[slug]
+        cached = buildcache.indexed(item, slug, record.id, inputs, record.cache, self.config, self.options.formats)
+        if cached is None:
+            return None
+        self.indexed[slug] = item  # the next index's part, as it is
+        published, held_back, retracted = cached
+        return ArticleResult(slug, published, tuple(HeldBack(*row) for row in held_back), {}, {}, retracted)
 
     def _from_cache(self, slug: str, inputs: str, whole: bool = True) -> ArticleResult | None:
         """What the article gave the collections last time (without bodies unless `whole`); None if
@@ -328,14 +351,32 @@ class _Build(Plan):
         if any(r.checked for r in results.values()):
             kept = self.checked if self.partial else {a.slug: self.checked.get(a.slug, {}) for a in self.articles}
             self.staging.stage(CACHE, buildcache.CHECKS_NAME, buildcache.dumps_checks(kept))
-        planned = self._next_manifest(results)
+        versions = None if self.only else self._stage_versions(results)  # an --article build has no collections
+        planned = self._next_manifest(results, versions)
         stale = [] if self.partial else self._stale(planned)  # a narrowed build removes nothing
         journal.commit(self.cache_dir, self.staging, _commit_order, stale, planned.dumps(),
                        lambda: self.recorded_inputs(self._stamped(planned), results).dumps(),
                        self._manifest_name())
         self.report.removed += [self._name(relative) for relative in stale if not relative.startswith(CACHE_DIR)]
 
-    def _next_manifest(self, results: dict[str, ArticleResult]) -> Manifest:
+    def _stage_versions(self, results: dict[str, ArticleResult]) -> FileRecord:
+        """Stage the index of every article's versions without bodies for the next build (buildcache's
+        _versions.json), each with the hash of its entry as the next manifest records it; its record."""
+        parts = {}
+        for slug in (a.slug for a in self.articles):
+            result = results.get(slug) or self.cached.get(slug)
+            entry = self.cache_records.get(slug) if slug in results else self.manifest.articles[slug].cache
+            if slug in self.indexed and slug not in results:
+                parts[slug] = self.indexed[slug]
+            elif result is not None and entry is not None:
+                inputs = self.inputs[slug] if slug in results else self.manifest.articles[slug].inputs
+                rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
+                parts[slug] = buildcache.index_part(entry.sha256, inputs, result.published, rows, result.retracted)
+        data = buildcache.dumps_versions({slug: part for slug, part in parts.items() if part is not None})
+        self.staging.stage(CACHE, state_file(self.state, buildcache.VERSIONS_NAME), data)
+        return manifests.record(data)
+
+    def _next_manifest(self, results: dict[str, ArticleResult], versions: FileRecord | None = None) -> Manifest:
         old = self.manifest
         planned = Manifest(project=manifests.project_key(self.config.root), build_hash=self.build_hash)
         for article in self.articles:
@@ -361,7 +402,7 @@ class _Build(Plan):
             kept = {rel: rec for rel, rec in self._kept(previous, collections).items()
                     if rel.split("/")[1:2] and rel.split("/")[1] in held_langs}
             collections = {**kept, **collections}
-        planned.articles[COLLECTIONS] = ArticleRecord("", "", collections)
+        planned.articles[COLLECTIONS] = ArticleRecord("", "", collections, cache=versions)
         return planned
 
     def _kept(self, record: ArticleRecord | None, rendered: dict[str, FileRecord]) -> dict[str, FileRecord]:

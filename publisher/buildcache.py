@@ -12,13 +12,14 @@ the article is simply rendered again.
 from __future__ import annotations
 
 import re
-from dataclasses import field, fields, is_dataclass, make_dataclass, replace
+from dataclasses import MISSING, field, fields, is_dataclass, make_dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import get_args, get_type_hints
 
 import msgspec
+from msgspec.structs import asdict
 
 from publisher.config import Config
 from publisher.errors import PublisherError
@@ -174,15 +175,108 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
         return None
     versions = _one_article(entry.versions if whole else tuple(map(_without_body, entry.versions)))
-    if not _canonical(raw, entry) or not _plausible(entry, versions, slug, article_id, inputs, config, formats):
+    if not _canonical(raw, entry) or (entry.format, entry.slug, entry.inputs) != (FORMAT, slug, inputs):
+        return None
+    if not _plausible(entry, versions, slug, article_id, config, formats):
         return None
     by_lang = {v.lang: v for v in versions}
-    made: dict[tuple[str, tuple[str, ...]], LocalizedArticle] = {}  # shared by formats that publish the same languages
-    for langs in entry.published.values():
-        made.update({(lang, langs): replace(by_lang[lang], languages=langs) for lang in langs
-                     if (lang, langs) not in made})
-    published = {fmt: tuple(made[lang, langs] for lang in langs) for fmt, langs in entry.published.items()}
+    published = _published(entry.published, lambda lang, langs: replace(by_lang[lang], languages=langs))
     return published, list(entry.held_back), entry.retracted
+
+
+def _published(languages: dict[str, tuple[str, ...]], version) -> Published:
+    """Format → its versions, each made by version(lang, langs) once for every format that publishes
+    the same languages."""
+    made: dict[tuple[str, tuple[str, ...]], LocalizedArticle] = {}
+    for langs in languages.values():
+        made.update({(lang, langs): version(lang, langs) for lang in langs if (lang, langs) not in made})
+    return {fmt: tuple(made[lang, langs] for lang in langs) for fmt, langs in languages.items()}
+
+
+# --- Every article's versions, without bodies: .build/_versions.json -----------------------------------
+# A build that renders few articles needs every other one's versions for its collections, without
+# their bodies but for the newest (read from their entries, above). One file holds them all, read and
+# checked at once, where a thousand entries cost a thousand reads, decodes and checks of mostly
+# bodies: the manifest vouches for it by its hash (the collections' record's cache), and each
+# article's part names the hash of the article's own entry, which the manifest records too; it is
+# checked as an entry is (the canonical form, the project's languages, sane dates and names), and
+# a part that does not serve leaves its article to its entry. Not a slug (the underscore).
+VERSIONS_NAME = "_versions.json"
+_IndexVersion = msgspec.defstruct("_IndexVersion", [  # a version but its article, blocks and languages
+    (f.name, _HINTS[f.name]) if f.default is MISSING and f.default_factory is MISSING else
+    (f.name, _HINTS[f.name], f.default if f.default is not MISSING else f.default_factory())
+    for f in fields(LocalizedArticle) if f.name not in ("article", "blocks", "languages")],
+    frozen=True, forbid_unknown_fields=True)
+
+
+class _Indexed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    entry: str  # the SHA-256 of the article's entry it was made with
+    inputs: str  # the input hash of the article (the manifest's)
+    article: Article  # once for all its versions, without source blocks
+    versions: tuple[_IndexVersion, ...]
+    published: dict[str, tuple[str, ...]]  # format → the languages it published
+    held_back: tuple[HeldBackRow, ...]
+    retracted: bool
+
+
+class _Index(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    format: int
+    articles: dict[str, _Indexed]  # slug → its versions
+
+
+def index_part(entry: str, inputs: str, published: Published, held_back: list[HeldBackRow],
+               retracted: bool) -> _Indexed | None:
+    """An article's part of the index: the SHA-256 of its entry, its input hash, the versions it
+    published, what was held back and whether it was retracted; None if it published no version."""
+    by_lang = {v.lang: v for chosen in published.values() for v in chosen}
+    if not by_lang:
+        return None
+    versions = tuple(_IndexVersion(**{name: getattr(v, name) for name in _INDEX_NAMES}) for v in by_lang.values())
+    return _Indexed(entry, inputs, replace(next(iter(by_lang.values())).article, blocks=()), versions,
+                    {fmt: tuple(v.lang for v in chosen) for fmt, chosen in published.items()},
+                    tuple(held_back), retracted)
+
+
+def dumps_versions(parts: dict[str, _Indexed]) -> bytes:
+    return msgspec.json.encode(_Index(FORMAT, dict(sorted(parts.items()))))
+
+
+_INDEX_NAMES = _IndexVersion.__struct_fields__
+
+
+def load_versions(file: Path, expected: FileRecord | None) -> dict[str, _Indexed]:
+    """Slug → its part of the index; empty when there is no index the manifest vouches for, or it is
+    not byte for byte one this module writes."""
+    if expected is None:
+        return {}
+    try:
+        raw = file.read_bytes()
+    except OSError:
+        return {}
+    if record(raw) != FileRecord(expected.sha256, expected.size):
+        return {}
+    try:
+        index = msgspec.json.decode(raw, type=_Index)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
+        return {}
+    return index.articles if index.format == FORMAT and _canonical(raw, index) else {}
+
+
+def indexed(item: _Indexed | None, slug: str, article_id: str, inputs: str, entry: FileRecord | None,
+            config: Config, formats: tuple[str, ...]) -> tuple[Published, list[HeldBackRow], bool] | None:
+    """An article's versions from its part of the index, as load() gives them without bodies; None
+    when the part does not serve (made with another entry or other inputs, or implausible)."""
+    if item is None or entry is None or (item.entry, item.inputs) != (entry.sha256, inputs):
+        return None
+    if not (_plausible_rows(item, [v.lang for v in item.versions], slug, config, formats)
+            and _plausible_article(item.article, slug, article_id, config)
+            and all(_plausible_version(v, config) for v in item.versions)):
+        return None
+    by_lang = {v.lang: v for v in item.versions}
+    article = item.article
+    published = _published(item.published, lambda lang, langs: LocalizedArticle(
+        article, blocks=(), languages=langs, **asdict(by_lang[lang])))
+    return published, list(item.held_back), item.retracted
 
 
 def _one_article(versions: tuple[LocalizedArticle, ...]) -> tuple[LocalizedArticle, ...]:
@@ -196,34 +290,42 @@ def _without_body(lean) -> LocalizedArticle:
     return LocalizedArticle(**{name: getattr(lean, name) for name in _NAMES}, blocks=())
 
 
-def _canonical(raw: bytes, entry: Entry) -> bool:
-    if msgspec.json.encode(entry) != raw or forbidden_in_utf8(raw):
+def _canonical(raw: bytes, decoded) -> bool:
+    """Byte for byte what this module writes of what was decoded, with no character an output cannot carry."""
+    if msgspec.json.encode(decoded) != raw or forbidden_in_utf8(raw):
         return False
     return all(match.group(1)[0] in _PLAIN_ESCAPES for match in _ESCAPE.finditer(raw))
 
 
-def _plausible(entry: Entry, versions: tuple[LocalizedArticle, ...], slug: str, article_id: str, inputs: str,
+def _plausible(entry: Entry | _Indexed, versions: tuple[LocalizedArticle, ...], slug: str, article_id: str,
                config: Config, formats: tuple[str, ...]) -> bool:
-    """What the exporters take for granted: the project's languages and locales, sane dates and names."""
-    if (entry.format, entry.slug, entry.inputs) != (FORMAT, slug, inputs):
-        return False
-    langs = [v.lang for v in versions]
+    """What the exporters take for granted: the project's languages and locales, sane dates and names.
+    Each article the versions carry is checked once (they share one where it is equal)."""
+    articles = {id(v.article): v.article for v in versions}.values()
+    return (_plausible_rows(entry, [v.lang for v in versions], slug, config, formats)
+            and all(_plausible_article(article, slug, article_id, config) for article in articles)
+            and all(_plausible_version(v, config) for v in versions))
+
+
+def _plausible_rows(entry: Entry | _Indexed, langs: list[str], slug: str, config: Config,
+                    formats: tuple[str, ...]) -> bool:
+    """One version per language, formats publishing only those, and what was held back."""
     if len(set(langs)) != len(langs) or not set(entry.published) <= set(formats):
         return False
     if any(not set(chosen) <= set(langs) or len(set(chosen)) != len(chosen) for chosen in entry.published.values()):
         return False
-    if any(row[0] != slug or row[1] not in config.languages or row[2] not in formats or printable(row[3]) != row[3]
-           for row in entry.held_back):
-        return False
-    return all(_plausible_version(v, slug, article_id, config) for v in versions)
+    return not any(row[0] != slug or row[1] not in config.languages or row[2] not in formats
+                   or printable(row[3]) != row[3] for row in entry.held_back)
 
 
-def _plausible_version(version: LocalizedArticle, slug: str, article_id: str, config: Config) -> bool:
-    article = version.article
+def _plausible_version(version: LocalizedArticle | _IndexVersion, config: Config) -> bool:
     if version.lang not in config.languages or version.babel_locale != config.babel_locale(version.lang):
         return False
-    if any(text.lang not in (version.lang, config.source_language) for text in _texts(version)):
-        return False  # a text is in its version's language or, fallen back, the source's
+    # a text is in its version's language or, fallen back, the source's
+    return all(text.lang in (version.lang, config.source_language) for text in _texts(version))
+
+
+def _plausible_article(article: Article, slug: str, article_id: str, config: Config) -> bool:
     if (article.slug, article.id, article.language) != (slug, article_id, config.source_language):
         return False
     if not ID_RE.fullmatch(article.id) or article.status not in STATUSES or not 1 <= article.urgency <= 9:
@@ -277,6 +379,8 @@ def _texts(value) -> list[Text]:
 @lru_cache(maxsize=None)
 def _text_fields(cls: type) -> tuple[str, ...]:
     """The fields of a dataclass whose type can hold a Text (an Article's never: it is not walked)."""
+    if cls is _IndexVersion:
+        return tuple(name for name in _text_fields(LocalizedArticle) if name in _INDEX_NAMES)
     if cls is Article or not is_dataclass(cls):
         return ()
     hints = get_type_hints(cls)

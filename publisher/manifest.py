@@ -58,6 +58,7 @@ class ArticleRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     files: dict[str, FileRecord]  # output-relative path → record
     held_back: list[tuple[str, str, str]] = []  # (lang, format, reason)
     cache: FileRecord | None = None  # .build/<slug>.json, the localized versions the collections need
+    # (the collections' record: .build/_versions.json, every article's, see buildcache)
     seen: tuple[Seen, ...] = ()  # each input as it was when `inputs` was hashed (see article_inputs)
 
 
@@ -97,7 +98,7 @@ def _problem(manifest: Manifest, out: Path, project: Path) -> str | None:
         return f"written by another project ({printable(manifest.project[:200])})"
     folders: dict[str, bool] = {}  # each path's folder ("" or ending in /) → whether it may hold outputs
     for slug, record in manifest.articles.items():
-        if slug != COLLECTIONS and not SLUG_RE.fullmatch(slug) or slug == COLLECTIONS and record.cache:
+        if slug != COLLECTIONS and not SLUG_RE.fullmatch(slug):
             return f"an unusable article name {slug[:100]!r}"
         if slug != COLLECTIONS and not ID_RE.fullmatch(record.id):
             return f"an unusable article id {record.id[:100]!r}"

@@ -169,6 +169,16 @@ def fresh_copy(edited, tmp_path_factory) -> Path:
     return copy_of(edited[0], tmp_path_factory.mktemp("example") / "newsroom")
 
 
+def _same_but_collections(state: dict[str, bytes], clean: dict[str, bytes]) -> set[str]:
+    """Assert the same files as a clean build's, the same bytes but for the collections; their names."""
+    collections = {name for name in clean if name.endswith(("index.html", "edition.epub", "feed.xml", "atom.xml",
+                                                            "sitemap.xml"))}
+    assert set(state) == set(clean)
+    assert {n: d for n, d in state.items() if n not in collections} == {
+        n: d for n, d in clean.items() if n not in collections}
+    return collections
+
+
 @settings(max_examples=int(os.environ.get("HUNT", 25)), **FUZZ)
 @given(data=st.data())
 def test_a_hostile_cache_entry_vouched_for_by_the_manifest_means_a_rebuild(edited, tmp_path_factory, data):
@@ -191,11 +201,7 @@ def test_a_hostile_cache_entry_vouched_for_by_the_manifest_means_a_rebuild(edite
     state, clean = project_state(root), edited[1]
     # A well-formed entry is used: someone who can write output/ can change what the collections say
     # (they could change the files themselves), but nothing else, and every page stays valid.
-    collections = {name for name in clean if name.endswith(("index.html", "edition.epub", "feed.xml", "atom.xml",
-                                                            "sitemap.xml"))}
-    assert set(state) == set(clean)
-    assert {n: d for n, d in state.items() if n not in collections} == {
-        n: d for n, d in clean.items() if n not in collections}
+    collections = _same_but_collections(state, clean)
     for name in collections:  # no schema problem the clean feed does not have
         if name.endswith("feed.xml"):
             assert {p.message for p in newsml_schema.problems(state[name])} <= {
@@ -241,9 +247,70 @@ def test_a_cached_text_in_any_other_language_than_its_versions_means_a_rebuild(p
         assert buildcache.load(out, slug, record_.id, record_.inputs, record(data), config, FORMATS) is None, path
 
 
+def _vouch_for_index(root: Path, data: bytes) -> None:
+    """Write the index of every article's versions and make the manifest vouch for it."""
+    (root / "output" / ".build" / buildcache.VERSIONS_NAME).write_bytes(data)
+    path = root / "output" / ".build" / MANIFEST_NAME
+    manifest = json.loads(path.read_bytes())
+    manifest["articles"][manifests.COLLECTIONS]["cache"] = [record(data).sha256, len(data), [0, 0, 0]]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@settings(max_examples=int(os.environ.get("HUNT", 25)), **FUZZ)
+@given(data=st.data())
+def test_a_hostile_index_of_versions_vouched_for_by_the_manifest_means_a_rebuild(edited, tmp_path_factory, data):
+    """Whatever the index of every article's versions holds, even well-formed JSON with a matching
+    hash, the build succeeds and gives what a clean build gives (but for what the collections say,
+    as with a hostile entry)."""
+    root = fresh_copy(edited, tmp_path_factory)
+    index = json.loads((root / "output" / ".build" / buildcache.VERSIONS_NAME).read_bytes())
+    assert set(index["articles"]) == set(SLUGS)
+    for path, new in data.draw(st.lists(st.tuples(st.sampled_from(list(json_paths(index))), _mutations()),
+                                        min_size=1, max_size=3)):
+        try:
+            index = _set(index, path, new)
+        except (KeyError, IndexError, TypeError):
+            pass
+    _vouch_for_index(root, msgspec.json.encode(index) if data.draw(st.booleans()) else json.dumps(index).encode())
+    build(load_config(root), jobs=1)  # never an exception
+    _same_but_collections(project_state(root), edited[1])
+    shutil.rmtree(root.parent)
+
+
+def test_a_part_of_the_index_serves_only_as_its_entry_and_inputs_are_and_with_plausible_texts(project):
+    """An article's part of the index names the hash of the entry it was made with and the article's
+    input hash: made with another entry, or other inputs, it does not serve (the entry is read);
+    nor does one with a text in a third language, nor an index the manifest does not vouch for."""
+    config = load_config(project)
+    out = project / "output" / ".build"
+    manifest = msgspec.json.decode((out / MANIFEST_NAME).read_bytes(), type=manifests.Manifest)
+    slug, record_ = SLUGS[0], manifest.articles[SLUGS[0]]
+    index_file = out / buildcache.VERSIONS_NAME
+    vouched = manifest.articles[manifests.COLLECTIONS].cache
+    part = buildcache.load_versions(index_file, vouched)[slug]
+    whole = buildcache.load(out, slug, record_.id, record_.inputs, record_.cache, config, FORMATS, whole=False)
+    assert buildcache.indexed(part, slug, record_.id, record_.inputs, record_.cache, config, FORMATS) == whole
+    other = manifests.FileRecord("0" * 64, record_.cache.size)
+    assert buildcache.indexed(part, slug, record_.id, record_.inputs, other, config, FORMATS) is None
+    assert buildcache.indexed(part, slug, record_.id, "0" * 64, record_.cache, config, FORMATS) is None
+    assert buildcache.load_versions(index_file, manifests.FileRecord("0" * 64, vouched.size)) == {}
+    original = json.loads(index_file.read_bytes())
+    texts = [path for path in json_paths(original)  # ("articles", slug, "versions", i, …, "lang")
+             if path[1:3] == (slug, "versions") and len(path) > 5 and path[-1] == "lang"]
+    assert {path[4] for path in texts} >= {"headline", "summary", "byline", "keywords"}
+    for path in texts:
+        index = json.loads(json.dumps(original))
+        lang = index["articles"][slug]["versions"][path[3]]["lang"]
+        _set(index, list(path), next(o for o in ("ru", "be", "kk") if o not in (lang, config.source_language)))
+        data = msgspec.json.encode(index)
+        index_file.write_bytes(data)
+        changed = buildcache.load_versions(index_file, record(data))[slug]
+        assert buildcache.indexed(changed, slug, record_.id, record_.inputs, record_.cache, config, FORMATS) is None
+
+
 @settings(max_examples=25, **FUZZ)
 @given(raw=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
-       name=st.sampled_from([MANIFEST_NAME, f"{SLUGS[0]}.json", "journal.json"]))
+       name=st.sampled_from([MANIFEST_NAME, f"{SLUGS[0]}.json", "journal.json", buildcache.VERSIONS_NAME]))
 def test_any_bytes_as_manifest_cache_or_journal(edited, tmp_path_factory, raw, name):
     root = fresh_copy(edited, tmp_path_factory)
     (root / "output" / ".build" / name).write_bytes(raw)
