@@ -587,7 +587,11 @@ def _render_and_stage(job: _Job) -> _Staged:
 
 def _render_article(config: Config, options: Options, article: Article, ctx: Context,
                     checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
-    catalogues = _read_catalogues(config, article, options.languages)
+    # A gate that counts check errors parses each catalogue it has no result for: those are parsed
+    # at once, not read for their translations first (a fresh build's every catalogue).
+    checking = any(not config.gates[fmt].allow_check_errors for fmt in options.formats)
+    catalogues = _read_catalogues(config, article, options.languages,
+                                  {lang for lang in options.languages if checking and lang not in checked})
     versions, holds = _localize_all(config, article, options.languages, catalogues)
     published, held_back, files, state = {}, [], {}, {}
     errors = _GateErrors(config, article, catalogues, checks_hash, checked)
@@ -602,9 +606,10 @@ def _render_article(config: Config, options: Options, article: Article, ctx: Con
     return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted, errors.checked)
 
 
-def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...]) -> dict[str, po.CatalogFile]:
+def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...],
+                     whole: frozenset[str] | set[str] = frozenset()) -> dict[str, po.CatalogFile]:
     """Each language's catalogue that exists, read once for everything the build does with it
-    (its entries only if a gate or a link hold asks for them)."""
+    (its entries only if a gate or a link hold asks for them, or at once for the `whole` languages)."""
     found = {}
     for lang in languages:
         path = po.catalog_path(config.locales_path, lang, article.slug)
@@ -615,7 +620,7 @@ def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...
             continue
         except OSError as exc:
             raise PublisherError(f"cannot read: {exc.strerror}", name) from None
-        found[lang] = po.read_for_build(raw, name, po.folder_language(path))
+        found[lang] = po.read_for_build(raw, name, po.folder_language(path), whole=lang in whole)
     return found
 
 

@@ -263,10 +263,11 @@ def _assert_the_build_reads_as_parse_does(raw: bytes, lang: str | None) -> None:
             po.read_for_build(raw, "story.po", lang)
         assert str(build_refused.value) == str(refused)
         return
-    read = po.read_for_build(raw, "story.po", lang)
-    assert read.raw == raw
-    assert list(read.translations.items()) == list(po.translations(catalog).items())
-    assert (read.catalog.header, read.catalog.entries) == (catalog.header, catalog.entries)
+    for whole in (False, True):  # read for its translations first, or parsed at once for a gate
+        read = po.read_for_build(raw, "story.po", lang, whole=whole)
+        assert read.raw == raw
+        assert list(read.translations.items()) == list(po.translations(catalog).items())
+        assert (read.catalog.header, read.catalog.entries) == (catalog.header, catalog.entries)
 
 
 CORPUS = Path(os.environ.get("PUBLISHER_PO_CORPUS", ROOT.parent / "shared" / "po-corpus"))

@@ -54,12 +54,13 @@ class CatalogFile:
         return self._catalog
 
 
-def read_for_build(raw: bytes, name: str, lang: str | None = None) -> CatalogFile:
+def read_for_build(raw: bytes, name: str, lang: str | None = None, whole: bool = False) -> CatalogFile:
     """A catalogue file's translations, refused with its line as `parse` refuses it. A file in
     gettext's plainest layout is read without making its entries (fast.plain_units, three times
-    faster); `parse` would read the same translations from it (a test holds them to it)."""
+    faster); `parse` would read the same translations from it (a test holds them to it). `whole`:
+    its entries will be wanted too, so it is parsed at once rather than read twice."""
     text = decoded_text(raw, name)
-    units = fast.plain_units(text)
+    units = None if whole else fast.plain_units(text)
     if units and _plain_units_sailing(units, lang):
         found = Translations()
         for msgctxt, msgid, msgstr, fuzzy, obsolete in units[1:]:
