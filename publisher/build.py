@@ -430,12 +430,20 @@ class _Build(Plan):
         """The manifest once the files are in place: each record this build made (of a file it
         wrote or rendered again) with its file's stamp. A record kept from the last manifest keeps
         its stamp, as _damaged found it (a stamp that moved since only makes the next build read
-        the file again): one change at N=1,000 would otherwise stat 27,000 files to stamp 19."""
+        the file again): one change at N=1,000 would otherwise stat 27,000 files to stamp 19. A
+        record with nothing to stamp is the planned one itself, not a copy of its files."""
         out = str(self.out)
-        articles = {slug: struct_replace(record, files={
-            rel: manifests.stamped(os.path.join(out, rel), rec) if rec.stamp == manifests.NO_STAMP else rec
-            for rel, rec in record.files.items()}) for slug, record in planned.articles.items()}
+        articles = {slug: _with_stamps(out, record) for slug, record in planned.articles.items()}
         return Manifest(planned.format, planned.project, planned.build_hash, articles)
+
+
+def _with_stamps(out: str, record: ArticleRecord) -> ArticleRecord:
+    """The record with the stamp of each file it has none for (made from the bytes this build staged)."""
+    if all(rec.stamp != manifests.NO_STAMP for rec in record.files.values()):
+        return record
+    return struct_replace(record, files={
+        rel: manifests.stamped(os.path.join(out, rel), rec) if rec.stamp == manifests.NO_STAMP else rec
+        for rel, rec in record.files.items()})
 
 
 NARROWED_KEPT = 8  # narrowed builds whose state is kept (the most recently made)

@@ -2,11 +2,12 @@
 can be completed.
 
 Every file a build writes is first staged as a temporary file beside its target (see fsutil).
-When all are staged, the journal (`output/.build/journal.json`) lists every move still to make,
-every stale file to remove and the manifest that vouches for the result; only then are the files
-moved. Ctrl-C during the moves waits until they are done; if the process is killed outright (or
-the disk fails) halfway, the next build first reads the journal and finishes the job ("rolls
-forward") before anything else, so output/ is never left half old, half new.
+When all are staged, and with them the manifest that vouches for the result (beside the one it
+replaces), the journal (`output/.build/journal.json`) lists every move still to make, every stale
+file to remove and the staged manifest's name; only then are the files moved. Ctrl-C during the
+moves waits until they are done; if the process is killed outright (or the disk fails) halfway,
+the next build first reads the journal and finishes the job ("rolls forward") before anything
+else, so output/ is never left half old, half new.
 
 The journal sits in a folder others may write into: it is decoded against declared types and
 each path is checked (a temporary file of ours beside its target, inside the output folder or
@@ -53,7 +54,8 @@ class Journal(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     project: str
     moves: list[Move]
     remove: list[str]  # output-relative
-    manifest: str | None  # the manifest to install once all is in place (None: leave it alone)
+    manifest: str | None  # the staged manifest, beside manifest_name, installed once all is in place
+    # (None: leave the manifest alone). Its name, not its bytes: a thousand articles' manifest is 6 MB.
     manifest_name: str = MANIFEST_NAME  # where in .build/ (a narrowed build's is in its own folder)
 
 
@@ -115,12 +117,20 @@ def commit(cache_dir: Path, staging: Staging, order: Callable[[Move], int], remo
            manifest_name: str = MANIFEST_NAME) -> None:
     """Move every staged file into place (in `order`), remove `remove`, install the manifest.
 
-    `manifest` goes into the journal; `final_manifest()`, computed once the files are in place
-    (it records their inodes and times), is what an uninterrupted commit installs."""
+    `manifest` is staged and named in the journal, for a commit cut short; `final_manifest()`,
+    computed once the files are in place (it records their inodes and times), is what an
+    uninterrupted commit installs."""
     moves = sorted(staging.moves, key=order)
+    staged = write_temporary(cache_dir / manifest_name, manifest) if manifest is not None else None
+    del manifest  # not held while the final one is made
     journal = Journal(project_key(staging.project), moves, sorted(remove),
-                      manifest.decode("utf-8") if manifest is not None else None, manifest_name)
-    write_atomic(cache_dir / JOURNAL_NAME, msgspec.json.encode(journal) + b"\n")
+                      staged.name if staged is not None else None, manifest_name)
+    try:
+        write_atomic(cache_dir / JOURNAL_NAME, msgspec.json.encode(journal) + b"\n")
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)  # as Staging.abort removes the files staged
+        raise
     staging.moves = []
     with _uninterrupted():
         _apply(cache_dir, staging, journal, final_manifest)
@@ -153,6 +163,8 @@ def recover(cache_dir: Path, out: Path, project: Path) -> list[str]:
 def _problem(journal: Journal, staging: Staging) -> str | None:
     if not _manifest_name(journal.manifest_name):
         return f"a manifest outside the build's folder: {journal.manifest_name[:200]!r}"
+    if journal.manifest is not None and not is_temporary_for(journal.manifest, MANIFEST_NAME):
+        return f"not a temporary file of this toolkit: {journal.manifest[:200]!r}"
     if journal.project != project_key(staging.project) and any(m.base == PROJECT for m in journal.moves):
         return f"left by another project ({printable(journal.project[:200])})"
     for move in journal.moves:
@@ -219,10 +231,7 @@ def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: 
         for relative in journal.remove:
             target = output_path(staging.out, relative) or (staging.out / relative)
             target.unlink(missing_ok=True)
-        if final_manifest is not None:
-            write_atomic(cache_dir / journal.manifest_name, final_manifest())
-        elif journal.manifest is not None:
-            write_atomic(cache_dir / journal.manifest_name, journal.manifest.encode("utf-8"))
+        _install_manifest(cache_dir / journal.manifest_name, journal.manifest, final_manifest)
         (cache_dir / JOURNAL_NAME).unlink()
     except OSError as exc:
         where = exc.filename or cache_dir
@@ -230,6 +239,19 @@ def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: 
                              "folder is part old, part new until the next publish build finishes the job "
                              f"(the journal {JOURNAL_NAME} says what is left)", where) from None
     return moved
+
+
+def _install_manifest(path: Path, staged_name: str | None, final_manifest: Callable[[], bytes] | None) -> None:
+    """The final manifest, or (finishing a commit cut short) the one staged, if it is still there;
+    the staged one goes only once the final one is in place (a kill in between: the next build
+    installs the staged one, which vouches for the same files)."""
+    staged = path.with_name(staged_name) if staged_name is not None else None
+    if final_manifest is not None:
+        write_atomic(path, final_manifest())
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+    elif staged is not None and staged.is_file() and not staged.is_symlink():  # not a link planted under its name
+        os.replace(staged, path)
 
 
 @contextmanager

@@ -107,8 +107,11 @@ def if_up_to_date(config: Config, formats: tuple[str, ...], languages: tuple[str
             return None
         if "newsml" in options.formats:
             clock.build_time()  # a SOURCE_DATE_EPOCH the wire cannot read stops every build
-        plan = Plan(config, options, only, False)
-        return plan.nothing_to_do() if plan.decide(thorough=False) else None
+        plan = Plan(config, options, only, False, keep_manifest=True)  # for the build, when it has work to do
+        if not plan.decide(thorough=False):
+            return None
+        manifests.forget_kept()  # not held while the report is made (a no-op's peak memory)
+        return plan.nothing_to_do()
 
 
 def _options(config: Config, formats: tuple[str, ...], languages: tuple[str, ...], fallback: bool) -> Options:
@@ -148,7 +151,8 @@ class Plan:
     """What a build finds before it renders anything: the manifest, each article's input hash, the
     outputs deleted or changed since; and whether that leaves nothing to do."""
 
-    def __init__(self, config: Config, options: Options, only: tuple[str, ...], force: bool):
+    def __init__(self, config: Config, options: Options, only: tuple[str, ...], force: bool,
+                 keep_manifest: bool = False):
         self.config, self.options, self.only = config, options, only
         self.out = config.output_path
         self.out_shown = display_path(config, self.out)  # each output's name in the report starts so
@@ -159,7 +163,7 @@ class Plan:
         self.state = narrowed_folder(options, only) if self.partial else ""
         self.state_dir = self.cache_dir / self.state if self.state else self.cache_dir
         self.report = BuildReport()
-        self.manifest = self._load_manifest()
+        self.manifest = self._load_manifest(keep_manifest)
         self.build_hash = manifests.build_hash(config, repr(options))
         self.force = force or self.manifest.build_hash != self.build_hash
         self.asked_to_force = force  # the check errors' cache is keyed by all they depend on: only --force drops it
@@ -168,9 +172,9 @@ class Plan:
         self.hashes: dict[str, str] | None = None  # slug → its input hash now (decide)
         self.names = InputNames(config, options.languages)  # each article's input files (the source's folders once decided)
 
-    def _load_manifest(self) -> Manifest:
+    def _load_manifest(self, keep: bool) -> Manifest:
         with collector.paused():  # 27,000 records of a thousand articles' files, and no cycle among them
-            loaded, problem = manifests.load(self.state_dir, self.out, self.config.root)
+            loaded, problem = manifests.load(self.state_dir, self.out, self.config.root, keep)
         if problem:
             self.report.notes.append(f"{self._name(self._manifest_name())}: {problem}; "
                                      "everything is built again and nothing is removed")

@@ -247,6 +247,60 @@ def test_a_manifest_naming_a_folder_linked_out_of_output_is_not_trusted(tmp_path
     assert if_up_to_date(config, FORMATS, (), (), True) is None
 
 
+def another_build(root: Path) -> None:
+    uptodate.build(load_config(root), jobs=1)
+
+
+def link_out(root: Path) -> None:
+    folder = first_html(root).parent
+    folder.rename(root.parent / "elsewhere")
+    folder.symlink_to(root.parent / "elsewhere", target_is_directory=True)
+
+
+# What may happen between `publish build`'s up-to-date check, which keeps the manifest it decoded,
+# and the build that follows it under the locks again: (what, what the build notes, whether it
+# renders, whether it decodes a manifest: only other bytes than the check's are decoded again).
+BETWEEN = {
+    "nothing": (lambda root: None, "", True, False),
+    "another build wrote the manifest": (another_build, "", False, True),
+    "a hostile manifest": (hostile_manifest, "everything is built again", True, True),
+    "the manifest removed": (lambda root: (root / "output" / ".build" / MANIFEST_NAME).unlink(), "", True, False),
+}
+
+
+@pytest.mark.parametrize("what", BETWEEN)
+def test_the_build_after_the_up_to_date_check_uses_its_manifest_only_as_a_fresh_load_would(
+        tmp_path, monkeypatch, what):
+    """The manifest is decoded once for the check and the build; a manifest that changed in between
+    is decoded again, and the folders' links are looked up again."""
+    between, noted, renders, decodes = BETWEEN[what]
+    root = newsroom(tmp_path / "newsroom")
+    uptodate.build(load_config(root), jobs=1)
+    translate(root, "ru", slug=SLUGS[0], default="[ru, edited] {msgid}")
+    decoded, problem = [], manifests._problem
+    monkeypatch.setattr(manifests, "_problem", lambda *a: decoded.append(1) or problem(*a))
+    assert if_up_to_date(load_config(root), FORMATS, (), (), True) is None and len(decoded) == 1
+    between(root)
+    decoded.clear()
+    report = uptodate.build(load_config(root), jobs=1)
+    assert bool(decoded) == decodes, what
+    assert noted in " ".join(report.notes) and (report.rebuilt != []) == renders, report.notes
+    assert project_state(root) == clean_build(root, tmp_path), what
+    assert not (tmp_path / "escaped.html").exists()
+
+
+def test_a_folder_linked_out_after_the_up_to_date_check_is_found_by_the_builds_load(tmp_path):
+    root = newsroom(tmp_path / "newsroom")
+    uptodate.build(load_config(root), jobs=1)
+    translate(root, "ru", slug=SLUGS[0], default="[ru, edited] {msgid}")
+    config = load_config(root)
+    assert if_up_to_date(config, FORMATS, (), (), True) is None  # the manifest it decoded is kept
+    link_out(root)
+    real_path.cache_clear()  # as every command does when it takes the locks
+    manifest, problem = manifests.load(config.output_path / ".build", config.output_path, config.root)
+    assert manifest.articles == {} and "outside the output folder (through a symbolic link)" in problem
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(["", ".", "..", ".build", ".build.", "html", "ru", "a\\b", "c\0"])
                          | st.text(alphabet="/.\\\0abuild", max_size=8), min_size=1, max_size=4).map("/".join),

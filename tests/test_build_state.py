@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import buildcache, journal, manifest as manifests, wire
+from publisher import buildcache, fsutil, journal, manifest as manifests, wire
 from publisher.wire import schema as newsml_schema
 from publisher.build import build
 from publisher.config import load_config
@@ -553,6 +553,40 @@ def test_a_commit_killed_halfway_is_finished_by_the_next_build(project, tmp_path
     assert not [p for p in (project / "output").rglob("*.tmp")] + [p for p in (project / "ledger").glob("*.tmp")]
 
 
+@pytest.mark.parametrize("when", ["installing the final manifest", "removing the staged one"])
+def test_a_commit_killed_as_it_installs_its_manifest_leaves_one_vouching_for_the_new_files(
+        project, tmp_path, monkeypatch, when):
+    """The journal names the manifest staged with the files; the final one (with the files' stamps)
+    replaces the manifest first, the staged one goes after: a kill in between finds either in place."""
+    edit_translation(project)
+    expected = clean_build(project, tmp_path)
+    real_replace, real_unlink = os.replace, Path.unlink
+
+    def replace(src, dst):
+        if when == "installing the final manifest" and str(dst).endswith(f"/.build/{MANIFEST_NAME}"):
+            raise _Killed
+        real_replace(src, dst)
+
+    def unlink(path, missing_ok=False):
+        if when == "removing the staged one" and fsutil.is_temporary_for(path.name, MANIFEST_NAME):
+            raise _Killed
+        real_unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(_Killed):
+        build(load_config(project), jobs=1)
+    monkeypatch.undo()
+    cache_dir = project / "output" / ".build"
+    assert project_state(project) == expected and (cache_dir / "journal.json").exists()
+    staged = [p.name for p in cache_dir.iterdir() if fsutil.is_temporary_for(p.name, MANIFEST_NAME)]
+    assert len(staged) == 1 and staged[0] in (cache_dir / "journal.json").read_text(encoding="utf-8")
+    report = build(load_config(project), jobs=1)  # the journal finished first
+    assert report.rebuilt == [] and "finished it" in report.notes[0]
+    assert project_state(project) == expected
+    assert not [p for p in (project / "output").rglob("*.tmp")] and not (cache_dir / "journal.json").exists()
+
+
 def test_ctrl_c_during_the_moves_waits_for_them_and_says_so(project, tmp_path, monkeypatch):
     edit_translation(project)
     expected = clean_build(project, tmp_path)
@@ -598,7 +632,8 @@ def test_a_disk_error_during_the_moves_says_what_to_do(project, tmp_path, monkey
 @pytest.mark.parametrize("hostile", [
     {"base": "output", "path": "../../victim.txt"}, {"base": "project", "path": "pyproject.toml"},
     {"base": "output", "path": "html/ru/story-one.html", "temporary": "victim.txt"},
-    {"base": "cache", "path": "../victim.txt"}, {"remove": ["../victim.txt"]}])
+    {"base": "cache", "path": "../victim.txt"}, {"remove": ["../victim.txt"]}, {"manifest": "../../victim.txt"},
+    {"manifest": '{"format": 2, "articles": {}}'}])  # the manifest's bytes, as the journal once carried them
 def test_a_hostile_journal_is_ignored_and_touches_nothing(project, tmp_path, hostile):
     victim = project.parent / "victim.txt"
     victim.write_text("someone's file", encoding="utf-8")
@@ -606,7 +641,8 @@ def test_a_hostile_journal_is_ignored_and_touches_nothing(project, tmp_path, hos
     if "base" in hostile:
         move = [hostile["base"], hostile["path"], hostile.get("temporary", f".{Path(hostile['path']).name}"
                                                                           ".publisher-0123456789ab.tmp")]
-    entry = {"project": str(project.resolve()), "moves": [move], "remove": hostile.get("remove", []), "manifest": None}
+    entry = {"project": str(project.resolve()), "moves": [move], "remove": hostile.get("remove", []),
+             "manifest": hostile.get("manifest")}
     (project / "output" / ".build" / "journal.json").write_text(json.dumps(entry), encoding="utf-8")
     expected = project_state(project)
     report = build(load_config(project), jobs=1)
