@@ -308,7 +308,9 @@ class _Build(Plan):
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
                   for fmt in self.options.formats}
         order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
-        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers)
+        wire_staged = {move.path: move.temporary for move in self.staging.moves  # its stories' items are read there
+                       if move.base == OUTPUT and move.path.startswith("newsml/")}
+        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers, staged=wire_staged)
         shared = (chosen, context, self.build_hash, self._last_collections())
         try:
             staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
@@ -494,7 +496,8 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     ex = exporter(fmt)
     made, kept, files = {}, {}, {}
     if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
-        files = ex.collection(chosen[fmt], ctx)
+        checked = frozenset(record.sha256 for relative, record in previous.items() if relative.startswith("newsml/"))
+        files = ex.collection(chosen[fmt], ctx, checked)  # a message the last build checked is not checked again
     else:
         encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
         last_parts = _last_parts(fmt, last, previous)

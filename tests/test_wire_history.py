@@ -220,7 +220,8 @@ class NewsDay(RuleBasedStateMachine):
     @invariant()
     def a_fresh_build_makes_the_same_messages_and_listings(self):
         """The collection carries the items the articles' step wrote, read back: a build from
-        nothing but the project, which plans and renders every story again, makes the same bytes."""
+        nothing but the project, which renders every story again and reads its items from where it
+        staged them, makes the same bytes."""
         fresh = Path(self.folder) / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(self.root, fresh, ignore=shutil.ignore_patterns("output"))

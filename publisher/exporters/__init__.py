@@ -42,6 +42,9 @@ class Context:
     # The wire's committed ledgers by article id, as the build read them once (the collections' context
     # only: an article's job is not sent them); None: the wire reads them itself.
     ledgers: dict | None = None
+    # The wire's documents this build has staged (the collections' context only): output-relative path
+    # → the name of the temporary file beside it that holds them until the commit moves it into place.
+    staged: dict[str, str] = field(default_factory=dict)
 
 
 class Exporter(Protocol):
