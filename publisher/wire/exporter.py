@@ -128,7 +128,7 @@ def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
     pending = ctx.state.get(ledgers.ledger_path(article.id))
     if pending is None:
         committed = ctx.ledgers.get(article.id) if ctx.ledgers is not None else None
-        return committed or load_ledger(ctx.config, article.id)
+        return committed.ledger if committed else load_ledger(ctx.config, article.id)
     return ledgers.loads(pending, article.id)
 
 

@@ -135,12 +135,18 @@ def ledger_ids(root: Path) -> list[str]:
 def load(root: Path, article_id: str, legacy=None) -> Ledger:
     """The article's ledger; an empty one when nothing was sent yet. `legacy(kind, lang)` gives the
     guid and language of an item of a format-1 ledger, which recorded neither."""
+    data = read(root, article_id)
+    return Ledger(article_id) if data is None else loads(data, article_id, legacy)
+
+
+def read(root: Path, article_id: str) -> bytes | None:
+    """The bytes of the article's ledger; None when it has none."""
     name = ledger_path(article_id)
     file = root / name
     if not file.exists():
-        return Ledger(article_id)
+        return None
     try:
-        return loads(file.read_bytes(), article_id, legacy)
+        return file.read_bytes()
     except OSError as exc:
         raise PublisherError(f"the version ledger cannot be read ({exc.strerror})", name) from None
 
