@@ -57,7 +57,7 @@ from datetime import datetime
 from pathlib import Path
 
 from publisher.errors import PublisherError
-from publisher.jsontext import indented
+from publisher.jsontext import indented_file
 from publisher.layout import LEDGER_DIR, ledger_path
 
 FORMAT = 2
@@ -172,7 +172,7 @@ def dumps(ledger: Ledger) -> bytes:
     """Stable JSON: sorted keys, two-space indents, one trailing newline, so that git diffs stay small."""
     data = {"format": FORMAT, "article": ledger.article, "slug": ledger.slug,
             "items": {guid: _item_json(item) for guid, item in ledger.items.items()}}
-    return (indented(data, sort_keys=True) + "\n").encode("utf-8")
+    return indented_file(data, sort_keys=True)
 
 
 def _read(data: dict) -> Ledger:
