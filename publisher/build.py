@@ -131,7 +131,8 @@ class _Build(Plan):
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
         # ledger once here, before this build writes any; the wire's collection takes them from here).
-        self.ledgers = wire.committed_ledgers(self.config) if "newsml" in self.options.formats else None
+        with collector.paused(freeze=True):  # thousands of versions, no cycles, kept for the build: frozen
+            self.ledgers = wire.committed_ledgers(self.config) if "newsml" in self.options.formats else None
         outbox_last = wire.outbox_last(self.config, self.ledgers) if "newsml" in self.options.formats else None
         self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
         mark = self.cache_dir / STAGING_MARK
@@ -497,7 +498,8 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     made, kept, files = {}, {}, {}
     if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
         checked = frozenset(record.sha256 for relative, record in previous.items() if relative.startswith("newsml/"))
-        files = ex.collection(chosen[fmt], ctx, checked)  # a message the last build checked is not checked again
+        with collector.paused():  # every outbox entry's records, no cycles: the heap the worker forked with not walked
+            files = ex.collection(chosen[fmt], ctx, checked)  # a message the last build checked is not checked again
     else:
         encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
         last_parts = _last_parts(fmt, last, previous)
