@@ -499,7 +499,7 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
         checked = frozenset(record.sha256 for relative, record in previous.items() if relative.startswith("newsml/"))
         with collector.paused():  # every outbox entry's records, no cycles: the heap the worker forked with not walked
-            files = ex.collection(chosen[fmt], ctx, checked)  # a message the last build checked is not checked again
+            files = ex.collection(chosen[fmt], replace(ctx, checked=checked))  # not checked again (WireExporter)
     else:
         encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
         last_parts = _last_parts(fmt, last, previous)

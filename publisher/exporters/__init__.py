@@ -45,6 +45,9 @@ class Context:
     # The wire's documents this build has staged (the collections' context only): output-relative path
     # → the name of the temporary file beside it that holds them until the commit moves it into place.
     staged: dict[str, str] = field(default_factory=dict)
+    # The sha256 of the collection files a build with the same toolkit and settings wrote last (the
+    # manifest's records): the wire does not check those newsMessages against the schema again.
+    checked: frozenset[str] = frozenset()
 
 
 class Exporter(Protocol):

@@ -49,12 +49,12 @@ class WireExporter:
             return files, {}
         return files, {ledgers.ledger_path(article.id): ledgers.dumps(result.ledger)}
 
-    def collection(self, articles: tuple[Versions, ...], ctx: Context, checked: frozenset[str] = frozenset()) -> Files:
+    def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         """The pull listings, and the newsMessages (messages.py) of what the newest stories send:
         the items the article step wrote, read back from the output folder or from where this build
         staged them (a story with a file missing or damaged is planned again). No message when they
-        send nothing (every language held back): the build then keeps the last. `checked`: the
-        sha256 of messages a build with the same toolkit and settings wrote, after checking them."""
+        send nothing (every language held back): the build then keeps the last. A message whose
+        bytes the last build wrote (ctx.checked) was checked then."""
         stories = []
         for versions in articles[: ctx.config.collection_size]:
             book = _pending_ledger(versions, ctx)
@@ -62,7 +62,7 @@ class WireExporter:
             if documents:
                 stories.append(Story(versions[0].article.slug, versions[0].article.urgency, documents))
         sent = messages.feed(stories, ctx.config)
-        check({path: data for path, data in sent.items() if hashlib.sha256(data).hexdigest() not in checked})
+        check({path: data for path, data in sent.items() if hashlib.sha256(data).hexdigest() not in ctx.checked})
         books = project_ledgers(ctx.config, ctx.state, ctx.ledgers)
         return {**pull.files(ctx.config, outbox.entries(books)), **sent}
 
