@@ -131,7 +131,8 @@ class _Build(Plan):
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
         # ledger once here, before this build writes any; the wire's collection takes them from here).
-        self.ledgers = wire.committed_ledgers(self.config) if "newsml" in self.options.formats else None
+        with collector.paused(freeze=True):  # thousands of versions, no cycles, kept for the build: frozen
+            self.ledgers = wire.committed_ledgers(self.config) if "newsml" in self.options.formats else None
         outbox_last = wire.outbox_last(self.config, self.ledgers) if "newsml" in self.options.formats else None
         self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
         mark = self.cache_dir / STAGING_MARK
@@ -308,7 +309,9 @@ class _Build(Plan):
         chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
                   for fmt in self.options.formats}
         order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
-        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers)
+        wire_staged = {move.path: move.temporary for move in self.staging.moves  # its stories' items are read there
+                       if move.base == OUTPUT and move.path.startswith("newsml/")}
+        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers, staged=wire_staged)
         shared = (chosen, context, self.build_hash, self._last_collections())
         try:
             staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
@@ -502,7 +505,9 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     ex = exporter(fmt)
     made, kept, files = {}, {}, {}
     if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
-        files = ex.collection(chosen[fmt], ctx)
+        checked = frozenset(record.sha256 for relative, record in previous.items() if relative.startswith("newsml/"))
+        with collector.paused():  # every outbox entry's records, no cycles: the heap the worker forked with not walked
+            files = ex.collection(chosen[fmt], replace(ctx, checked=checked))  # not checked again (WireExporter)
     else:
         encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
         last_parts = _last_parts(fmt, last, previous)

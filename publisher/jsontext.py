@@ -13,5 +13,15 @@ import msgspec
 def indented(data, sort_keys: bool = False) -> str:
     """`data` (dicts with string keys, lists, strings, integers, booleans, None) as indented JSON;
     with `sort_keys`, every object's keys in json.dumps(sort_keys=True)'s order (by code point)."""
+    return _formatted(data, sort_keys).decode("utf-8")
+
+
+def indented_file(data, sort_keys: bool = False) -> bytes:
+    """`indented(data, sort_keys)` as a file holds it: UTF-8, one trailing newline (the text is
+    never decoded and encoded again: the wire's pull listings are megabytes)."""
+    return _formatted(data, sort_keys) + b"\n"
+
+
+def _formatted(data, sort_keys: bool) -> bytes:
     encoded = msgspec.json.encode(data, order="sorted" if sort_keys else None)
-    return msgspec.json.format(encoded, indent=2).decode("utf-8")
+    return msgspec.json.format(encoded, indent=2)

@@ -220,14 +220,20 @@ class NewsDay(RuleBasedStateMachine):
     @invariant()
     def a_fresh_build_makes_the_same_messages_and_listings(self):
         """The collection carries the items the articles' step wrote, read back: a build from
-        nothing but the project, which plans and renders every story again, makes the same bytes."""
+        nothing but the project, which renders every story again and reads its items from where it
+        staged them, makes the same bytes; but for feed.xml when no story sends anything now, which
+        the project's build keeps as it last sent it (partners keep polling the last good feed) and
+        a build from nothing does not write."""
         fresh = Path(self.folder) / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(self.root, fresh, ignore=shutil.ignore_patterns("output"))
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("SOURCE_DATE_EPOCH", str(self._stamp()))
             wire_build(fresh, jobs=1, force=True)
-        assert _collection(fresh) == _collection(self.root)
+        made, kept = _collection(fresh), _collection(self.root)
+        if "newsml/feed.xml" not in made:
+            kept.pop("newsml/feed.xml", None)
+        assert made == kept
 
     def _writable(self, slug: str) -> bool:
         return self.status.get(slug) in ("usable", "withheld", "canceled")

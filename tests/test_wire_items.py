@@ -279,3 +279,20 @@ def test_withdrawing_the_bundled_story_reaches_its_retired_guids_too(tmp_path, m
     assert old.get("guid") == "urn:newsml:belta:belta-20240905-kazakhstan-belarus-allies"
     assert old.get("version") == str(latest_version(committed, old.get("guid")) + 1)
     assert all(r.get("residref").startswith("urn:newsml:belta:") for r in old.iter(NAR + "itemRef"))
+
+
+def test_a_story_whose_items_the_ledger_recorded_otherwise_is_planned_again_for_the_feed(project):
+    """The feed carries the items the article step wrote (read back from where the build staged
+    them) when their bytes are those the ledger recorded for their latest versions; a story whose
+    ledger recorded other bytes (versions first sent by a toolkit that wrote them otherwise) is
+    planned again for the feed, which carries the same items."""
+    feed_before = (project / "output" / "newsml" / "feed.xml").read_bytes()
+    for path in sorted((project / "ledger").glob("*.json"))[:1]:
+        book = json.loads(path.read_text(encoding="utf-8"))
+        for entry in book["items"].values():
+            entry["versions"][-1] |= {"sent": "sha256:" + "0" * 64, "outbox": None}
+        path.write_text(json.dumps(book, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    shutil.rmtree(project / "output")
+    wire_build(project, force=True)
+    assert (project / "output" / "newsml" / "feed.xml").read_bytes() == feed_before
+    assert_all_valid(project)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from publisher.errors import PublisherError
-from publisher.jsontext import indented
+from publisher.jsontext import indented, indented_file
 from publisher.wire import ledger
 from publisher.wire.ledger import Item, Ledger, Outbox, Version
 from tests.test_html import _JSON_TEXT, _JSON_VALUES
@@ -31,6 +31,13 @@ def _book() -> Ledger:
 def test_sorted_json_text_is_what_json_dumps_writes(data):
     """The ledger's text (publisher.jsontext in C) is json.dumps(ensure_ascii=False, indent=2, sort_keys=True)'s."""
     assert indented(data, sort_keys=True) == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.dictionaries(_JSON_TEXT, _JSON_VALUES, max_size=6), sort_keys=st.booleans())
+def test_a_json_file_is_its_text_encoded_with_a_newline(data, sort_keys):
+    """What the wire writes (ledgers, ninjs twins, pull listings) is the indented text, in UTF-8, one newline after."""
+    assert indented_file(data, sort_keys) == (indented(data, sort_keys) + "\n").encode("utf-8")
 
 
 def test_file_is_stable_sorted_json_that_reads_back(tmp_path):

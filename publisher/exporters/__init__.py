@@ -42,6 +42,12 @@ class Context:
     # The wire's committed ledgers by article id, as the build read them once (the collections' context
     # only: an article's job is not sent them); None: the wire reads them itself.
     ledgers: dict | None = None
+    # The wire's documents this build has staged (the collections' context only): output-relative path
+    # → the name of the temporary file beside it that holds them until the commit moves it into place.
+    staged: dict[str, str] = field(default_factory=dict)
+    # The sha256 of the collection files a build with the same toolkit and settings wrote last (the
+    # manifest's records): the wire does not check those newsMessages against the schema again.
+    checked: frozenset[str] = frozenset()
 
 
 class Exporter(Protocol):

@@ -16,6 +16,7 @@ every ninjs twin likewise against the shipped ninjs 2.2 schema.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from publisher.clock import build_time
@@ -50,9 +51,10 @@ class WireExporter:
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         """The pull listings, and the newsMessages (messages.py) of what the newest stories send:
-        the items the article step wrote, read back (a story whose files this build stages anew is
-        planned again). No message when they send nothing (every language held back): the build then
-        keeps the last."""
+        the items the article step wrote, read back from the output folder or from where this build
+        staged them (a story with a file missing or damaged is planned again). No message when they
+        send nothing (every language held back): the build then keeps the last. A message whose
+        bytes the last build wrote (ctx.checked) was checked then."""
         stories = []
         for versions in articles[: ctx.config.collection_size]:
             book = _pending_ledger(versions, ctx)
@@ -60,7 +62,7 @@ class WireExporter:
             if documents:
                 stories.append(Story(versions[0].article.slug, versions[0].article.urgency, documents))
         sent = messages.feed(stories, ctx.config)
-        check(sent)
+        check({path: data for path, data in sent.items() if hashlib.sha256(data).hexdigest() not in ctx.checked})
         books = project_ledgers(ctx.config, ctx.state, ctx.ledgers)
         return {**pull.files(ctx.config, outbox.entries(books)), **sent}
 
@@ -79,14 +81,14 @@ def check(files: Files) -> None:
 
 
 def _written(versions: Versions, book: Ledger, ctx: Context) -> tuple[Carried, ...]:
-    """The story's documents as the output folder holds them (the article step wrote them, in this
-    build or one before) when every one is its item's latest version, byte for byte as the ledger
-    recorded it; nothing otherwise (a file this build stages anew, or one missing or damaged).
-    `book`: the story's ledger as this build leaves it."""
+    """The story's documents as the article step wrote them, in the output folder or, when this
+    build staged them anew, in their temporary files beside it (ctx.staged), when every one is its
+    item's latest version, byte for byte as the ledger recorded it; nothing otherwise (a file
+    missing or damaged). `book`: the story's ledger as this build leaves it."""
     found = []
     for path, item in sent_items(versions, ctx.config, book):
         latest = item.latest if item.versions else None
-        data = _read(ctx.config.output_path / path) if latest and latest.sent else None
+        data = _read(_where(ctx, path)) if latest and latest.sent else None
         if data is None or outbox.digest(data) != latest.sent:
             return ()
         found.append(Carried(item.guid, latest.version, item.language if item.kind == "text" else "", data,
@@ -99,6 +101,13 @@ def _planned(versions: Versions, book: Ledger, ctx: Context) -> tuple[Carried, .
     result = plan(versions, ctx.config, book, ctx.build_time or build_time(), _outbox_last(ctx))
     return tuple(Carried(d.guid, d.version, d.language, d.data, result.ledger.items[d.guid].latest.created)
                  for d in result.documents)
+
+
+def _where(ctx: Context, path: str) -> Path:
+    """Where a document of the output folder is now: its staged temporary file until the commit."""
+    target = ctx.config.output_path / path
+    staged = ctx.staged.get(path)
+    return target.with_name(staged) if staged else target
 
 
 def _read(path: Path) -> bytes | None:
@@ -119,7 +128,7 @@ def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
     pending = ctx.state.get(ledgers.ledger_path(article.id))
     if pending is None:
         committed = ctx.ledgers.get(article.id) if ctx.ledgers is not None else None
-        return committed or load_ledger(ctx.config, article.id)
+        return committed.ledger if committed else load_ledger(ctx.config, article.id)
     return ledgers.loads(pending, article.id)
 
 

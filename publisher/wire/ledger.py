@@ -57,7 +57,7 @@ from datetime import datetime
 from pathlib import Path
 
 from publisher.errors import PublisherError
-from publisher.jsontext import indented
+from publisher.jsontext import indented_file
 from publisher.layout import LEDGER_DIR, ledger_path
 
 FORMAT = 2
@@ -135,12 +135,18 @@ def ledger_ids(root: Path) -> list[str]:
 def load(root: Path, article_id: str, legacy=None) -> Ledger:
     """The article's ledger; an empty one when nothing was sent yet. `legacy(kind, lang)` gives the
     guid and language of an item of a format-1 ledger, which recorded neither."""
+    data = read(root, article_id)
+    return Ledger(article_id) if data is None else loads(data, article_id, legacy)
+
+
+def read(root: Path, article_id: str) -> bytes | None:
+    """The bytes of the article's ledger; None when it has none."""
     name = ledger_path(article_id)
     file = root / name
     if not file.exists():
-        return Ledger(article_id)
+        return None
     try:
-        return loads(file.read_bytes(), article_id, legacy)
+        return file.read_bytes()
     except OSError as exc:
         raise PublisherError(f"the version ledger cannot be read ({exc.strerror})", name) from None
 
@@ -166,7 +172,7 @@ def dumps(ledger: Ledger) -> bytes:
     """Stable JSON: sorted keys, two-space indents, one trailing newline, so that git diffs stay small."""
     data = {"format": FORMAT, "article": ledger.article, "slug": ledger.slug,
             "items": {guid: _item_json(item) for guid, item in ledger.items.items()}}
-    return (indented(data, sort_keys=True) + "\n").encode("utf-8")
+    return indented_file(data, sort_keys=True)
 
 
 def _read(data: dict) -> Ledger:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from publisher.config import Config
 from publisher.errors import Problems, PublisherError
@@ -72,13 +73,27 @@ def load_ledger(config: Config, article_id: str) -> Ledger:
     return ledgers.load(config.root, article_id, legacy(config, article_id))
 
 
-def committed_ledgers(config: Config) -> dict[str, Ledger]:
+class Committed(NamedTuple):
+    """A story's ledger as committed, and the digest of its file's bytes: a build that leaves those
+    bytes as they are has that ledger, without parsing them again."""
+
+    ledger: Ledger
+    digest: str
+
+
+def committed_ledgers(config: Config) -> dict[str, Committed]:
     """Every story's ledger as committed, by article id."""
-    return {article_id: load_ledger(config, article_id) for article_id in ledgers.ledger_ids(config.root)}
+    found = {}
+    for article_id in ledgers.ledger_ids(config.root):
+        data = ledgers.read(config.root, article_id)
+        if data is not None:  # gone since the folder was listed: nothing committed
+            found[article_id] = Committed(ledgers.loads(data, article_id, legacy(config, article_id)),
+                                          outbox.digest(data))
+    return found
 
 
 def project_ledgers(config: Config, pending: dict[str, bytes] | None = None,
-                    committed: dict[str, Ledger] | None = None) -> list[Ledger]:
+                    committed: dict[str, Committed] | None = None) -> list[Ledger]:
     """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed
     (`committed`, when the build has read them already: committed_ledgers)."""
     pending = pending or {}
@@ -87,13 +102,15 @@ def project_ledgers(config: Config, pending: dict[str, bytes] | None = None,
                             if path.startswith(f"{ledgers.LEDGER_DIR}/")}
     found = []
     for article_id in sorted(ids):
-        data = pending.get(ledgers.ledger_path(article_id))
-        found.append(ledgers.loads(data, article_id, legacy(config, article_id)) if data is not None
-                     else committed[article_id])
+        data, known = pending.get(ledgers.ledger_path(article_id)), committed.get(article_id)
+        if data is None or (known is not None and outbox.digest(data) == known.digest):
+            found.append(known.ledger)  # left as committed (a full build rewrites every ledger, mostly the same)
+        else:
+            found.append(ledgers.loads(data, article_id, legacy(config, article_id)))
     return found
 
 
-def outbox_last(config: Config, committed: dict[str, Ledger] | None = None) -> datetime | None:
+def outbox_last(config: Config, committed: dict[str, Committed] | None = None) -> datetime | None:
     """When an earlier build last put a version into the outbox (the committed ledgers say)."""
     return outbox.last(project_ledgers(config, committed=committed))
 

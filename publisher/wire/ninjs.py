@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from publisher.errors import PublisherError
-from publisher.jsontext import indented
+from publisher.jsontext import indented_file
 from publisher.wire.codes import Concept, Name
 from publisher.wire.content import ItemContent, Note, PackageContent, Rights
 from publisher.wire.ledger import format_time
@@ -94,7 +94,7 @@ def package(content: PackageContent, stamp: Stamp) -> dict:
 
 def dumps(document: dict) -> bytes:
     """Stable bytes: the order above, two-space indents, UTF-8 as it is, one trailing newline."""
-    return (indented(document) + "\n").encode("utf-8")
+    return indented_file(document)
 
 
 # --- Parts ------------------------------------------------------------------------------------

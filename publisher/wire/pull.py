@@ -19,7 +19,7 @@ from lxml import etree
 from publisher.config import Config
 # The readers' feeds build Atom the same way (one place for the element helpers and the id scheme).
 from publisher.exporters.feeds import ATOM_NS, ATOM_TYPE, GENERATOR, _link, _person, _text, _urn
-from publisher.jsontext import indented
+from publisher.jsontext import indented_file
 from publisher.localedata import language_name
 from publisher.wire.ledger import format_time
 from publisher.wire.outbox import FOLDER, Entry, day
@@ -98,7 +98,7 @@ def _hex(digest: str | None) -> str | None:
 
 def _json(data: dict) -> bytes:
     """A listing as indented JSON (jsontext: json.dumps's text, encoded in C; a build writes every page)."""
-    return (indented(data) + "\n").encode("utf-8")
+    return indented_file(data)
 
 
 def _languages(config: Config, entries: list[Entry]) -> list[str]:
