@@ -600,6 +600,14 @@ def _render_and_stage(job: _Job) -> _Staged:
 
 def _render_article(config: Config, options: Options, article: Article, ctx: Context,
                     checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
+    # An article's catalogues, versions and files are tens of thousands of objects and no cycle:
+    # collections their allocations set off walked every object the build holds, for nothing.
+    with collector.paused():
+        return _rendered(config, options, article, ctx, checks_hash, checked)
+
+
+def _rendered(config: Config, options: Options, article: Article, ctx: Context,
+              checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
     # A gate that counts check errors parses each catalogue it has no result for: those are parsed
     # at once, not read for their translations first (a fresh build's every catalogue).
     checking = any(not config.gates[fmt].allow_check_errors for fmt in options.formats)

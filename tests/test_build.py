@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 
 from publisher.build import build
 from publisher.config import load_config
+from publisher.errors import PublisherError
 from publisher.manifest import MANIFEST_NAME
 from tests.helpers import BODY, make_project, run_update, translate, write_article
 
@@ -51,6 +53,23 @@ def test_same_input_gives_the_same_bytes_whatever_the_number_of_jobs(project):
     # the outbox (each item and package as NewsML-G2 and ninjs) with its day index, the wire's Atom feeds,
     # its changes page and its index
     assert len(serial) == 3 * 4 * 4 + 3 + 4 + 4 + 4 + 1 + 1 + 5 + 1 + 3 * 5 * 2 + 1 + 4 + 1 + 1
+
+
+def test_the_collector_is_paused_while_an_article_renders_and_only_then(project):
+    """Rendering an article pauses the cyclic collector (tens of thousands of objects, no cycle):
+    a build in this process, one that renders every article and one refused by an article's bad
+    catalogue, leaves it running, and a second forced build gives the first one's bytes."""
+    config = load_config(project)
+    build(config, jobs=1)
+    assert gc.isenabled()
+    first = _outputs(project / "output")
+    build(config, jobs=1, force=True)
+    assert gc.isenabled() and _outputs(project / "output") == first
+    catalogue = project / "locales" / "ru" / "LC_MESSAGES" / "story-two.po"
+    catalogue.write_bytes(catalogue.read_bytes() + b"\nmsgid \"\xff\"\nmsgstr \"\"\n")
+    with pytest.raises(PublisherError, match="not valid UTF-8"):
+        build(config, jobs=1, force=True)
+    assert gc.isenabled() and _outputs(project / "output") == first
 
 
 def test_a_no_op_build_rewrites_nothing(project):
@@ -247,7 +266,6 @@ def test_articles_read_by_workers_report_every_problem_in_file_order(tmp_path, m
     """Many articles are read by worker processes: the build still reports the problems of all
     of them, in the order of the files, and writes nothing."""
     from publisher import project
-    from publisher.errors import PublisherError
 
     root = make_project(tmp_path, slug="story-a")
     for slug in ("story-b", "story-c", "story-d"):
