@@ -12,6 +12,7 @@ the article is simply rendered again.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import field, fields, is_dataclass, make_dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import get_args, get_type_hints
 
 import msgspec
+from msgspec.structs import replace as struct_replace
 
 from publisher.config import Config
 from publisher.errors import PublisherError
@@ -291,7 +293,23 @@ def indexed(item: _Indexed | None, slug: str, article_id: str, inputs: str, entr
             and printable(made.path) == made.path and _plausible_moment(made.published)):
         return None
     rows = _plausible_rows(made.formats, made.held_back, [v.lang for v in made.listings], slug, config, formats)
-    return made if rows and all(_plausible_listing(v, made, config) for v in made.listings) else None
+    return _shared(made) if rows and all(_plausible_listing(v, made, config) for v in made.listings) else None
+
+
+def _shared(made: Summary) -> Summary:
+    """The summary with one copy of what it repeats, as the worker's pickle sends it (decoded, each
+    is its own: a third of a summary): its slug and time, the language codes and the agency's name,
+    and the languages of formats publishing the same; the build keeps one of every article's."""
+    def text(value: Text | None) -> Text | None:
+        return value and Text(value.text, sys.intern(value.lang), value.fallback)
+
+    langs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    formats = {sys.intern(fmt): langs.setdefault(chosen, tuple(map(sys.intern, chosen)))
+               for fmt, chosen in made.formats.items()}
+    listings = tuple(Listing(made.slug, sys.intern(v.lang), sys.intern(v.babel_locale), text(v.headline),
+                             text(v.summary), made.published, v.updated, sys.intern(v.provider))
+                     for v in made.listings)
+    return struct_replace(made, listings=listings, formats=formats)
 
 
 def _plausible_listing(listed: Listing, made: Summary, config: Config) -> bool:
