@@ -74,6 +74,9 @@ class ArticleResult:
     state: dict[str, bytes]  # project-relative path → bytes (the version ledger)
     retracted: bool = False  # canceled or withheld: its earlier files come down
     checked: buildcache.Checked = field(default_factory=dict)  # the check errors the gates asked for
+    # What the build keeps of it for the collections: its listings (and `published` whole only for
+    # the newest, whose bodies editions and feeds show), its place among them, its next index part.
+    summary: buildcache.Summary | None = None
 
 
 def build_locked(config: Config, options: Options, only: tuple[str, ...], force: bool, jobs: int | None,
@@ -154,12 +157,11 @@ class _Build(Plan):
                 self.cache_dir.rmdir()  # a first build that failed leaves no trace
         return self.report
 
-    def _articles(self, hashes: dict[str, str], damaged: set[str], jobs: int) -> list[Article]:
-        """Every article. One up to date comes from its cache entry, whose versions carry it (without
-        its source blocks, which only rendering needs): its source is not parsed again. The others,
-        and those of a build narrowed to articles, are read from source/."""
+    def _articles(self, hashes: dict[str, str], damaged: set[str], jobs: int) -> list[Article | buildcache.Summary]:
+        """Every article. One up to date is its summary, from the index or its cache entry (its slug,
+        id, source and time are all the build needs of it but its versions): its source is not parsed
+        again. The others, and those of a build narrowed to articles, are read from source/."""
         self.kept_whole: set[str] = set()
-        self.indexed: dict = {}  # slug → its part of the last build's index, where that served
         if self.only:
             return load_articles(self.config, self.only, jobs)
         with collector.paused(freeze=True):  # the entries stay for the build: frozen, not walked again
@@ -170,19 +172,19 @@ class _Build(Plan):
         check_unique_ids(articles)
         return articles
 
-    def _cached_articles(self, hashes: dict[str, str], damaged: set[str]) -> dict[str, Article]:
-        """The articles whose cache entry serves: each one's versions go to self.cached, without
-        their bodies; those of the newest, which might be in the window, are read again whole (one
-        whose entry then does not serve is read from source/ and rendered again)."""
-        found: dict[str, Article] = {}
+    def _cached_articles(self, hashes: dict[str, str], damaged: set[str]) -> dict[str, buildcache.Summary]:
+        """The articles whose summary serves (from the index, or else its cache entry): each one's
+        goes to self.cached; the versions of the newest, which might be in the window, are read
+        whole from their entries (one whose entry then does not serve is read from source/ and
+        rendered again)."""
+        found: dict[str, buildcache.Summary] = {}
         index = self._versions_index()
         for slug, inputs in hashes.items():
             if not self._unchanged(slug, inputs, damaged):
                 continue
             result = self._from_index(index.get(slug), slug, inputs) or self._from_cache(slug, inputs, whole=False)
-            article = next((v.article for vs in result.published.values() for v in vs), None) if result else None
-            if article is not None:  # else no entry, or every language held back: nothing to take the article from
-                found[slug], self.cached[slug] = article, result
+            if result is not None:  # else no entry, or every language held back: nothing to take the article from
+                found[slug], self.cached[slug] = result.summary, result
         newest = heapq.nlargest(self.config.collection_size, (_newest(a) for a in found.values()))
         for _, slug in newest:
             whole = self._from_cache(slug, hashes[slug])
@@ -205,68 +207,79 @@ class _Build(Plan):
             return False
         if self.only:
             return True  # no collection needs its versions
-        cached = self._from_cache(article.slug, inputs)
+        cached = self._from_cache(article.slug, inputs, article=article)
         if cached is None:
             return False
         self.cached[article.slug] = self._lean(cached)
         return True
 
     def _versions_index(self) -> dict:
-        """Every article's versions without bodies, as the last build left them (buildcache's
-        _versions.json, which its manifest vouches for); nothing for a forced build."""
+        """Every article's summary, as the last build left them (buildcache's _versions.json, which
+        its manifest vouches for); nothing for a forced build."""
         if self.force:
             return {}
         record = self.manifest.articles.get(COLLECTIONS, NO_RECORD)
         return buildcache.load_versions(self.state_dir / buildcache.VERSIONS_NAME, record.cache)
 
     def _from_index(self, item, slug: str, inputs: str) -> ArticleResult | None:
-        """What the article gave the collections last time, without bodies, from its part of the index;
+        """What the article gave the collections last time, its summary, from its part of the index;
         None if that does not serve (its entry is read instead)."""
         record = self.manifest.articles[slug]
-        cached = buildcache.indexed(item, slug, record.id, inputs, record.cache, self.config, self.options.formats)
-        if cached is None:
+        made = buildcache.indexed(item, slug, record.id, inputs, record.cache, self.config, self.options.formats)
+        if made is None:
             return None
-        self.indexed[slug] = item  # the next index's part, as it is
-        published, held_back, retracted = cached
-        return ArticleResult(slug, published, tuple(HeldBack(*row) for row in held_back), {}, {}, retracted)
+        return ArticleResult(slug, {}, tuple(HeldBack(*row) for row in made.held_back), {}, {}, made.retracted,
+                             summary=made)
 
-    def _from_cache(self, slug: str, inputs: str, whole: bool = True) -> ArticleResult | None:
-        """What the article gave the collections last time (without bodies unless `whole`); None if
-        its cache entry is unusable."""
-        record = self.manifest.articles[slug]
-        cached = buildcache.load(self.state_dir, slug, record.id, inputs, record.cache, self.config,
-                                 self.options.formats, whole)
+    def _from_cache(self, slug: str, inputs: str, whole: bool = True, article: Article | None = None,
+                    file: Path | None = None, record: FileRecord | None = None) -> ArticleResult | None:
+        """What the article gave the collections last time, from its cache entry: its summary, and
+        its versions whole if `whole`; None if the entry is unusable, or it published no version
+        and no `article` is given to summarise. `file` and `record`: an entry this build staged."""
+        known = self.manifest.articles.get(slug)
+        record = known.cache if record is None else record
+        cached = buildcache.load(self.state_dir, slug, known.id if article is None else article.id, inputs, record,
+                                 self.config, self.options.formats, whole, file)
         if cached is None:
             return None
         published, held_back, retracted = cached
-        return ArticleResult(slug, published, tuple(HeldBack(*row) for row in held_back), {}, {}, retracted)
+        article = article or next((v.article for vs in published.values() for v in vs), None)
+        if article is None:
+            return None
+        made = buildcache.summary(article, published, held_back, retracted, self.config)
+        return ArticleResult(slug, published if whole else {}, tuple(HeldBack(*row) for row in held_back), {}, {},
+                             retracted, summary=made)
 
     def _render_articles(self, jobs: int, progress: Progress | None) -> dict[str, ArticleResult]:
         """Each article is rendered, and its files and cache entry staged, by a worker; the build
-        takes over the staged files as they come, and only a lean summary stays in memory."""
+        takes over the staged files as they come, and only its summary stays in memory (and the
+        versions of the newest)."""
         results: dict[str, ArticleResult] = {}
         work = [_Job(self.config, self.options, a, self.context, self.checks_hash, self.checked.get(a.slug, {}),
                      self.state, a.slug in self.window) for a in self.dirty]
-        # The collections never read an article's source blocks (a cached article has none): what
-        # the build keeps of each one rendered goes without them, once its job is done.
-        articles = {a.slug: replace(a, blocks=()) for a in self.dirty}
+        # The collections never read an article's source blocks (a cached article has none): the
+        # newest versions the build keeps of each one rendered share its article without them.
+        articles = {a.slug: replace(a, blocks=()) for a in self.dirty if a.slug in self.window}
         try:
             for done, staged in enumerate(map_in_processes(_render_and_stage, work, jobs), start=1):
-                results[staged.result.slug] = self._take_over(staged, articles[staged.result.slug])
+                results[staged.result.slug] = self._take_over(staged, articles.get(staged.result.slug))
                 if progress:
                     progress(done, len(work))
         except BaseException:  # a worker may have staged files whose moves never reached this process
             _sweep_staged(self.config, self.out, self.cache_dir)
             raise
         self.report.rebuilt = sorted(results)
-        self.articles, self.newest, self.dirty = ([articles.get(a.slug, a) for a in kept]
-                                                  for kept in (self.articles, self.newest, self.dirty))
+        known = {**self.cached, **results}  # the articles as their summaries, their sources let go
+        self.articles, self.newest = ([known[a.slug].summary if a.slug in known else a for a in kept]
+                                      for kept in (self.articles, self.newest))
+        self.dirty = []
         return results
 
-    def _take_over(self, staged: _Staged, article: Article) -> ArticleResult:
-        """A worker's staged files become this build's; the article's lean result, whose versions
-        share this process's copy of the article, without its source blocks (a worker's result comes
-        without one), and where formats publish equal versions, one of them."""
+    def _take_over(self, staged: _Staged, article: Article | None) -> ArticleResult:
+        """A worker's staged files become this build's; the article's result, its summary and, for
+        one of the newest, its versions, which share this process's copy of the `article` without
+        its source blocks (a worker's result comes without one), and where formats publish equal
+        versions, one of them."""
         result = staged.result
         self.staging.moves += staged.moves
         self._report_staged(staged.records, staged.written)
@@ -289,15 +302,12 @@ class _Build(Plan):
             return made[id(v)]
 
         published = {fmt: tuple(map(shared, versions)) for fmt, versions in result.published.items()}
-        return replace(result, state={}, published=published)  # its files and bodies stayed with the worker
+        return replace(result, state={}, published=published)  # its files stayed with the worker
 
     def _lean(self, result: ArticleResult) -> ArticleResult:
-        """Without its files, and without its bodies unless an edition or the feed will need them
-        (it is in the window of the newest)."""
-        whole = result.slug in self.window
-        made: dict[int, LocalizedArticle] = {}  # a version several formats publish is made lean once
-        published = {fmt: _summary(versions, whole, made) for fmt, versions in result.published.items()}
-        return replace(result, files={}, state={}, published=published)
+        """Its summary alone, but for one in the window of the newest, whose versions editions and
+        feeds show whole."""
+        return replace(result, files={}, state={}, published=result.published if result.slug in self.window else {})
 
     def _render_collections(self, results: dict[str, ArticleResult], jobs: int) -> None:
         """Each format's collection in a worker process, beside the others' (the wire's first: it
@@ -306,13 +316,14 @@ class _Build(Plan):
         whose inputs are the last build's keeps its files; the worker decides (the digests, and the
         exporters they need, stay out of the process the workers fork from)."""
         every = {**self.cached, **results}
-        chosen = {fmt: tuple(vs for vs in (every[a.slug].published.get(fmt, ()) for a in self.newest) if vs)
+        listed = {fmt: tuple(vs for vs in (every[a.slug].summary.listed(fmt) for a in self.newest) if vs)
                   for fmt in self.options.formats}
+        newest = {fmt: self._newest_versions(fmt, every, results) for fmt in self.options.formats}
         order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
         wire_staged = {move.path: move.temporary for move in self.staging.moves  # its stories' items are read there
                        if move.base == OUTPUT and move.path.startswith("newsml/")}
         context = replace(self.context, state=self.pending_state, ledgers=self.ledgers, staged=wire_staged)
-        shared = (chosen, context, self.build_hash, self._last_collections())
+        shared = (newest, listed, context, self.build_hash, self._last_collections())
         try:
             staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
         except BaseException:  # a worker may have staged files whose moves never reached this process
@@ -335,6 +346,38 @@ class _Build(Plan):
         self.records[COLLECTIONS] = files
         for article in self.articles:
             self.report.held_back += every[article.slug].held_back
+
+    def _newest_versions(self, fmt: str, every: dict[str, ArticleResult],
+                         results: dict[str, ArticleResult]) -> tuple[tuple[LocalizedArticle, ...], ...]:
+        """The versions of the newest config.collection_size articles the format publishes, whole:
+        the window's, as the build kept them, and beyond it (where an article of the window
+        publishes nothing in the format) read back from their entries, staged by this build or not."""
+        chosen = []
+        for article in self.newest:
+            if len(chosen) == self.config.collection_size:
+                break
+            if not every[article.slug].summary.formats.get(fmt):
+                continue
+            if article.slug not in self.window:
+                every[article.slug] = self._read_whole(article.slug, results)
+            chosen.append(every[article.slug].published[fmt])
+        return tuple(chosen)
+
+    def _read_whole(self, slug: str, results: dict[str, ArticleResult]) -> ArticleResult:
+        """An article's versions whole from its entry: as this build staged it, if it rendered the
+        article (the file in place holds those bytes when it staged none), else as it is."""
+        if slug not in results:
+            found = self._from_cache(slug, self.manifest.articles[slug].inputs)
+        else:
+            relative = state_file(self.state, f"{slug}.json")
+            file = next((self.staging.path(CACHE, m.path).with_name(m.temporary) for m in self.staging.moves
+                         if (m.base, m.path) == (CACHE, relative)), None)
+            found = self._from_cache(slug, self.inputs[slug], article=results[slug].summary, file=file,
+                                     record=self.cache_records[slug])
+        if found is None:
+            raise PublisherError(f"the build's cache entry of {slug} changed while the build ran; build again",
+                                 display_path(self.config, self.cache_dir))
+        return found
 
     def _last_collections(self) -> tuple[buildcache.Collections, dict[str, FileRecord]]:
         """What the last build's collections were made from, and the manifest's records of their
@@ -363,18 +406,15 @@ class _Build(Plan):
         self.report.removed += [self._name(relative) for relative in stale if not relative.startswith(CACHE_DIR)]
 
     def _stage_versions(self, results: dict[str, ArticleResult]) -> FileRecord:
-        """Stage the index of every article's versions without bodies for the next build (buildcache's
-        _versions.json), each with the hash of its entry as the next manifest records it; its record."""
+        """Stage the index of every article's summary for the next build (buildcache's _versions.json),
+        each with the hash of its entry as the next manifest records it; its record."""
         parts = {}
-        for slug in (a.slug for a in self.articles):
-            result = results.get(slug) or self.cached.get(slug)
+        for article in self.articles:
+            slug, result = article.slug, results.get(article.slug) or self.cached.get(article.slug)
             entry = self.cache_records.get(slug) if slug in results else self.manifest.articles[slug].cache
-            if slug in self.indexed and slug not in results:
-                parts[slug] = self.indexed[slug]
-            elif result is not None and entry is not None:
+            if result is not None and entry is not None:
                 inputs = self.inputs[slug] if slug in results else self.manifest.articles[slug].inputs
-                rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
-                parts[slug] = buildcache.index_part(entry.sha256, inputs, result.published, rows, result.retracted)
+                parts[slug] = buildcache.index_part(entry.sha256, inputs, result.summary)
         data = buildcache.dumps_versions({slug: part for slug, part in parts.items() if part is not None})
         self.staging.stage(CACHE, state_file(self.state, buildcache.VERSIONS_NAME), data)
         return manifests.record(data)
@@ -501,17 +541,17 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     exporters' context, staged beside their targets. Returns what each part of a readers' format's
     collection was made from (buildcache), the files' records, the paths staged and the moves. What
     it staged is removed again if anything fails here."""
-    chosen, ctx, build_hash, (last, previous) = inputs
+    newest, listed, ctx, build_hash, (last, previous) = inputs
     ex = exporter(fmt)
     made, kept, files = {}, {}, {}
     if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
         checked = frozenset(record.sha256 for relative, record in previous.items() if relative.startswith("newsml/"))
         with collector.paused():  # every outbox entry's records, no cycles: the heap the worker forked with not walked
-            files = ex.collection(chosen[fmt], replace(ctx, checked=checked))  # not checked again (WireExporter)
+            files = ex.collection(newest[fmt], replace(ctx, checked=checked))  # not checked again (WireExporter)
     else:
         encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
         last_parts = _last_parts(fmt, last, previous)
-        for part in collection_parts(ex, chosen[fmt], ctx):
+        for part in collection_parts(ex, newest[fmt], listed[fmt], ctx):
             digest = buildcache.collection_digest(build_hash, fmt, part, encoded)
             unchanged = _unchanged_part(last_parts.get(part.name), digest, previous)
             if unchanged is None:
@@ -560,15 +600,15 @@ class _Job:
     checks_hash: str
     checked: buildcache.Checked
     state: str  # the build's narrowed folder in .build/, if any
-    full: bool  # whether the collections need its versions whole (see _summary)
+    full: bool  # whether the collections need its versions whole (it is in the window of the newest)
 
 
 @dataclass(frozen=True)
 class _Staged:
-    """An article rendered, its files and cache entry staged by the worker: only paths, records
-    and the versions come back to the build, never the files' bytes."""
+    """An article rendered, its files and cache entry staged by the worker: only paths, records,
+    its summary and the newest versions come back to the build, never the files' bytes."""
 
-    result: ArticleResult  # without its files
+    result: ArticleResult  # without its files, and its versions only if the job is `full`
     records: dict[str, FileRecord]  # output-relative path → what the file holds
     written: set[str]  # the paths staged (the others already held their bytes)
     moves: list[Move]
@@ -593,9 +633,10 @@ def _render_and_stage(job: _Job) -> _Staged:
         staging.abort()
         raise
     made: dict[int, LocalizedArticle] = {}
-    published = {fmt: _sent_back(versions, job.full, made) for fmt, versions in result.published.items()}
-    return _Staged(replace(result, files={}, published=published), records, written, staging.moves, inputs,
-                   manifests.record(data))
+    published = {fmt: _sent_back(versions, made) for fmt, versions in result.published.items()} if job.full else {}
+    summary = buildcache.summary(article, result.published, rows, result.retracted, config)
+    return _Staged(replace(result, files={}, published=published, summary=summary), records, written,
+                   staging.moves, inputs, manifests.record(data))
 
 
 def _render_article(config: Config, options: Options, article: Article, ctx: Context,
@@ -765,26 +806,11 @@ def _render_with_state(ex, chosen: tuple[LocalizedArticle, ...], ctx: Context) -
     return with_state(chosen, ctx) if with_state else (ex.article(chosen, ctx), {})
 
 
-def _sent_back(versions: tuple[LocalizedArticle, ...], full: bool,
-               made: dict[int, LocalizedArticle]) -> tuple[LocalizedArticle, ...]:
-    """A worker's versions as the build takes them over: summaries unless `full` (see _summary),
-    and without the article, which the build has already (_Build._take_over puts its own back):
-    pickled, it was two fifths of what a result cost to send. `made`: by the id of each version."""
-    return tuple(made.get(id(v)) or made.setdefault(id(v), replace(v, article=None, blocks=v.blocks if full else ()))
-                 for v in versions)
-
-
-def _summary(versions: tuple[LocalizedArticle, ...], full: bool,
-             made: dict[int, LocalizedArticle] | None = None) -> tuple[LocalizedArticle, ...]:
-    """Indexes need only headlines and summaries; editions and the feed take the newest articles whole.
-    `made` keeps, by the id of each version, its summary made already (for another format)."""
-    if full:
-        return versions
-    made = {} if made is None else made
-    for v in versions:
-        if id(v) not in made:
-            made[id(v)] = replace(v, blocks=())
-    return tuple(made[id(v)] for v in versions)
+def _sent_back(versions: tuple[LocalizedArticle, ...], made: dict[int, LocalizedArticle]) -> tuple[LocalizedArticle, ...]:
+    """A worker's versions of one of the newest as the build takes them over: without the article,
+    which the build has already (_Build._take_over puts its own back): pickled, it was two fifths
+    of what a result cost to send. `made`: by the id of each version."""
+    return tuple(made.get(id(v)) or made.setdefault(id(v), replace(v, article=None)) for v in versions)
 
 
 def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...],

@@ -12,18 +12,19 @@ the article is simply rendered again.
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, field, fields, is_dataclass, make_dataclass, replace
+import sys
+from dataclasses import field, fields, is_dataclass, make_dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import get_args, get_type_hints
 
 import msgspec
-from msgspec.structs import asdict
+from msgspec.structs import replace as struct_replace
 
 from publisher.config import Config
 from publisher.errors import PublisherError
-from publisher.exporters import Part
+from publisher.exporters import Listing, Listings, Part, listing
 from publisher.manifest import FileRecord, digest, record
 from publisher.model import Article, LocalizedArticle, Text
 from publisher.source import ID_RE, STATUSES, date_problem
@@ -102,14 +103,17 @@ Collections = dict[str, dict[str, Made]]  # format → part's name → what it w
 
 
 def collection_digest(build_hash: str, fmt: str, part: Part, encoded: dict[int, bytes]) -> str:
-    """The digest of a collection part's inputs. An article's blocks are left out (a version carries
-    its own): a cached article has none, one rendered in this build has its source's. `encoded`
-    keeps each version's digest by its id, for the other parts and formats that read the same
-    version (the digest, not the JSON: the build runs its collections beside every version it holds)."""
+    """The digest of a collection part's inputs: the listings it reads, or the versions. An article's
+    blocks are left out (a version carries its own): a cached article has none, one rendered in
+    this build has its source's. `encoded` keeps each one's digest by its id, for the other parts
+    and formats that read the same (the digest, not the JSON: the build runs its collections
+    beside every listing it holds)."""
     parts = [build_hash.encode(), fmt.encode(), part.name.encode(), msgspec.json.encode(part.facts)]
     for versions in part.articles:
         for v in versions:
-            if id(v) not in encoded:
+            if id(v) not in encoded and isinstance(v, Listing):
+                encoded[id(v)] = digest(msgspec.json.encode(v)).encode()
+            elif id(v) not in encoded:
                 if id(v.article) not in encoded:
                     encoded[id(v.article)] = _fields_json(v.article, _ARTICLE_INPUTS)
                 encoded[id(v)] = digest(encoded[id(v.article)], _fields_json(v, _VERSION_INPUTS)).encode()
@@ -159,13 +163,14 @@ def dumps(slug: str, inputs: str, published: Published, held_back: list[HeldBack
 
 
 def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: FileRecord | None,
-         config: Config, formats: tuple[str, ...],
-         whole: bool = True) -> tuple[Published, list[HeldBackRow], bool] | None:
+         config: Config, formats: tuple[str, ...], whole: bool = True,
+         file: Path | None = None) -> tuple[Published, list[HeldBackRow], bool] | None:
     """The article's published versions, what was held back and whether it was retracted; None
     when there is no usable entry (the article is then rendered again). Not `whole`: the versions
-    without their bodies, which are then checked as JSON only (see _LeanVersion)."""
+    without their bodies, which are then checked as JSON only (see _LeanVersion). `file`: the
+    entry's if not its place in `cache_dir` (one staged beside it)."""
     try:
-        raw = path(cache_dir, slug).read_bytes()
+        raw = (file or path(cache_dir, slug)).read_bytes()
     except OSError:
         return None
     if expected is None or record(raw) != FileRecord(expected.sha256, expected.size):
@@ -193,55 +198,70 @@ def _published(languages: dict[str, tuple[str, ...]], version) -> Published:
     return {fmt: tuple(made[lang, langs] for lang in langs) for fmt, langs in languages.items()}
 
 
-# --- Every article's versions, without bodies: .build/_versions.json -----------------------------------
-# A build that renders few articles needs every other one's versions for its collections, without
-# their bodies but for the newest (read from their entries, above). One file holds them all, read and
-# checked at once, where a thousand entries cost a thousand reads, decodes and checks of mostly
-# bodies: the manifest vouches for it by its hash (the collections' record's cache), and each
-# article's part names the hash of the article's own entry, which the manifest records too; it is
-# checked as an entry is (the canonical form, the project's languages, sane dates and names), and
-# a part that does not serve leaves its article to its entry. Not a slug (the underscore).
+# --- Every article's summary: .build/_versions.json ---------------------------------------------------
+# A build keeps of each article outside the newest only what the collections list of it (its
+# Listings: headline, summary, dates, link) and what it needs to order and commit it: a Summary.
+# A build that renders few articles reads every other one's from one file, checked at once, where a
+# thousand entries cost a thousand reads, decodes and checks of mostly bodies: the manifest vouches
+# for it by its hash (the collections' record's cache), and each article's part names the hash of
+# the article's own entry, which the manifest records too; it is checked as an entry is (the
+# canonical form, the project's languages, sane dates and names), and a part that does not serve
+# leaves its article to its entry. Not a slug (the underscore).
 VERSIONS_NAME = "_versions.json"
-_IndexVersion = msgspec.defstruct("_IndexVersion", [  # a version but its article, blocks and languages
-    (f.name, _HINTS[f.name]) if f.default is MISSING and f.default_factory is MISSING else
-    (f.name, _HINTS[f.name], f.default if f.default is not MISSING else f.default_factory())
-    for f in fields(LocalizedArticle) if f.name not in ("article", "blocks", "languages")],
-    frozen=True, forbid_unknown_fields=True)
+INDEX_FORMAT = 2  # 1 held whole versions without bodies
+
+
+class Summary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What the build keeps of an article beside the newest (whose versions it keeps whole): its
+    name, id and time (the collections' order, the wire's sent stories), each version as the
+    collections list it, which languages each format published, what was held back, and whether it
+    was retracted. A few hundred bytes and its headlines and summaries."""
+
+    slug: str
+    id: str
+    path: str  # its source, for messages
+    published: datetime
+    listings: tuple[Listing, ...]  # one per language a format published
+    formats: dict[str, tuple[str, ...]]  # format → the languages it published
+    held_back: tuple[HeldBackRow, ...]
+    retracted: bool
+
+    def listed(self, fmt: str) -> Listings:
+        """The listings of the versions a format published, in its order."""
+        langs = self.formats.get(fmt, ())
+        by_lang = {listing.lang: listing for listing in self.listings}
+        return tuple(by_lang[lang] for lang in langs)
+
+
+def summary(article: Article | Summary, published: Published, held_back: list[HeldBackRow] | tuple,
+            retracted: bool, config: Config) -> Summary:
+    """An article's summary from the versions the formats published (whole, or without bodies)."""
+    by_lang = {v.lang: v for chosen in published.values() for v in chosen}
+    return Summary(article.slug, article.id, article.path, article.published,
+                   tuple(listing(v, config) for v in by_lang.values()),
+                   {fmt: tuple(v.lang for v in chosen) for fmt, chosen in published.items()},
+                   tuple(tuple(row) for row in held_back), retracted)
 
 
 class _Indexed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     entry: str  # the SHA-256 of the article's entry it was made with
     inputs: str  # the input hash of the article (the manifest's)
-    article: Article  # once for all its versions, without source blocks
-    versions: tuple[_IndexVersion, ...]
-    published: dict[str, tuple[str, ...]]  # format → the languages it published
-    held_back: tuple[HeldBackRow, ...]
-    retracted: bool
+    summary: Summary
 
 
 class _Index(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     format: int
-    articles: dict[str, _Indexed]  # slug → its versions
+    articles: dict[str, _Indexed]  # slug → its summary
 
 
-def index_part(entry: str, inputs: str, published: Published, held_back: list[HeldBackRow],
-               retracted: bool) -> _Indexed | None:
-    """An article's part of the index: the SHA-256 of its entry, its input hash, the versions it
-    published, what was held back and whether it was retracted; None if it published no version."""
-    by_lang = {v.lang: v for chosen in published.values() for v in chosen}
-    if not by_lang:
-        return None
-    versions = tuple(_IndexVersion(**{name: getattr(v, name) for name in _INDEX_NAMES}) for v in by_lang.values())
-    return _Indexed(entry, inputs, replace(next(iter(by_lang.values())).article, blocks=()), versions,
-                    {fmt: tuple(v.lang for v in chosen) for fmt, chosen in published.items()},
-                    tuple(held_back), retracted)
+def index_part(entry: str, inputs: str, made: Summary) -> _Indexed | None:
+    """An article's part of the index: the SHA-256 of its entry, its input hash and its summary;
+    None if it published no version (it is read from its source)."""
+    return _Indexed(entry, inputs, made) if made.listings else None
 
 
 def dumps_versions(parts: dict[str, _Indexed]) -> bytes:
-    return msgspec.json.encode(_Index(FORMAT, dict(sorted(parts.items()))))
-
-
-_INDEX_NAMES = _IndexVersion.__struct_fields__
+    return msgspec.json.encode(_Index(INDEX_FORMAT, dict(sorted(parts.items()))))
 
 
 def load_versions(file: Path, expected: FileRecord | None) -> dict[str, _Indexed]:
@@ -259,24 +279,50 @@ def load_versions(file: Path, expected: FileRecord | None) -> dict[str, _Indexed
         index = msgspec.json.decode(raw, type=_Index)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
         return {}
-    return index.articles if index.format == FORMAT and _canonical(raw, index) else {}
+    return index.articles if index.format == INDEX_FORMAT and _canonical(raw, index) else {}
 
 
 def indexed(item: _Indexed | None, slug: str, article_id: str, inputs: str, entry: FileRecord | None,
-            config: Config, formats: tuple[str, ...]) -> tuple[Published, list[HeldBackRow], bool] | None:
-    """An article's versions from its part of the index, as load() gives them without bodies; None
-    when the part does not serve (made with another entry or other inputs, or implausible)."""
+            config: Config, formats: tuple[str, ...]) -> Summary | None:
+    """An article's summary from its part of the index; None when the part does not serve (made
+    with another entry or other inputs, or implausible)."""
     if item is None or entry is None or (item.entry, item.inputs) != (entry.sha256, inputs):
         return None
-    if not (_plausible_rows(item, [v.lang for v in item.versions], slug, config, formats)
-            and _plausible_article(item.article, slug, article_id, config)
-            and all(_plausible_version(v, config) for v in item.versions)):
+    made = item.summary
+    if not (made.slug == slug and made.id == article_id and ID_RE.fullmatch(made.id) and made.listings
+            and printable(made.path) == made.path and _plausible_moment(made.published)):
         return None
-    by_lang = {v.lang: v for v in item.versions}
-    article = item.article
-    published = _published(item.published, lambda lang, langs: LocalizedArticle(
-        article, blocks=(), languages=langs, **asdict(by_lang[lang])))
-    return published, list(item.held_back), item.retracted
+    rows = _plausible_rows(made.formats, made.held_back, [v.lang for v in made.listings], slug, config, formats)
+    return _shared(made) if rows and all(_plausible_listing(v, made, config) for v in made.listings) else None
+
+
+def _shared(made: Summary) -> Summary:
+    """The summary with one copy of what it repeats, as the worker's pickle sends it (decoded, each
+    is its own: a third of a summary): its slug and time, the language codes and the agency's name,
+    and the languages of formats publishing the same; the build keeps one of every article's."""
+    def text(value: Text | None) -> Text | None:
+        return value and Text(value.text, sys.intern(value.lang), value.fallback)
+
+    langs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    formats = {sys.intern(fmt): langs.setdefault(chosen, tuple(map(sys.intern, chosen)))
+               for fmt, chosen in made.formats.items()}
+    listings = tuple(Listing(made.slug, sys.intern(v.lang), sys.intern(v.babel_locale), text(v.headline),
+                             text(v.summary), made.published, v.updated, sys.intern(v.provider))
+                     for v in made.listings)
+    return struct_replace(made, listings=listings, formats=formats)
+
+
+def _plausible_listing(listed: Listing, made: Summary, config: Config) -> bool:
+    """A listing of the article's own, in a language of the project, its texts in it or the source's."""
+    if (listed.slug, listed.published) != (made.slug, made.published) or printable(listed.provider) != listed.provider:
+        return False
+    if listed.updated is not None and not _plausible_moment(listed.updated):
+        return False
+    return _plausible_version(listed, config)
+
+
+def _plausible_moment(moment: datetime) -> bool:
+    return moment.tzinfo is not None and not date_problem(moment)
 
 
 def _one_article(versions: tuple[LocalizedArticle, ...]) -> tuple[LocalizedArticle, ...]:
@@ -302,23 +348,23 @@ def _plausible(entry: Entry | _Indexed, versions: tuple[LocalizedArticle, ...], 
     """What the exporters take for granted: the project's languages and locales, sane dates and names.
     Each article the versions carry is checked once (they share one where it is equal)."""
     articles = {id(v.article): v.article for v in versions}.values()
-    return (_plausible_rows(entry, [v.lang for v in versions], slug, config, formats)
+    return (_plausible_rows(entry.published, entry.held_back, [v.lang for v in versions], slug, config, formats)
             and all(_plausible_article(article, slug, article_id, config) for article in articles)
             and all(_plausible_version(v, config) for v in versions))
 
 
-def _plausible_rows(entry: Entry | _Indexed, langs: list[str], slug: str, config: Config,
-                    formats: tuple[str, ...]) -> bool:
+def _plausible_rows(published: dict[str, tuple[str, ...]], held_back: tuple[HeldBackRow, ...], langs: list[str],
+                    slug: str, config: Config, formats: tuple[str, ...]) -> bool:
     """One version per language, formats publishing only those, and what was held back."""
-    if len(set(langs)) != len(langs) or not set(entry.published) <= set(formats):
+    if len(set(langs)) != len(langs) or not set(published) <= set(formats):
         return False
-    if any(not set(chosen) <= set(langs) or len(set(chosen)) != len(chosen) for chosen in entry.published.values()):
+    if any(not set(chosen) <= set(langs) or len(set(chosen)) != len(chosen) for chosen in published.values()):
         return False
     return not any(row[0] != slug or row[1] not in config.languages or row[2] not in formats
-                   or printable(row[3]) != row[3] for row in entry.held_back)
+                   or printable(row[3]) != row[3] for row in held_back)
 
 
-def _plausible_version(version: LocalizedArticle | _IndexVersion, config: Config) -> bool:
+def _plausible_version(version: LocalizedArticle | Listing, config: Config) -> bool:
     if version.lang not in config.languages or version.babel_locale != config.babel_locale(version.lang):
         return False
     # a text is in its version's language or, fallen back, the source's
@@ -379,8 +425,8 @@ def _texts(value) -> list[Text]:
 @lru_cache(maxsize=None)
 def _text_fields(cls: type) -> tuple[str, ...]:
     """The fields of a dataclass whose type can hold a Text (an Article's never: it is not walked)."""
-    if cls is _IndexVersion:
-        return tuple(name for name in _text_fields(LocalizedArticle) if name in _INDEX_NAMES)
+    if cls is Listing:
+        return ("headline", "summary")
     if cls is Article or not is_dataclass(cls):
         return ()
     hints = get_type_hints(cls)

@@ -90,7 +90,7 @@ class Unit:
         return (self.context, self.text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one for every localized text of every version the build keeps
 class Text:
     """A piece of localized text, and the language it is really in (the source's when it fell back)."""
 

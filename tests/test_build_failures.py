@@ -127,7 +127,7 @@ def test_a_collection_failing_in_its_worker_leaves_the_previous_output(tmp_path,
     write_article(root, "story-b", headline="New headline of story-b")  # its pages and every index change
     before = snapshot(root)
 
-    def collection(articles, ctx):
+    def collection(*articles_and_ctx):  # (articles, ctx), or the parts' (newest, listed, ctx)
         raise RuntimeError(f"a bug in the {failing} collection")
 
     method = "collection_parts" if failing == "html" else "collection"  # the web pages' is made in parts

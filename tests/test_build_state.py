@@ -280,7 +280,8 @@ def test_a_hostile_index_of_versions_vouched_for_by_the_manifest_means_a_rebuild
 def test_a_part_of_the_index_serves_only_as_its_entry_and_inputs_are_and_with_plausible_texts(project):
     """An article's part of the index names the hash of the entry it was made with and the article's
     input hash: made with another entry, or other inputs, it does not serve (the entry is read);
-    nor does one with a text in a third language, nor an index the manifest does not vouch for."""
+    nor does one with a text in a third language, a listing of another article or time, nor an
+    index the manifest does not vouch for. One that serves is the summary its entry gives."""
     config = load_config(project)
     out = project / "output" / ".build"
     manifest = msgspec.json.decode((out / MANIFEST_NAME).read_bytes(), type=manifests.Manifest)
@@ -288,24 +289,41 @@ def test_a_part_of_the_index_serves_only_as_its_entry_and_inputs_are_and_with_pl
     index_file = out / buildcache.VERSIONS_NAME
     vouched = manifest.articles[manifests.COLLECTIONS].cache
     part = buildcache.load_versions(index_file, vouched)[slug]
-    whole = buildcache.load(out, slug, record_.id, record_.inputs, record_.cache, config, FORMATS, whole=False)
-    assert buildcache.indexed(part, slug, record_.id, record_.inputs, record_.cache, config, FORMATS) == whole
+    published, held_back, retracted = buildcache.load(out, slug, record_.id, record_.inputs, record_.cache, config,
+                                                      FORMATS, whole=False)
+    article = published["html"][0].article
+    summary = buildcache.summary(article, published, held_back, retracted, config)
+    assert buildcache.indexed(part, slug, record_.id, record_.inputs, record_.cache, config, FORMATS) == summary
+    assert [v.lang for v in summary.listed("html")] == list(summary.formats["html"]) == ["en", "ru", "be", "kk"]
     other = manifests.FileRecord("0" * 64, record_.cache.size)
     assert buildcache.indexed(part, slug, record_.id, record_.inputs, other, config, FORMATS) is None
     assert buildcache.indexed(part, slug, record_.id, "0" * 64, record_.cache, config, FORMATS) is None
+    assert buildcache.indexed(part, SLUGS[1], record_.id, record_.inputs, record_.cache, config, FORMATS) is None
     assert buildcache.load_versions(index_file, manifests.FileRecord("0" * 64, vouched.size)) == {}
     original = json.loads(index_file.read_bytes())
-    texts = [path for path in json_paths(original)  # ("articles", slug, "versions", i, …, "lang")
-             if path[1:3] == (slug, "versions") and len(path) > 5 and path[-1] == "lang"]
-    assert {path[4] for path in texts} >= {"headline", "summary", "byline", "keywords"}
-    for path in texts:
+    listings = ("articles", slug, "summary", "listings")
+    texts = [path for path in json_paths(original)  # ("articles", slug, "summary", "listings", i, …, "lang")
+             if path[:4] == listings and len(path) > 6 and path[-1] == "lang"]
+    assert {path[5] for path in texts} == {"headline", "summary"}
+    third = {lang: next(o for o in ("ru", "be", "kk") if o not in (lang, config.source_language))
+             for lang in config.languages}
+    forged = [(path, third[_get(original, path[:5])["lang"]]) for path in texts]
+    forged += [(listings + (1, "slug"), SLUGS[1]), (listings + (2, "published"), "2024-09-04T12:00:00+00:00"),
+               (listings + (3, "updated"), "2024-09-05T12:00:00"), (listings + (0, "provider"), "Bel\u0007TA"),
+               (listings + (1, "babel_locale"), "kk"), (("articles", slug, "summary", "id"), "other-id")]
+    for path, value in forged:
         index = json.loads(json.dumps(original))
-        lang = index["articles"][slug]["versions"][path[3]]["lang"]
-        _set(index, list(path), next(o for o in ("ru", "be", "kk") if o not in (lang, config.source_language)))
+        _set(index, list(path), value)
         data = msgspec.json.encode(index)
         index_file.write_bytes(data)
-        changed = buildcache.load_versions(index_file, record(data))[slug]
-        assert buildcache.indexed(changed, slug, record_.id, record_.inputs, record_.cache, config, FORMATS) is None
+        changed = buildcache.load_versions(index_file, record(data)).get(slug)
+        assert buildcache.indexed(changed, slug, record_.id, record_.inputs, record_.cache, config, FORMATS) is None, path
+
+
+def _get(value, path: tuple):
+    for key in path:
+        value = value[key]
+    return value
 
 
 @settings(max_examples=25, **FUZZ)

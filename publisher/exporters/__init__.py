@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from publisher.config import FORMAT_NAMES, Config
-from publisher.model import LocalizedArticle
+from publisher.model import LocalizedArticle, Text
 
 # The registry: format name → module publisher.exporters.<name> (the wire's is publisher.wire).
 FORMATS = FORMAT_NAMES  # declared with the settings, which check the gates' formats by them
@@ -25,6 +25,34 @@ MODULES = {"newsml": "publisher.wire"}
 Files = dict[str, bytes]
 # All language versions of one article that a format publishes (source language first).
 Versions = tuple[LocalizedArticle, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a collection shows of one language version of any article, where it lists them all: a
+    language's index (the headline, summary, date and link; the agency's name of the newest) and
+    the sitemaps (the address and dates). The build keeps this of every article, and whole versions
+    of the newest alone (editions and feeds show their bodies)."""
+
+    slug: str
+    lang: str
+    babel_locale: str
+    headline: Text
+    summary: Text | None
+    published: datetime
+    updated: datetime | None
+    provider: str  # the agency's name as the version writes it (linked_data.provider_name)
+
+
+Listings = tuple[Listing, ...]  # an article's, one per language a format publishes
+
+
+def listing(version: LocalizedArticle, config: Config) -> Listing:
+    from publisher.exporters.linked_data import provider_name  # its page renderers, only when a version is listed
+
+    article = version.article
+    return Listing(article.slug, version.lang, version.babel_locale, version.headline, version.summary,
+                   article.published, article.updated, provider_name(config, version))
 
 
 class Unread:
@@ -57,10 +85,9 @@ class Exporter(Protocol):
         """Files for one article in every language it is published in."""
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
-        """Files over all articles: indexes, editions, feeds. Articles come newest first. An exporter
-        whose collection reads only the newest config.collection_size of them says so with a true
-        `newest_only` attribute: the build's digest of its inputs then leaves the others out. One
-        that states what each of its files reads offers `collection_parts` (see Part) instead."""
+        """Files over the newest config.collection_size articles (newest first): editions, feeds.
+        One whose files list every article (indexes, sitemaps) offers `collection_parts(newest,
+        listed, ctx)` (see Part) instead, given every article's Listings beside the newest whole."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +98,7 @@ class Part:
     part are the last build's keeps the part's files unrendered (publisher.build)."""
 
     name: str  # one of the format's parts, the same from build to build: "index/ru"
-    articles: tuple[Versions, ...]
+    articles: tuple[Versions, ...] | tuple[Listings, ...]
     facts: tuple
     render: Callable[[tuple[Versions, ...], tuple, Context], Files]
 
@@ -79,13 +106,14 @@ class Part:
         return self.render(self.articles, self.facts, ctx)
 
 
-def collection_parts(ex: Exporter, articles: tuple[Versions, ...], ctx: Context) -> tuple[Part, ...]:
+def collection_parts(ex: Exporter, newest: tuple[Versions, ...], listed: tuple[Listings, ...],
+                     ctx: Context) -> tuple[Part, ...]:
     """A format's collection in parts: as its exporter states them, or else one part, of the newest
-    articles alone when the exporter is newest_only."""
+    config.collection_size articles (`newest`, whole; `listed`: every article's Listings)."""
     stated = getattr(ex, "collection_parts", None)
     if stated:
-        return stated(articles, ctx)
-    read = articles[: ctx.config.collection_size] if getattr(ex, "newest_only", False) else articles
+        return stated(newest, listed, ctx)
+    read = newest[: ctx.config.collection_size]
     return (Part("collection", read, (), lambda chosen, facts, ctx: ex.collection(chosen, ctx)),)
 
 

@@ -74,16 +74,12 @@ class Book:
 
 class EpubExporter:
     name = "epub"
-    newest_only = True  # its collection reads the newest config.collection_size articles alone (see collection)
-
     def article(self, versions: Versions, ctx: Context) -> Files:
         return {f"epub/{v.lang}/{v.slug}.epub": package(article_book(v, ctx.config), ctx.config) for v in versions}
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         result = {}
-        # The build passes the others without their bodies, and leaves them out of the digest of this
-        # collection's inputs (newest_only): reading more here means dropping newest_only.
-        newest = articles[: ctx.config.collection_size]
+        newest = articles[: ctx.config.collection_size]  # the build passes these alone, whole
         for lang in ctx.config.languages:
             in_lang = tuple(v for versions in newest for v in versions if v.lang == lang)
             if in_lang:

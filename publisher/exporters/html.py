@@ -31,7 +31,8 @@ from PIL import Image as PILImage
 
 from publisher import i18n
 from publisher.config import Config
-from publisher.exporters import Context, Files, Part, Versions, feeds, files_of, html_page, linked_data, sitemap
+from publisher.exporters import (Context, Files, Listing, Listings, Part, Versions, feeds, files_of, html_page,
+                                 linked_data, listing, sitemap)
 from publisher.exporters.addresses import (CHOOSER, PathOf, absolute, address, alternate_targets, article_path,
                                            feed_path, index_path, picture_path, relative, theme_path)
 from publisher.exporters.html_text import blocks_html, sentences_html, text_html
@@ -113,7 +114,7 @@ class DatelineParts:
 class Entry:
     """One article on a language's index page."""
 
-    page: LocalizedArticle
+    page: Listing
     href: str
     date: str
     datetime: str
@@ -130,21 +131,24 @@ class HtmlExporter:
         return files
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
-        return files_of(self.collection_parts(articles, ctx), ctx)
+        """The collection of these articles alone, all of them the newest."""
+        listed = tuple(tuple(listing(v, ctx.config) for v in versions) for versions in articles)
+        return files_of(self.collection_parts(articles, listed, ctx), ctx)
 
-    def collection_parts(self, articles: tuple[Versions, ...], ctx: Context) -> tuple[Part, ...]:
-        """A language's index reads that language's versions (and which languages there are, for
-        its links), its feed the newest of them; the chooser the languages alone; the sitemaps
-        every version; the theme's files nothing but the settings (the build hash)."""
+    def collection_parts(self, newest: tuple[Versions, ...], listed: tuple[Listings, ...],
+                         ctx: Context) -> tuple[Part, ...]:
+        """A language's index reads that language's listings (and which languages there are, for
+        its links), its feed its newest versions whole; the chooser the languages alone; the
+        sitemaps every listing; the theme's files nothing but the settings (the build hash)."""
         config = ctx.config
-        languages = tuple(lang for lang in config.languages if any(v.lang == lang for vs in articles for v in vs))
-        newest = articles[: config.collection_size]
+        languages = tuple(lang for lang in config.languages if any(v.lang == lang for vs in listed for v in vs))
+        newest = newest[: config.collection_size]
         parts = []
         for lang in languages:
-            parts.append(Part(f"index/{lang}", _in_language(articles, lang), (lang, languages), _index_part))
+            parts.append(Part(f"index/{lang}", _in_language(listed, lang), (lang, languages), _index_part))
             parts.append(Part(f"feed/{lang}", _in_language(newest, lang), (lang,), _feed_part))
         parts.append(Part("chooser", (), (languages,), _chooser_part))
-        parts.append(Part("sitemaps", articles if config.base_url else (), (languages,), _sitemaps_part))
+        parts.append(Part("sitemaps", listed if config.base_url else (), (languages,), _sitemaps_part))
         parts.append(Part("theme", (), (), _theme_part))
         return tuple(parts)
 
@@ -184,11 +188,11 @@ def _render_article(page: LocalizedArticle, config: Config, jinja: bool = False)
                    translated=_translated(page))
 
 
-def _in_language(articles: tuple[Versions, ...], lang: str) -> tuple[Versions, ...]:
+def _in_language(articles: tuple[tuple, ...], lang: str) -> tuple[tuple, ...]:
     return tuple((v,) for vs in articles for v in vs if v.lang == lang)
 
 
-def _index_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) -> Files:
+def _index_part(articles: tuple[Listings, ...], facts: tuple, ctx: Context) -> Files:
     lang, languages = facts
     return {index_path(lang): _render_index(lang, articles, languages, ctx.config)}
 
@@ -197,7 +201,7 @@ def _chooser_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) ->
     return {CHOOSER: _render_chooser(facts[0], ctx.config)}
 
 
-def _sitemaps_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) -> Files:
+def _sitemaps_part(articles: tuple[Listings, ...], facts: tuple, ctx: Context) -> Files:
     return sitemap.files(ctx.config, articles, facts[0])
 
 
@@ -208,14 +212,14 @@ def _theme_part(articles: tuple[Versions, ...], facts: tuple, ctx: Context) -> F
     return files
 
 
-def _render_index(lang: str, articles: tuple[Versions, ...], languages: tuple[str, ...], config: Config) -> bytes:
+def _render_index(lang: str, articles: tuple[Listings, ...], languages: tuple[str, ...], config: Config) -> bytes:
     pages = [v for vs in articles for v in vs if v.lang == lang]
     words = i18n.translations(lang)
     # Translators: the title of a language's list of articles, e.g. "News – BelTA"
     title = words.gettext("News – %(site_name)s") % {"site_name": config.provider}
     # Translators: the description search engines show for a language's list of articles
     description = words.gettext("The latest news from %(site_name)s.") % {"site_name": config.provider}
-    publisher = linked_data.provider_name(config, pages[0] if pages else None)
+    publisher = pages[0].provider if pages else config.provider
     json_ld = linked_data.collection_page(config, lang, title, description, publisher, _logo(config), pages)
     meta = _meta(config, title, description, index_path(lang), lang, pages[0].babel_locale if pages
                  else config.babel_locale(lang), "website", _other_locales(config, languages, lang), json_ld)
@@ -225,8 +229,8 @@ def _render_index(lang: str, articles: tuple[Versions, ...], languages: tuple[st
                    switcher=_switcher(languages, lang, index_path))
 
 
-def _entry(page: LocalizedArticle) -> Entry:
-    published = page.article.published
+def _entry(page: Listing) -> Entry:
+    published = page.published
     return Entry(page, relative(article_path(page.lang, page.slug), page.lang),
                  long_date(published.date(), page.babel_locale), published.isoformat())
 

@@ -19,7 +19,7 @@ from lxml import etree
 from publisher.config import Config
 from publisher.exporters.addresses import CHOOSER, PathOf, absolute, alternate_targets, article_path, index_path
 from publisher.inline import plain_text
-from publisher.model import LocalizedArticle
+from publisher.exporters import Listing, Listings
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -31,7 +31,7 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 stories from one sitemap
 
 
-def files(config: Config, articles: tuple[tuple[LocalizedArticle, ...], ...],
+def files(config: Config, articles: tuple[Listings, ...],
           languages: tuple[str, ...]) -> dict[str, bytes]:
     """The three files; robots.txt alone (without sitemap lines) when there is no base_url."""
     if not config.base_url:
@@ -43,7 +43,7 @@ def files(config: Config, articles: tuple[tuple[LocalizedArticle, ...], ...],
     }
 
 
-def sitemap(config: Config, articles: tuple[tuple[LocalizedArticle, ...], ...], languages: tuple[str, ...]) -> bytes:
+def sitemap(config: Config, articles: tuple[Listings, ...], languages: tuple[str, ...]) -> bytes:
     root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "xhtml": XHTML_NS})
     everything = [v for versions in articles for v in versions]
     _url(root, config, CHOOSER, _newest(everything), languages, index_path, CHOOSER)
@@ -69,7 +69,7 @@ def _url(root: etree._Element, config: Config, target: str, modified: datetime |
         etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate", hreflang=lang, href=absolute(config, other))
 
 
-def news_sitemap(config: Config, articles: tuple[tuple[LocalizedArticle, ...], ...]) -> bytes:
+def news_sitemap(config: Config, articles: tuple[Listings, ...]) -> bytes:
     root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "news": NEWS_NS})
     for version in recent(articles)[:NEWS_LIMIT]:
         url = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
@@ -78,19 +78,19 @@ def news_sitemap(config: Config, articles: tuple[tuple[LocalizedArticle, ...], .
         publication = etree.SubElement(news, f"{{{NEWS_NS}}}publication")
         etree.SubElement(publication, f"{{{NEWS_NS}}}name").text = config.provider
         etree.SubElement(publication, f"{{{NEWS_NS}}}language").text = version.lang
-        etree.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = version.article.published.isoformat(
+        etree.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = version.published.isoformat(
             timespec="seconds")
         etree.SubElement(news, f"{{{NEWS_NS}}}title").text = plain_text(version.headline.text)
     return _serialize(root)
 
 
-def recent(articles: tuple[tuple[LocalizedArticle, ...], ...]) -> list[LocalizedArticle]:
+def recent(articles: tuple[Listings, ...]) -> list[Listing]:
     """Every language version published within 48 hours before the newest story (articles come newest first)."""
     everything = [v for versions in articles for v in versions]
     if not everything:
         return []
-    start = max(v.article.published for v in everything) - NEWS_WINDOW
-    return [v for v in everything if v.article.published >= start]
+    start = max(v.published for v in everything) - NEWS_WINDOW
+    return [v for v in everything if v.published >= start]
 
 
 def robots(sitemaps: tuple[str, ...]) -> bytes:
@@ -98,12 +98,12 @@ def robots(sitemaps: tuple[str, ...]) -> bytes:
     return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
 
 
-def _newest(versions: list[LocalizedArticle]) -> datetime | None:
+def _newest(versions: list[Listing]) -> datetime | None:
     return max((_modified(v) for v in versions), default=None)
 
 
-def _modified(version: LocalizedArticle) -> datetime:
-    return version.article.updated or version.article.published
+def _modified(version: Listing) -> datetime:
+    return version.updated or version.published
 
 
 def _serialize(root: etree._Element) -> bytes:

@@ -26,8 +26,6 @@ class XhtmlExporter:
                     files[f"xhtml/pictures/{version.slug}/{rendition.name}"] = rendition.data
         return files
 
-    newest_only = True  # its collection reads no article at all (the build's digest of its inputs)
-
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         return {}
 
