@@ -619,6 +619,13 @@ class _Staged:
 def _render_and_stage(job: _Job) -> _Staged:
     """In a worker: render the article, stage its files beside their targets and its cache entry.
     What it staged is removed again if anything fails here (see _Build.run for the rest)."""
+    # An article's catalogues, versions, files and cache entry are tens of thousands of objects and
+    # no cycle: collections their allocations set off walked every object the build holds, for nothing.
+    with collector.paused():
+        return _rendered_and_staged(job)
+
+
+def _rendered_and_staged(job: _Job) -> _Staged:
     config, article = job.config, job.article
     result = _render_article(config, job.options, article, job.context, job.checks_hash, job.checked)
     staging = Staging(config.output_path, config.root)
@@ -641,14 +648,6 @@ def _render_and_stage(job: _Job) -> _Staged:
 
 def _render_article(config: Config, options: Options, article: Article, ctx: Context,
                     checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
-    # An article's catalogues, versions and files are tens of thousands of objects and no cycle:
-    # collections their allocations set off walked every object the build holds, for nothing.
-    with collector.paused():
-        return _rendered(config, options, article, ctx, checks_hash, checked)
-
-
-def _rendered(config: Config, options: Options, article: Article, ctx: Context,
-              checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
     # A gate that counts check errors parses each catalogue it has no result for: those are parsed
     # at once, not read for their translations first (a fresh build's every catalogue).
     checking = any(not config.gates[fmt].allow_check_errors for fmt in options.formats)

@@ -9,6 +9,7 @@ BelTA as its alternate name), so a search engine never sees two organisations wh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -17,6 +18,9 @@ from publisher.exporters.addresses import CHOOSER, address, article_path, index_
 from publisher.inline import plain_text
 from publisher.jsontext import indented
 from publisher.model import LocalizedArticle
+
+if TYPE_CHECKING:  # the package imports this module
+    from publisher.exporters import Listing
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def _author(page: LocalizedArticle, config: Config, publisher: dict) -> dict:
 
 
 def collection_page(config: Config, lang: str, name: str, description: str, publisher_name: str,
-                    logo: Image | None, entries: list[LocalizedArticle]) -> Markup:
+                    logo: Image | None, entries: list[Listing]) -> Markup:
     """A language's index: the page, the site it belongs to, and the newest stories on it."""
     url = address(config, index_path(lang), lang)
     items = [{"@type": "ListItem", "position": i, "url": address(config, article_path(lang, e.slug), lang),
