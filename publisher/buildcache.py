@@ -111,15 +111,20 @@ def collection_digest(build_hash: str, fmt: str, part: Part, encoded: dict[int, 
     parts = [build_hash.encode(), fmt.encode(), part.name.encode(), msgspec.json.encode(part.facts)]
     for versions in part.articles:
         for v in versions:
-            if id(v) not in encoded and isinstance(v, Listing):
-                encoded[id(v)] = digest(msgspec.json.encode(v)).encode()
-            elif id(v) not in encoded:
-                if id(v.article) not in encoded:
-                    encoded[id(v.article)] = _fields_json(v.article, _ARTICLE_INPUTS)
-                encoded[id(v)] = digest(encoded[id(v.article)], _fields_json(v, _VERSION_INPUTS)).encode()
+            if id(v) not in encoded:
+                encoded[id(v)] = _input_digest(v, encoded)
             parts.append(encoded[id(v)])
         parts.append(b"")  # where one article's versions end (no version encodes as nothing)
     return digest(*parts)
+
+
+def _input_digest(v: LocalizedArticle | Listing, encoded: dict[int, bytes]) -> bytes:
+    """What a part reads of a listing, or of a version (its article encoded once for all its versions)."""
+    if isinstance(v, Listing):
+        return digest(msgspec.json.encode(v)).encode()
+    if id(v.article) not in encoded:
+        encoded[id(v.article)] = _fields_json(v.article, _ARTICLE_INPUTS)
+    return digest(encoded[id(v.article)], _fields_json(v, _VERSION_INPUTS)).encode()
 
 
 # A version's fields but its article, which is encoded once for all its versions, and an article's
