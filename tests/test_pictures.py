@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
 import zipfile
 import zlib
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -21,9 +23,13 @@ import pytest
 from lxml import etree
 from PIL import Image
 
+from publisher import po
 from publisher.build import build
 from publisher.config import load_config
+from publisher.exporters import xhtml_tree
+from publisher.localize import localize
 from publisher.model import Picture
+from publisher.project import load_articles
 from publisher.pictures.files import inspect
 from publisher.pictures.renditions import renditions
 from tests.helpers import ROOT, make_project, po_path, run_update, translate, write_article
@@ -338,6 +344,38 @@ def test_the_standalone_xhtml_finds_its_pictures(out):
     document = etree.parse(str(out / "xhtml" / "kk" / "test-story.xhtml")).getroot()
     for img in document.iter(f"{XHTML}img"):
         assert (out / "xhtml" / "kk" / img.get("src")).is_file()
+
+
+def test_the_chapter_and_the_standalone_document_are_those_each_format_makes_alone(project, out, tmp_path):
+    """The second of the two documents made from a version reuses the first's tree (xhtml_tree):
+    its stylesheet link and its pictures' places are its own, as when it is built alone."""
+    for fmt in ("epub", "xhtml"):
+        root = tmp_path / fmt
+        shutil.copytree(project, root, ignore=shutil.ignore_patterns("output"))
+        build(load_config(root), formats=(fmt,), jobs=1)
+        made = {p.relative_to(root / "output"): p.read_bytes() for p in (root / "output" / fmt).rglob("*")
+                if p.is_file()}
+        assert made and made == {path: (out / path).read_bytes() for path in made}
+
+
+def test_a_reused_tree_takes_or_drops_the_stylesheet_and_moves_its_pictures_in_either_order(project):
+    config = load_config(project)
+    article = next(a for a in load_articles(config) if a.slug == "test-story")
+    version = localize(article, po.read_translations(po.catalog_path(config.locales_path, "kk", article.slug)),
+                       "kk", config.babel_locale("kk"), config.segmentation, ("en", "kk"))
+    narrowed = replace(version, languages=("kk",))  # another format's gate: the same document
+    standalone = (None, lambda picture: ("../pictures/b.jpg", 5, 4))
+    chapter = ("../epub.css", lambda picture: ("../images/a.jpg", 3, 2))
+
+    def alone(variant) -> bytes:
+        xhtml_tree._trees.clear()
+        return xhtml_tree.content_document(version, config, *variant)
+
+    for first, second in ((standalone, chapter), (chapter, standalone)):
+        made = alone(first), xhtml_tree.content_document(narrowed, config, *second)
+        assert made == (alone(first), alone(second))
+    chapter_bytes = alone(chapter)
+    assert b'href="../epub.css"' in chapter_bytes and chapter_bytes.count(b'<img src="../images/a.jpg"') == 2
 
 
 def test_books_with_pictures_pass_epubcheck_and_ace(out, tmp_path):

@@ -7,6 +7,7 @@ data: their inline Markdown becomes elements through `parse_inline`, never parse
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 
 from lxml import etree
 
@@ -22,6 +23,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 BLOCKS = {"html", "head", "title", "link", "body", "article", "header", "footer", "nav", "h1", "h2", "h3", "h4",
           "h5", "h6", "p", "blockquote", "ul", "ol", "li", "figure", "img", "figcaption"}
+_FIGURE = f"{{{XHTML_NS}}}figure"
 _BLOCK_TAGS = frozenset(f"{{{XHTML_NS}}}{name}" for name in BLOCKS)  # as lxml names them, compared at once
 # Where a picture's file is, as seen from the document, and its size: (src, width, height). A
 # builder given none (the wire's body) leaves pictures out.
@@ -78,10 +80,76 @@ def _indent(node: etree._Element, depth: int = 0) -> None:
 
 def content_document(version: LocalizedArticle, config: Config, stylesheet: str | None = None,
                      images: ImageSource | None = None) -> bytes:
-    html, body = document(version.lang, version.headline, stylesheet)
-    body.set(EPUB_TYPE, "bodymatter")
-    append_article(body, version, config, images)
-    return serialize(html)
+    """The version's document. The standalone document (xhtml.py) and the book's chapter (epub.py)
+    differ only in the stylesheet link and where the pictures are: the second of the two made from
+    the same version reuses the first's tree, with those set anew, rather than building it again."""
+    kept = _kept_tree(version, config, images is not None)
+    if kept is None:
+        pictures: list[Picture] = []
+        html, body = document(version.lang, version.headline, stylesheet)
+        body.set(EPUB_TYPE, "bodymatter")
+        append_article(body, version, config, _recording(images, pictures) if images else None)
+        # Each picture asked for became a <figure>, its <img> first, in the order they were asked for.
+        figures = list(zip((figure[0] for figure in html.iter(_FIGURE)), pictures, strict=True))
+        _trees[version.lang] = _Tree(version, config, images is not None, html, figures)
+        return serialize(html)
+    _set_stylesheet(kept.html, stylesheet)
+    for img, picture in kept.figures:
+        src, width, height = images(picture)
+        img.set("src", src)
+        img.set("width", str(width))
+        img.set("height", str(height))
+    return serialize(kept.html)
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """A content document's tree as last written, and each picture's <img> element."""
+
+    version: LocalizedArticle
+    config: Config
+    with_images: bool
+    html: etree._Element
+    figures: list[tuple[etree._Element, Picture]]
+
+
+# The trees of one article's versions, by language: the formats of an article are rendered one
+# after the other, so a tree is reused by the next format or dropped with the next article.
+_trees: dict[str, _Tree] = {}
+# What a document is made of: every field of the version but the languages it is published in,
+# which each format's gate narrows and the document does not show.
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(LocalizedArticle) if f.name != "languages")
+
+
+def _kept_tree(version: LocalizedArticle, config: Config, with_images: bool) -> _Tree | None:
+    """The tree made for the same version (another format's copy of it, the same but for its
+    `languages`), else None; the other articles' trees are dropped."""
+    if any(tree.version.article is not version.article for tree in _trees.values()):
+        _trees.clear()
+    kept = _trees.get(version.lang)
+    same = kept is not None and kept.config is config and kept.with_images == with_images and all(
+        getattr(kept.version, name) is getattr(version, name) for name in _DOCUMENT_FIELDS)
+    return kept if same else None
+
+
+def _recording(images: ImageSource, pictures: list[Picture]) -> ImageSource:
+    """`images`, noting each picture it is asked for."""
+    def source(picture: Picture) -> tuple[str, int, int]:
+        pictures.append(picture)
+        return images(picture)
+    return source
+
+
+def _set_stylesheet(html: etree._Element, stylesheet: str | None) -> None:
+    """The head's stylesheet link as document() makes it: after the title, or none."""
+    head = html[0]
+    link = head.find(f"{{{XHTML_NS}}}link")
+    if link is not None and not stylesheet:
+        head.remove(link)
+    elif link is None and stylesheet:
+        element(head, "link", rel="stylesheet", type="text/css", href=stylesheet)
+    elif link is not None:
+        link.set("href", stylesheet)
 
 
 def append_article(parent: etree._Element, version: LocalizedArticle, config: Config,
