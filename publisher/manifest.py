@@ -68,8 +68,16 @@ class Manifest(msgspec.Struct, forbid_unknown_fields=True):
     build_hash: str = ""  # settings, glossary, templates, the toolkit itself, the build options
     articles: dict[str, ArticleRecord] = {}  # slug (or COLLECTIONS) → record
 
-    def dumps(self) -> bytes:
-        return msgspec.json.encode(self) + b"\n"
+    def dumps(self) -> bytearray:
+        """Its JSON and a newline, encoded into one buffer: `encode(self) + b"\\n"` would hold the
+        encoding twice at once, 60 MB each at N=10,000."""
+        data = bytearray()
+        _ENCODER.encode_into(self, data)
+        data.append(0x0A)
+        return data
+
+
+_ENCODER = msgspec.json.Encoder()
 
 
 def load(folder: Path, out: Path, project: Path, keep: bool = False) -> tuple[Manifest, str | None]:
