@@ -42,11 +42,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
     """Write `data` to `path` via a temporary file and os.replace; False if it was already so.
     A symbolic link is written through (its target is replaced, the link stays), and the file
     keeps its mode, owner and group."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if _holds(path, data):
+        return False
     if path.is_symlink():  # written through: the target is replaced, the link stays
         path = Path(os.path.realpath(path))
     try:
@@ -60,6 +57,26 @@ def write_atomic(path: Path, data: bytes) -> bool:
     except OSError as exc:
         raise with_path(exc, path) from None
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file holds exactly `data`, read a block at a time and only when its size is
+    that of `data` (a 60 MB manifest is not read whole beside the one replacing it)."""
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            if os.fstat(handle.fileno()).st_size != len(data):
+                return False
+            at = 0
+            while block := handle.read(min(_BLOCK, len(data) - at) or 1):
+                if data[at : at + len(block)] != block:
+                    return False
+                at += len(block)
+            return at == len(data)
+    except OSError:
+        return False
+
+
+_BLOCK = 1 << 20
 
 
 def write_atomic_all(files: list[tuple[Path, bytes]]) -> list[bool]:

@@ -39,7 +39,9 @@ _PACKAGE = Path(publisher.__file__).resolve().parent
 NO_STAMP = (0, 0, 0)  # a record made from bytes, of a file not yet seen written
 
 
-class FileRecord(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=True):
+# The records hold strings, numbers and containers of those, never a cycle: the cyclic collector does
+# not track them (gc=False), 16 bytes less each and no walk over 280,000 of them at N=10,000.
+class FileRecord(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=True, gc=False):
     """A file as written: its hash and size, and (inode, mtime_ns, ctime_ns) when last seen so."""
 
     sha256: str
@@ -52,7 +54,7 @@ class FileRecord(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fi
 Seen = tuple[str, int, int, int, int, str]
 
 
-class ArticleRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class ArticleRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
     id: str
     inputs: str  # the hash of its source, catalogues and ledger
     files: dict[str, FileRecord]  # output-relative path → record
@@ -68,8 +70,16 @@ class Manifest(msgspec.Struct, forbid_unknown_fields=True):
     build_hash: str = ""  # settings, glossary, templates, the toolkit itself, the build options
     articles: dict[str, ArticleRecord] = {}  # slug (or COLLECTIONS) → record
 
-    def dumps(self) -> bytes:
-        return msgspec.json.encode(self) + b"\n"
+    def dumps(self) -> bytearray:
+        """Its JSON and a newline, encoded into one buffer: `encode(self) + b"\\n"` would hold the
+        encoding twice at once, 60 MB each at N=10,000."""
+        data = bytearray()
+        _ENCODER.encode_into(self, data)
+        data.append(0x0A)
+        return data
+
+
+_ENCODER = msgspec.json.Encoder()
 
 
 def load(folder: Path, out: Path, project: Path, keep: bool = False) -> tuple[Manifest, str | None]:
