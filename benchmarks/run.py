@@ -122,28 +122,32 @@ def run_size(n: int, work: Path, seed: int, catalogues_only: bool = False, build
 def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[str], ours, results: dict,
                 everything: bool = True) -> None:
     """The builds and checks, and po2html and pofilter on the same corpus (without `everything`:
-    the builds and po2html only, not the serial build, publish check or pofilter)."""
-    ours("full build", "build", *force, fresh=True)
-    ours("no-op rebuild", "build")
-    edit_one_catalogue(corpus)
-    ours("one catalogue changed", "build")
-    edit_one_article(corpus)
-    ours("one article edited", "build")
-    ours("HTML-only build", "build", "--format", "html", *force, fresh=True)
-    ours("HTML-only no-op rebuild", "build", "--format", "html")
-    templates = reference.write_html_templates(corpus, base / "po2html-templates")
+    the builds and po2html only, not the serial build, publish check or pofilter). They run in a
+    copy of the corpus: the catalogue steps start from the corpus as generated, not with the
+    translator's correction and the editor's keyword made here (the corrected unit would score
+    as a wrong fill wherever a new article repeats its sentence)."""
+    project = copy_project(corpus, base / "builds")
+    ours("full build", "build", *force, cwd=project, fresh=True)
+    ours("no-op rebuild", "build", cwd=project)
+    edit_one_catalogue(project)
+    ours("one catalogue changed", "build", cwd=project)
+    edit_one_article(project)
+    ours("one article edited", "build", cwd=project)
+    ours("HTML-only build", "build", "--format", "html", *force, cwd=project, fresh=True)
+    ours("HTML-only no-op rebuild", "build", "--format", "html", cwd=project)
+    templates = reference.write_html_templates(project, base / "po2html-templates")
     print(f"N={n}: po2html", file=sys.stderr)
-    results["po2html"] = measure(reference.po2html(corpus, templates, base / "po2html"), base)
+    results["po2html"] = measure(reference.po2html(project, templates, base / "po2html"), base)
     if not everything:
         return
     results["full build --jobs 1"] = None
     if found.jobs:
-        ours("full build --jobs 1", "build", "--jobs", "1", *force, fresh=True)
+        ours("full build --jobs 1", "build", "--jobs", "1", *force, cwd=project, fresh=True)
     results["publish check"] = None
     if found.check:
-        ours("publish check", "check")
+        ours("publish check", "check", cwd=project)
     print(f"N={n}: pofilter", file=sys.stderr)
-    results["pofilter"] = measure(reference.pofilter(corpus, base / "pofilter"), base)
+    results["pofilter"] = measure(reference.pofilter(project, base / "pofilter"), base)
 
 
 def memory_step(corpus: Path, base: Path, n: int, ours, results: dict) -> dict:
