@@ -85,22 +85,11 @@ def committed_ledgers(config: Config) -> dict[str, Committed]:
     """Every story's ledger as committed, by article id."""
     found = {}
     for article_id in ledgers.ledger_ids(config.root):
-        data = _read(config, article_id)
+        data = ledgers.read(config.root, article_id)
         if data is not None:  # gone since the folder was listed: nothing committed
             found[article_id] = Committed(ledgers.loads(data, article_id, legacy(config, article_id)),
                                           outbox.digest(data))
     return found
-
-
-def _read(config: Config, article_id: str) -> bytes | None:
-    """A ledger's bytes, opened once (ledgers.read asks whether the file exists first, through a
-    Path: a tenth of the time a build of 10,000 stories spends on its ledgers); where it cannot
-    be, ledgers.read says why, or that there is none."""
-    try:
-        with open(f"{config.root}/{ledgers.ledger_path(article_id)}", "rb") as handle:
-            return handle.read()
-    except OSError:
-        return ledgers.read(config.root, article_id)
 
 
 def project_ledgers(config: Config, pending: dict[str, bytes] | None = None,
