@@ -12,6 +12,7 @@ so any version of the build engine can be measured; options it lacks are reporte
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -127,14 +128,15 @@ def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[s
     translator's correction and the editor's keyword made here (the corrected unit would score
     as a wrong fill wherever a new article repeats its sentence)."""
     project = copy_project(corpus, base / "builds")
-    ours("full build", "build", *force, cwd=project, fresh=True)
-    ours("no-op rebuild", "build", cwd=project)
+    step = functools.partial(ours, cwd=project)
+    step("full build", "build", *force, fresh=True)
+    step("no-op rebuild", "build")
     edit_one_catalogue(project)
-    ours("one catalogue changed", "build", cwd=project)
+    step("one catalogue changed", "build")
     edit_one_article(project)
-    ours("one article edited", "build", cwd=project)
-    ours("HTML-only build", "build", "--format", "html", *force, cwd=project, fresh=True)
-    ours("HTML-only no-op rebuild", "build", "--format", "html", cwd=project)
+    step("one article edited", "build")
+    step("HTML-only build", "build", "--format", "html", *force, fresh=True)
+    step("HTML-only no-op rebuild", "build", "--format", "html")
     templates = reference.write_html_templates(project, base / "po2html-templates")
     print(f"N={n}: po2html", file=sys.stderr)
     results["po2html"] = measure(reference.po2html(project, templates, base / "po2html"), base)
@@ -142,10 +144,10 @@ def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[s
         return
     results["full build --jobs 1"] = None
     if found.jobs:
-        ours("full build --jobs 1", "build", "--jobs", "1", *force, cwd=project, fresh=True)
+        step("full build --jobs 1", "build", "--jobs", "1", *force, fresh=True)
     results["publish check"] = None
     if found.check:
-        ours("publish check", "check", cwd=project)
+        step("publish check", "check")
     print(f"N={n}: pofilter", file=sys.stderr)
     results["pofilter"] = measure(reference.pofilter(project, base / "pofilter"), base)
 
