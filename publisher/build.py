@@ -53,6 +53,7 @@ from publisher.parallel import job_count, map_in_processes, map_sharing
 from publisher.layout import display_path
 from publisher.project import check_unique_ids, load_articles
 from publisher.segment import units
+from publisher.wire import rows as wire_rows
 from publisher.uptodate import (NO_RECORD, STAGING_MARK, BuildReport, HeldBack, Options, Plan, Progress, article_inputs,
                                 build, state_file)
 
@@ -116,6 +117,7 @@ class _Build(Plan):
         self.inputs: dict[str, str] = {}  # slug → its input hash after this build
         self.cache_records: dict[str, FileRecord] = {}
         self.checks_hash = manifests.checks_hash(self.config)
+        self.listed = wire_rows.Listed()  # what the wire listed last time (_kept_rows reads it)
 
     def run(self, jobs: int, progress: Progress | None) -> BuildReport:
         if self.hashes is None and self.decide():  # a plan from publisher.uptodate.build has decided already
@@ -135,7 +137,8 @@ class _Build(Plan):
         # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
         # ledger once here, before this build writes any; the wire's collection takes them from here).
         with collector.paused(freeze=True):  # thousands of versions, no cycles, kept for the build: frozen
-            self.ledgers = wire.committed_ledgers(self.config) if "newsml" in self.options.formats else None
+            self.ledgers = wire.committed_ledgers(self.config, self._kept_rows()) if "newsml" in self.options.formats \
+                else None
         outbox_last = wire.outbox_last(self.config, self.ledgers) if "newsml" in self.options.formats else None
         self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
         mark = self.cache_dir / STAGING_MARK
@@ -156,6 +159,19 @@ class _Build(Plan):
             if not any(self.cache_dir.iterdir()):
                 self.cache_dir.rmdir()  # a first build that failed leaves no trace
         return self.report
+
+    def _kept_rows(self) -> wire_rows.Kept:
+        """The outbox's rows as the last build listed them (publisher.wire.rows); none for a forced build."""
+        file = self.cache_dir / state_file(self.state, wire_rows.NAME)
+        self.listed = wire_rows.Listed() if self.force else wire_rows.load(file)
+        return self.listed.rows
+
+    def _last_listings(self, previous: dict[str, FileRecord]) -> dict[str, str]:
+        """What the wire's pull listings were made from last time, those the manifest vouches for
+        (`previous`: the collections' records, intact), when the same toolkit and settings made them."""
+        if "newsml" not in self.options.formats or self.listed.toolkit != self.build_hash:
+            return {}
+        return {path: digest for path, digest in self.listed.listings.items() if path in previous}
 
     def _articles(self, hashes: dict[str, str], damaged: set[str], jobs: int) -> list[Article | buildcache.Summary]:
         """Every article. One up to date is its summary, from the index or its cache entry (its slug,
@@ -322,8 +338,10 @@ class _Build(Plan):
         order = sorted(self.options.formats, key=lambda fmt: fmt != "newsml")
         wire_staged = {move.path: move.temporary for move in self.staging.moves  # its stories' items are read there
                        if move.base == OUTPUT and move.path.startswith("newsml/")}
-        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers, staged=wire_staged)
-        shared = (newest, listed, context, self.build_hash, self._last_collections())
+        last = self._last_collections()
+        context = replace(self.context, state=self.pending_state, ledgers=self.ledgers, staged=wire_staged,
+                          listings=self._last_listings(last[1]))
+        shared = (newest, listed, context, self.build_hash, last, state_file(self.state, wire_rows.NAME))
         try:
             staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
         except BaseException:  # a worker may have staged files whose moves never reached this process
@@ -541,13 +559,15 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     exporters' context, staged beside their targets. Returns what each part of a readers' format's
     collection was made from (buildcache), the files' records, the paths staged and the moves. What
     it staged is removed again if anything fails here."""
-    newest, listed, ctx, build_hash, (last, previous) = inputs
+    newest, listed, ctx, build_hash, (last, previous), rows_name = inputs
     ex = exporter(fmt)
-    made, kept, files = {}, {}, {}
-    if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: rendered always
+    made, kept, files, outbox_rows = {}, {}, {}, None
+    if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: made every time
         checked = frozenset(record.sha256 for relative, record in previous.items() if relative.startswith("newsml/"))
         with collector.paused():  # every outbox entry's records, no cycles: the heap the worker forked with not walked
-            files = ex.collection(newest[fmt], replace(ctx, checked=checked))  # not checked again (WireExporter)
+            files, unchanged, listed_now = ex.collection_and_rows(newest[fmt], replace(ctx, checked=checked))
+        kept = {path: previous[path] for path in unchanged}  # the listings made from the last build's rows
+        outbox_rows = wire_rows.dumps(struct_replace(listed_now, toolkit=build_hash))
     else:
         encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
         last_parts = _last_parts(fmt, last, previous)
@@ -564,6 +584,8 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     staging = Staging(ctx.config.output_path, ctx.config.root)
     try:
         records, written = _stage_outputs(staging, ctx.config, files)
+        if outbox_rows is not None:
+            staging.stage(CACHE, rows_name, outbox_rows)
     except BaseException:
         staging.abort()
         raise

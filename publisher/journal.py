@@ -33,7 +33,7 @@ import msgspec
 from publisher.buildcache import CHECKS_NAME, COLLECTIONS_NAME, VERSIONS_NAME
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic, write_temporary
-from publisher.layout import JOURNAL_NAME, NARROWED_PREFIX, SLUG_RE
+from publisher.layout import JOURNAL_NAME, NARROWED_PREFIX, OUTBOX_ROWS_NAME, SLUG_RE
 from publisher.manifest import MANIFEST_NAME, output_path, project_key
 from publisher.textchars import printable
 from publisher.wire.outbox import write_once as wire_write_once
@@ -202,15 +202,15 @@ def _create(tmp: Path, target: Path) -> None:
 def _cache_file(relative: str) -> bool:
     """An article's cache entry (.build/<slug>.json), which a build writes, and removes with the
     article; the check errors found (.build/_checks.json); and what each build's collections were
-    made from (_collections.json, and every article's versions, _versions.json: in .build/ or a
-    narrowed build's folder)."""
+    made from (_collections.json, and every article's versions, _versions.json) and the wire's
+    outbox as it listed it (_outbox.json): in .build/ or a narrowed build's folder."""
     folder, _, name = relative.partition("/")
     if folder != ".build":
         return False
     narrowed, _, entry = name.rpartition("/")
     if narrowed and not _NARROWED.fullmatch(narrowed):
         return False
-    return (entry == CHECKS_NAME and not narrowed or entry in (COLLECTIONS_NAME, VERSIONS_NAME) or entry.endswith(".json")
+    return (entry == CHECKS_NAME and not narrowed or entry in (COLLECTIONS_NAME, VERSIONS_NAME, OUTBOX_ROWS_NAME) or entry.endswith(".json")
             and bool(SLUG_RE.fullmatch(entry.removesuffix(".json"))))
 
 

@@ -18,6 +18,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$")
 LEDGER_DIR = "ledger"  # the wire's version ledgers, one per article id (publisher.wire.ledger)
 CACHE_DIR = ".build"  # inside the output folder: the manifest, each article's cache entry, the journal
 JOURNAL_NAME = "journal.json"  # in CACHE_DIR while a build moves its files into place (publisher.journal)
+OUTBOX_ROWS_NAME = "_outbox.json"  # in CACHE_DIR: the wire's outbox as the last build listed it (publisher.wire.rows)
 NARROWED_PREFIX = "narrowed-"  # .build/narrowed-<16 hex>/: a narrowed build's manifest and cache entries
 
 

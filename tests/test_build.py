@@ -180,7 +180,7 @@ def test_a_failing_exporter_leaves_the_previous_output_untouched(project, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(exporter.WireExporter, "collection", broken)
+    monkeypatch.setattr(exporter.WireExporter, "collection_and_rows", broken)  # what the build calls
     with pytest.raises(RuntimeError):
         build(config, jobs=1)
     assert _outputs(project / "output") == before

@@ -48,7 +48,7 @@ def _raise(failure: BaseException):
 
 @pytest.mark.parametrize("fmt, method, failure", [
     ("epub", "article", RuntimeError("an exporter's bug")),
-    ("newsml", "collection", RuntimeError("an exporter's bug")),
+    ("newsml", "collection_and_rows", RuntimeError("an exporter's bug")),  # with what it listed
     ("html", "collection_parts", KeyboardInterrupt()),  # the web pages' collection is made in parts
 ])
 def test_an_exporter_failing_changes_nothing(rebuilt, monkeypatch, fmt, method, failure):
@@ -130,7 +130,7 @@ def test_a_collection_failing_in_its_worker_leaves_the_previous_output(tmp_path,
     def collection(*articles_and_ctx):  # (articles, ctx), or the parts' (newest, listed, ctx)
         raise RuntimeError(f"a bug in the {failing} collection")
 
-    method = "collection_parts" if failing == "html" else "collection"  # the web pages' is made in parts
+    method = "collection_parts" if failing == "html" else "collection_and_rows"  # the web pages' is made in parts
     monkeypatch.setattr(exporter(failing), method, collection)  # forked workers inherit it
     with pytest.raises(RuntimeError, match=f"the {failing} collection"):
         build(load_config(root), jobs=2)

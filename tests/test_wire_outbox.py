@@ -267,15 +267,19 @@ def _listings_as_first_written(config, entries) -> dict[str, bytes]:
     """The day indexes and change pages as pull.files first made them: each entry's record made
     again for every listing, its links from that listing's folder."""
     from publisher.wire import pull
+    from publisher.wire.ledger import format_time
     from publisher.wire.outbox import day
+
+    def hex_of(digest):
+        return digest.removeprefix("sha256:") if digest else None
 
     def record(e, here):
         v = e.version
-        return {"at": pull.format_time(e.at), "guid": e.guid, "version": v.version, "kind": e.kind,
+        return {"at": format_time(e.at), "guid": e.guid, "version": v.version, "kind": e.kind,
                 "language": e.language, "status": v.status, "signal": v.signal,
-                "created": pull.format_time(v.created), "headline": v.headline,
-                "newsml": pull._relative(f"{e.file}.xml", here), "newsml_sha256": pull._hex(v.sent),
-                "ninjs": pull._relative(f"{e.file}.json", here), "ninjs_sha256": pull._hex(v.outbox.ninjs)}
+                "created": format_time(v.created), "headline": v.headline,
+                "newsml": pull._relative(f"{e.file}.xml", here), "newsml_sha256": hex_of(v.sent),
+                "ninjs": pull._relative(f"{e.file}.json", here), "ninjs_sha256": hex_of(v.outbox.ninjs)}
 
     found = {}
     for name in sorted({day(e.version.created) for e in entries}):
@@ -301,7 +305,8 @@ def test_the_listings_give_each_record_as_first_written(tmp_path):
     from hypothesis import strategies as st
 
     from publisher.wire import pull
-    from publisher.wire.ledger import Outbox, Version
+    from publisher.wire.rows import row
+    from publisher.wire.ledger import Item, Outbox, Version
     from publisher.wire.outbox import Entry
 
     config = load_config(make_newsroom(tmp_path))
@@ -319,8 +324,50 @@ def test_the_listings_give_each_record_as_first_written(tmp_path):
             version = Version(1, created, f"sha256:{n:064x}", f"sha256:{n:064x}", signal="update" if signal else None,
                               headline=headline, outbox=Outbox(file, created + timedelta(days=late), f"sha256:{n:064x}"))
             entries.append(Entry(f"story-{n}", f"urn:newsml:example.org:20240905:story-{n}", kind, "kk", version))
-        made = pull.files(config, entries)
+        made, digests = pull.files(config, [row(Item(e.guid, e.kind, e.language), e.version) for e in entries])
         expected = _listings_as_first_written(config, entries)
         assert {path: made[path] for path in expected} == expected
+        assert set(digests) == set(expected)  # every listing made of rows alone has its digest
+
+    check()
+
+
+def test_a_listing_made_from_the_last_builds_rows_is_kept_and_only_that(tmp_path):
+    """After one more version, a listing whose rows did not change is not made again (its file
+    stays, with the same bytes a fresh listing has), and every one made is what a fresh listing
+    makes: over up to 320 versions, the new one on a day of its own or on the last one's, its
+    page full or not."""
+    from datetime import datetime, timedelta, timezone
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from publisher.wire import pull
+    from publisher.wire.ledger import Item, Outbox, Version
+    from publisher.wire.rows import row
+
+    config = load_config(make_newsroom(tmp_path))
+    start = datetime(2024, 9, 5, 9, tzinfo=timezone.utc)
+
+    def version(n: int, hours: int) -> object:
+        created = start + timedelta(hours=hours)
+        file = f"wire/{created.date().isoformat()}/story-{n}@kk-v1"
+        item = Item(f"urn:newsml:example.org:20240905:story-{n}", "text", "kk")
+        return row(item, Version(1, created, f"sha256:{n:064x}", f"sha256:{n:064x}", headline=f"h{n}",
+                                 outbox=Outbox(file, created, f"sha256:{n:064x}")))
+
+    @given(st.integers(1, 320), st.integers(0, 30))
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    def check(count, later):
+        before = [version(n, n // 12) for n in range(count)]
+        after = before + [version(count, (count - 1) // 12 + later)]
+        made, digests = pull.files(config, before)
+        again, _ = pull.files(config, after, digests)
+        fresh, _ = pull.files(config, after)
+        assert {path: fresh[path] for path in again} == again
+        kept = set(fresh) - set(again)
+        assert all(fresh[path] == made[path] for path in kept)
+        assert kept == {path for path in digests if made.get(path) == fresh.get(path)}  # nothing made needlessly
+        assert (pull._page(1) in kept) == (count > pull.PAGE_SIZE)  # full, and its "next" set already
 
     check()

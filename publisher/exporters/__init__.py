@@ -76,6 +76,9 @@ class Context:
     # The sha256 of the collection files a build with the same toolkit and settings wrote last (the
     # manifest's records): the wire does not check those newsMessages against the schema again.
     checked: frozenset[str] = frozenset()
+    # What each pull listing that rows alone make was made from in the last build whose file the
+    # manifest vouches for (publisher.wire.rows): the wire does not make those listings again.
+    listings: dict[str, str] = field(default_factory=dict)
 
 
 class Exporter(Protocol):

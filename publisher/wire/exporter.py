@@ -17,15 +17,17 @@ every ninjs twin likewise against the shipped ninjs 2.2 schema.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from publisher.clock import build_time
 from publisher.errors import PublisherError
 from publisher.exporters import Context, Files, Unread, Versions
-from publisher.wire import ledger as ledgers, messages, ninjs, outbox, pull
+from publisher.wire import ledger as ledgers, messages, ninjs, outbox, pull, rows
 from publisher.wire.ledger import Ledger
 from publisher.wire.messages import FEED, Carried, Story
-from publisher.wire.newsday import load_ledger, outbox_last, plan, project_ledgers, sent_items
+from publisher.wire.newsday import committed_ledgers, load_ledger, outbox_last, plan, project_rows, sent_items
+from publisher.wire.rows import Row
 from publisher.wire.schema import problems
 
 
@@ -50,11 +52,17 @@ class WireExporter:
         return files, {ledgers.ledger_path(article.id): ledgers.dumps(result.ledger)}
 
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
+        return self.collection_and_rows(articles, replace(ctx, listings={}))[0]
+
+    def collection_and_rows(self, articles: tuple[Versions, ...],
+                            ctx: Context) -> tuple[Files, set[str], rows.Listed]:
         """The pull listings, and the newsMessages (messages.py) of what the newest stories send:
         the items the article step wrote, read back from the output folder or from where this build
         staged them (a story with a file missing or damaged is planned again). No message when they
         send nothing (every language held back): the build then keeps the last. A message whose
-        bytes the last build wrote (ctx.checked) was checked then."""
+        bytes the last build wrote (ctx.checked) was checked then. Then the listings made from the
+        same rows as their file (ctx.listings): kept, not made (their paths come second); and what
+        this build listed, for the next build (rows.py), which keeps it in its state folder."""
         stories = []
         for versions in articles[: ctx.config.collection_size]:
             book = _pending_ledger(versions, ctx)
@@ -63,8 +71,11 @@ class WireExporter:
                 stories.append(Story(versions[0].article.slug, versions[0].article.urgency, documents))
         sent = messages.feed(stories, ctx.config)
         check({path: data for path, data in sent.items() if hashlib.sha256(data).hexdigest() not in ctx.checked})
-        books = project_ledgers(ctx.config, ctx.state, ctx.ledgers)
-        return {**pull.files(ctx.config, outbox.entries(books)), **sent}
+        committed = ctx.ledgers if ctx.ledgers is not None else committed_ledgers(ctx.config)
+        listed = project_rows(ctx.config, ctx.state, committed)
+        in_order = sorted((row for _, book in listed for row in book), key=Row.order)
+        made, digests = pull.files(ctx.config, in_order, ctx.listings)
+        return {**made, **sent}, set(digests) - set(made), rows.Listed(dict(listed), digests)
 
 
 EXPORTER = WireExporter()
@@ -128,7 +139,7 @@ def _pending_ledger(versions: Versions, ctx: Context) -> Ledger:
     pending = ctx.state.get(ledgers.ledger_path(article.id))
     if pending is None:
         committed = ctx.ledgers.get(article.id) if ctx.ledgers is not None else None
-        return committed.ledger if committed else load_ledger(ctx.config, article.id)
+        return committed.parsed(ctx.config, article.id) if committed else load_ledger(ctx.config, article.id)
     return ledgers.loads(pending, article.id)
 
 

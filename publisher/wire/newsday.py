@@ -24,10 +24,11 @@ from publisher.config import Config
 from publisher.errors import Problems, PublisherError
 from publisher.localize import localize
 from publisher.model import Article, LocalizedArticle
-from publisher.wire import ledger as ledgers, ninjs, outbox
+from publisher.wire import ledger as ledgers, ninjs, outbox, rows
 from publisher.wire.codes import Name
 from publisher.wire.content import Note, Ref, item_content, notes, package_content
 from publisher.wire.ledger import Item, Ledger, Version
+from publisher.wire.rows import Row
 from publisher.wire.tree import Stamp, news_item, package_item, serialize
 
 ONE_SECOND = timedelta(seconds=1)
@@ -74,45 +75,75 @@ def load_ledger(config: Config, article_id: str) -> Ledger:
 
 
 class Committed(NamedTuple):
-    """A story's ledger as committed, and the digest of its file's bytes: a build that leaves those
-    bytes as they are has that ledger, without parsing them again."""
+    """A story's ledger as committed, the digest of its file's bytes and its rows in the outbox (a
+    build that leaves those bytes as they are has that ledger, without parsing them again). The
+    ledger is None when its rows were kept from the last build: `parsed` reads it when needed."""
 
-    ledger: Ledger
+    ledger: Ledger | None
     digest: str
+    rows: tuple[Row, ...]
+
+    def parsed(self, config: Config, article_id: str) -> Ledger:
+        if self.ledger is not None:
+            return self.ledger
+        data = ledgers.read(config.root, article_id)
+        if data is None or outbox.digest(data) != self.digest:
+            raise PublisherError("the version ledger changed while the build ran; build again",
+                                 ledgers.ledger_path(article_id))
+        return ledgers.loads(data, article_id, legacy(config, article_id))
 
 
-def committed_ledgers(config: Config) -> dict[str, Committed]:
-    """Every story's ledger as committed, by article id."""
+def committed_ledgers(config: Config, kept: rows.Kept | None = None) -> dict[str, Committed]:
+    """Every story's ledger as committed, by article id; those whose bytes have rows `kept` from the
+    last build are not parsed (their bytes were, when that build listed them)."""
+    kept = kept or {}
     found = {}
     for article_id in ledgers.ledger_ids(config.root):
         data = ledgers.read(config.root, article_id)
-        if data is not None:  # gone since the folder was listed: nothing committed
-            found[article_id] = Committed(ledgers.loads(data, article_id, legacy(config, article_id)),
-                                          outbox.digest(data))
-    return found
-
-
-def project_ledgers(config: Config, pending: dict[str, bytes] | None = None,
-                    committed: dict[str, Committed] | None = None) -> list[Ledger]:
-    """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed
-    (`committed`, when the build has read them already: committed_ledgers)."""
-    pending = pending or {}
-    committed = committed_ledgers(config) if committed is None else committed
-    ids = set(committed) | {path.removeprefix(f"{ledgers.LEDGER_DIR}/").removesuffix(".json") for path in pending
-                            if path.startswith(f"{ledgers.LEDGER_DIR}/")}
-    found = []
-    for article_id in sorted(ids):
-        data, known = pending.get(ledgers.ledger_path(article_id)), committed.get(article_id)
-        if data is None or (known is not None and outbox.digest(data) == known.digest):
-            found.append(known.ledger)  # left as committed (a full build rewrites every ledger, mostly the same)
+        if data is None:  # gone since the folder was listed: nothing committed
+            continue
+        digest = outbox.digest(data)
+        if digest in kept:
+            found[article_id] = Committed(None, digest, kept[digest])
         else:
-            found.append(ledgers.loads(data, article_id, legacy(config, article_id)))
+            book = ledgers.loads(data, article_id, legacy(config, article_id))
+            found[article_id] = Committed(book, digest, rows.of(book))
     return found
+
+
+def project_ledgers(config: Config, pending: dict[str, bytes] | None = None) -> list[Ledger]:
+    """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed."""
+    pending = pending or {}
+    committed = committed_ledgers(config)
+    ids = set(committed) | _pending_ids(pending)
+    return [ledgers.loads(pending[ledgers.ledger_path(i)], i, legacy(config, i)) if ledgers.ledger_path(i) in pending
+            else committed[i].ledger for i in sorted(ids)]
+
+
+def project_rows(config: Config, pending: dict[str, bytes],
+                 committed: dict[str, Committed]) -> list[tuple[str, tuple[Row, ...]]]:
+    """Every story's rows in the outbox with its ledger's digest, the ledgers as this build leaves
+    them (`pending`, by project path, else as committed), in the order of their ids."""
+    found = []
+    for article_id in sorted(set(committed) | _pending_ids(pending)):
+        data, known = pending.get(ledgers.ledger_path(article_id)), committed.get(article_id)
+        digest = known.digest if data is None else outbox.digest(data)
+        if known is not None and digest == known.digest:
+            found.append((digest, known.rows))  # left as committed (a full build rewrites every ledger, mostly the same)
+        else:
+            found.append((digest, rows.of(ledgers.loads(data, article_id, legacy(config, article_id)))))
+    return found
+
+
+def _pending_ids(pending: dict[str, bytes]) -> set[str]:
+    return {path.removeprefix(f"{ledgers.LEDGER_DIR}/").removesuffix(".json") for path in pending
+            if path.startswith(f"{ledgers.LEDGER_DIR}/")}
 
 
 def outbox_last(config: Config, committed: dict[str, Committed] | None = None) -> datetime | None:
     """When an earlier build last put a version into the outbox (the committed ledgers say)."""
-    return outbox.last(project_ledgers(config, committed=committed))
+    committed = committed_ledgers(config) if committed is None else committed
+    return rows.last([committed[i].rows for i in sorted(committed)])
 
 
 def plan(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger, now: datetime,
@@ -121,7 +152,7 @@ def plan(versions: tuple[LocalizedArticle, ...], config: Config, book: Ledger, n
 
     `versions` are what the build hands the wire: the languages its gate passed for a usable
     story, every language it could localize for a withdrawn or withheld one. `outbox_last` is
-    the latest time an earlier build put a version into the outbox (outbox.last): what this
+    the latest time an earlier build put a version into the outbox (rows.last): what this
     build puts there comes after it, so the changes listing only ever grows at its end."""
     article = versions[0].article
     _refuse_revival(article, book)

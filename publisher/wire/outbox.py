@@ -51,12 +51,6 @@ def after(when: datetime, last: datetime | None) -> datetime:
     return max(when, last + timedelta(seconds=1)) if last else when
 
 
-def last(ledgers: list[Ledger]) -> datetime | None:
-    """The latest time a build put a version into the outbox of these ledgers."""
-    return max((v.outbox.at for book in ledgers for i in book.items.values() for v in i.versions if v.outbox),
-               default=None)
-
-
 def record(version: Version, name: str, data: bytes, ninjs: bytes, at: datetime) -> Version:
     """The version with its outbox record, if it has none yet and `data` are the bytes first sent
     (a version made before the outbox existed, rendered otherwise now, never gets one)."""

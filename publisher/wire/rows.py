@@ -1,0 +1,106 @@
+"""What the pull listings and the outbox's clock read of a story's ledger: one row per version in
+the outbox, kept between builds in .build/_outbox.json by the digest of the ledger's bytes, with
+the digest of what each listing was made from.
+
+Every build lists the whole outbox, so it reads every story's ledger; at 10,000 stories parsing
+them is most of what the wire costs a build in which one story changed. A ledger whose bytes are
+those of a ledger the last build listed is not parsed again: its rows come from this file. The
+file is data only, decoded strictly into these types (anything else, and every ledger is parsed
+as before), and holds the rows of the ledgers as the build that wrote it left them, no others.
+A listing whose rows are the last build's is not made again either (pull.files): a full page of
+changes never changes, and only today's index grows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import msgspec
+
+from publisher.layout import OUTBOX_ROWS_NAME
+from publisher.wire.ledger import Item, Ledger, Version, format_time
+from publisher.wire.outbox import day
+
+NAME = OUTBOX_ROWS_NAME  # in the build's state folder (not a slug: the underscore)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+class Row(msgspec.Struct, frozen=True, array_like=True, forbid_unknown_fields=True, gc=False):
+    """One version in the outbox, as the listings and the Atom feeds give it."""
+
+    at_us: int  # when a build put it in the outbox, in microseconds since 1970: the listings' order
+    file: str  # wire/<day>/<name>, without .xml / .json
+    at: str  # the same time as the ledger gives it (xs:dateTime, its zone offset)
+    guid: str
+    version: int
+    kind: str
+    language: str
+    status: str
+    signal: str | None
+    created_us: int  # versionCreated, in microseconds since 1970: the feeds' order
+    created: str
+    day: str  # the UTC day of versionCreated: the day index that lists it
+    headline: str | None
+    newsml_sha256: str | None
+    ninjs_sha256: str
+
+    def order(self) -> tuple[int, str]:
+        return (self.at_us, self.file)
+
+
+Kept = dict[str, tuple[Row, ...]]  # a ledger file's digest → its rows
+
+
+class Listed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What the last build listed: every ledger's rows, and the digest of what each pull listing that
+    only rows make (a day's index, a page of changes) was made from (publisher.wire.pull)."""
+
+    rows: Kept = {}
+    listings: dict[str, str] = {}  # output-relative path → digest (pull._digest)
+    toolkit: str = ""  # the build hash of the build that listed them: another toolkit makes other listings
+
+
+def of(book: Ledger) -> tuple[Row, ...]:
+    """The ledger's versions in the outbox, in the ledger's own order (items, then versions)."""
+    return tuple(row(item, v) for item in book.items.values() for v in item.versions if v.outbox)
+
+
+def row(item: Item, v: Version) -> Row:
+    """A version's row, the version with its outbox record."""
+    box = v.outbox
+    return Row(_micros(box.at), box.file, format_time(box.at), item.guid, v.version, item.kind, item.language,
+               v.status, v.signal, _micros(v.created), format_time(v.created), day(v.created), v.headline,
+               _hex(v.sent), _hex(box.ninjs))
+
+
+def last(rows: list[tuple[Row, ...]]) -> datetime | None:
+    """The latest time a build put a version into the outbox: the first such row's, in the order
+    given (the ledgers by id, each in its own order), as the ledger wrote it."""
+    found = None
+    for row in (row for book in rows for row in book):
+        if found is None or row.at_us > found.at_us:
+            found = row
+    return datetime.fromisoformat(found.at) if found else None
+
+
+def load(file: Path) -> Listed:
+    """What the last build listed; nothing when there is no file or it is not one this module wrote."""
+    try:
+        return msgspec.json.decode(file.read_bytes(), type=Listed)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return Listed()
+
+
+def dumps(listed: Listed) -> bytes:
+    return msgspec.json.encode(Listed(dict(sorted(listed.rows.items())), dict(sorted(listed.listings.items())),
+                                      listed.toolkit))
+
+
+def _micros(when: datetime) -> int:
+    return (when - _EPOCH) // _MICROSECOND
+
+
+def _hex(digest: str | None) -> str | None:
+    return digest.removeprefix("sha256:") if digest else None
