@@ -28,7 +28,7 @@ from publisher.exporters import Listing, Listings, Part, listing
 from publisher.manifest import FileRecord, digest, record
 from publisher.model import Article, LocalizedArticle, Text
 from publisher.source import ID_RE, STATUSES, date_problem
-from publisher.textchars import forbidden_in_utf8, printable
+from publisher.textchars import forbidden_in_utf8
 
 FORMAT = 1
 # The escapes msgspec writes; any other (\u0000, \b…) would stand for a character no output carries.
@@ -295,7 +295,7 @@ def indexed(item: _Indexed | None, slug: str, article_id: str, inputs: str, entr
         return None
     made = item.summary
     if not (made.slug == slug and made.id == article_id and ID_RE.fullmatch(made.id) and made.listings
-            and printable(made.path) == made.path and _plausible_moment(made.published)):
+            and made.path.isprintable() and _plausible_moment(made.published)):
         return None
     rows = _plausible_rows(made.formats, made.held_back, [v.lang for v in made.listings], slug, config, formats)
     return _shared(made) if rows and all(_plausible_listing(v, made, config) for v in made.listings) else None
@@ -319,7 +319,7 @@ def _shared(made: Summary) -> Summary:
 
 def _plausible_listing(listed: Listing, made: Summary, config: Config) -> bool:
     """A listing of the article's own, in a language of the project, its texts in it or the source's."""
-    if (listed.slug, listed.published) != (made.slug, made.published) or printable(listed.provider) != listed.provider:
+    if (listed.slug, listed.published) != (made.slug, made.published) or not listed.provider.isprintable():
         return False
     if listed.updated is not None and not _plausible_moment(listed.updated):
         return False
@@ -366,7 +366,7 @@ def _plausible_rows(published: dict[str, tuple[str, ...]], held_back: tuple[Held
     if any(not set(chosen) <= set(langs) or len(set(chosen)) != len(chosen) for chosen in published.values()):
         return False
     return not any(row[0] != slug or row[1] not in config.languages or row[2] not in formats
-                   or printable(row[3]) != row[3] for row in held_back)
+                   or not row[3].isprintable() for row in held_back)
 
 
 def _plausible_version(version: LocalizedArticle | Listing, config: Config) -> bool:
@@ -415,6 +415,8 @@ def _texts(value) -> list[Text]:
     A loop over a stack, not recursive generators, that visits only the fields whose type can hold
     a Text (msgspec decoded each field as its type says): every cached version of every article is
     walked, and most of a version is strings, numbers and the article."""
+    if type(value) is Listing:  # most of what a build checks: its two texts, without the walk
+        return [text for text in (value.headline, value.summary) if text is not None]
     found, stack = [], [value]
     while stack:
         item = stack.pop()

@@ -159,7 +159,7 @@ def _problem(manifest: Manifest, project: str) -> tuple[str | None, dict[str, bo
         for relative in record.files:
             if not _may_hold(folders, relative):
                 return f"a path outside the output folder {relative[:200]!r}", folders
-        if any(printable(text) != text for row in record.held_back for text in row):
+        if any(not text.isprintable() for row in record.held_back for text in row):
             return "a held-back reason no terminal should print", folders  # it is printed by every no-op build
     return None, folders
 
