@@ -6,7 +6,8 @@ beside their targets. Collections (indexes, editions, the feed) are rendered las
 article's versions (kept per article from earlier builds, see buildcache), each format's in a
 worker that stages its files; each part of a readers' format's collection (a language's index,
 its feed: publisher.exporters.Part) whose inputs did not change since the last build keeps its
-files unrendered (buildcache's _collections.json). Only when everything has rendered are the
+files unrendered (buildcache's _collections.json); the wire's listings likewise (wire/rows.py's
+_outbox.json). Only when everything has rendered are the
 staged files moved into place, under a journal (the feed last of the outputs, then the version
 ledgers, the cache and the manifest); a failure before that removes
 the staged files and leaves output/ as it was, and a commit cut short is finished by the next

@@ -11,7 +11,6 @@ the article is simply rendered again.
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import field, fields, is_dataclass, make_dataclass, replace
 from datetime import date, datetime
@@ -28,12 +27,9 @@ from publisher.exporters import Listing, Listings, Part, listing
 from publisher.manifest import FileRecord, digest, record
 from publisher.model import Article, LocalizedArticle, Text
 from publisher.source import ID_RE, STATUSES, date_problem
-from publisher.textchars import forbidden_in_utf8
+from publisher.jsontext import as_written
 
 FORMAT = 1
-# The escapes msgspec writes; any other (\u0000, \b…) would stand for a character no output carries.
-_ESCAPE = re.compile(rb"\\(.)")
-_PLAIN_ESCAPES = frozenset(b'"\\ntr')
 
 HeldBackRow = tuple[str, str, str, str]  # article, lang, format, reason
 Published = dict[str, tuple[LocalizedArticle, ...]]  # format → gated versions
@@ -185,7 +181,7 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
         return None
     versions = _one_article(entry.versions if whole else tuple(map(_without_body, entry.versions)))
-    if not _canonical(raw, entry) or (entry.format, entry.slug, entry.inputs) != (FORMAT, slug, inputs):
+    if not as_written(raw, entry) or (entry.format, entry.slug, entry.inputs) != (FORMAT, slug, inputs):
         return None
     if not _plausible(entry, versions, slug, article_id, config, formats):
         return None
@@ -284,7 +280,7 @@ def load_versions(file: Path, expected: FileRecord | None) -> dict[str, _Indexed
         index = msgspec.json.decode(raw, type=_Index)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
         return {}
-    return index.articles if index.format == INDEX_FORMAT and _canonical(raw, index) else {}
+    return index.articles if index.format == INDEX_FORMAT and as_written(raw, index) else {}
 
 
 def indexed(item: _Indexed | None, slug: str, article_id: str, inputs: str, entry: FileRecord | None,
@@ -339,13 +335,6 @@ def _one_article(versions: tuple[LocalizedArticle, ...]) -> tuple[LocalizedArtic
 
 def _without_body(lean) -> LocalizedArticle:
     return LocalizedArticle(**{name: getattr(lean, name) for name in _NAMES}, blocks=())
-
-
-def _canonical(raw: bytes, decoded) -> bool:
-    """Byte for byte what this module writes of what was decoded, with no character an output cannot carry."""
-    if msgspec.json.encode(decoded) != raw or forbidden_in_utf8(raw):
-        return False
-    return all(match.group(1)[0] in _PLAIN_ESCAPES for match in _ESCAPE.finditer(raw))
 
 
 def _plausible(entry: Entry | _Indexed, versions: tuple[LocalizedArticle, ...], slug: str, article_id: str,

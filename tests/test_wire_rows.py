@@ -57,11 +57,32 @@ def damage_listing(root):
     (root / "output" / "wire" / "2024-09-05" / "index.json").write_bytes(b"{}")
 
 
+def forge_headlines(file, headline):
+    data = json.loads(file.read_bytes())
+    for book in data["rows"].values():
+        for row in book:
+            row[12] = headline
+    file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def control_character(file):
+    """Every headline of the rows forged with a character no listing can carry (escaped, as msgspec
+    escapes it): the Atom feeds' XML would refuse it, so rows that hold one are not used."""
+    forge_headlines(file, "forged\u0001")
+
+
+def noncharacter(file):
+    """The same with a noncharacter, unescaped in the file."""
+    forge_headlines(file, "forged\uffff")
+
+
 HISTORY = [
     ("a translation edited: a new version in the outbox", edit_translation),
     ("the rows gone", then_edited(gone, "kk")),
     ("the rows not JSON", then_edited(not_json, "be")),
     ("rows of another shape", then_edited(another_shape, "ru")),
+    ("a control character in the rows", then_edited(control_character, "kk")),
+    ("a noncharacter in the rows", then_edited(noncharacter, "be")),
     ("a ledger reformatted", reformat_ledger),
     ("a day's index damaged", damage_listing),
     ("the other story's Kazakh edited", lambda root: translate(root, "kk", slug=SLUGS[1], default="[kk, new] {msgid}")),
