@@ -65,6 +65,18 @@ def forge_headlines(file, headline):
     file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def forge_field(index, value):
+    """Every row's field `index` forged: the rows are refused, and the ledgers parsed again."""
+    def forged(file):
+        data = json.loads(file.read_bytes())
+        for book in data["rows"].values():
+            for row in book:
+                row[index] = value
+        file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    forged.__name__ = f"field {'abcdefghijklm'[index]} forged"  # no figure: the gate would hold it back
+    return forged
+
+
 def control_character(file):
     """Every headline of the rows forged with a character no listing can carry (escaped, as msgspec
     escapes it): the Atom feeds' XML would refuse it, so rows that hold one are not used."""
@@ -83,6 +95,12 @@ HISTORY = [
     ("rows of another shape", then_edited(another_shape, "ru")),
     ("a control character in the rows", then_edited(control_character, "kk")),
     ("a noncharacter in the rows", then_edited(noncharacter, "be")),
+    ("a file outside the outbox's layout", then_edited(forge_field(1, "wire/oops"), "ru")),
+    ("a time that is none", then_edited(forge_field(2, "not-a-time"), "kk")),
+    ("a time without its zone", then_edited(forge_field(2, "2099-01-01T00:00:00"), "be")),
+    ("an order that is not its time's", then_edited(forge_field(0, 10**30), "ru")),
+    ("a language that is a path", then_edited(forge_field(6, "x/../../escape"), "kk")),
+    ("a day that is not its version's", then_edited(forge_field(11, "evil"), "be")),
     ("a ledger reformatted", reformat_ledger),
     ("a day's index damaged", damage_listing),
     ("the other story's Kazakh edited", lambda root: translate(root, "kk", slug=SLUGS[1], default="[kk, new] {msgid}")),

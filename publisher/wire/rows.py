@@ -5,14 +5,16 @@ the digest of what each listing was made from.
 Every build lists the whole outbox, so it reads every story's ledger; at 10,000 stories parsing
 them is most of what the wire costs a build in which one story changed. A ledger whose bytes are
 those of a ledger the last build listed is not parsed again: its rows come from this file. The
-file is data only, decoded strictly into these types, with no character the listings cannot
-carry (anything else, and every ledger is parsed as before), and holds the rows of the ledgers as the
-build that wrote it left them, no others. A listing whose rows are the last build's is not made again either (pull.files): a full page of
-changes never changes, and only today's index grows.
+file is data only, decoded strictly into these types, each row as plausible as one made of a
+ledger and with no character the listings cannot carry (anything else, and every ledger is
+parsed as before), and holds the rows of the ledgers as the build that wrote it left them, no
+others. A listing whose rows are the last build's is not made again either (pull.files): a full
+page of changes never changes, and only today's index grows.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,12 +23,13 @@ import msgspec
 from publisher.jsontext import plain_escapes
 from publisher.layout import OUTBOX_ROWS_NAME
 from publisher.textchars import forbidden
-from publisher.wire.ledger import Item, Ledger, Version, format_time
+from publisher.wire.ledger import OUTBOX_FILE, STATUSES, Item, Ledger, Version, format_time
 from publisher.wire.outbox import day
 
 NAME = OUTBOX_ROWS_NAME  # in the build's state folder (not a slug: the underscore)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")  # a BCP 47 tag's shape (the config checks the project's)
 
 
 class Row(msgspec.Struct, frozen=True, array_like=True, forbid_unknown_fields=True, gc=False):
@@ -104,7 +107,32 @@ def _carried(listed: Listed) -> bool:
     holds a control character. (Checked as two joined texts: there are 50,000 rows at N = 10,000.)"""
     names = "".join(text for book in listed.rows.values() for row in book for text in _names(row))
     headlines = "".join(row.headline for book in listed.rows.values() for row in book if row.headline)
-    return names.isascii() and "".join(listed.listings).isascii() and forbidden(headlines) is None
+    times: dict = {}
+    return (names.isascii() and "".join(listed.listings).isascii() and forbidden(headlines) is None
+            and all(_plausible(row, times) for book in listed.rows.values() for row in book))
+
+
+def _plausible(row: Row, times: dict) -> bool:
+    """What the listings take for granted of a row, as `row` makes it of a ledger: the outbox's
+    layout, times with their zone that give its order and its day, a kind, status and language tag.
+    `times` keeps each time's answer: most rows share theirs with others (a build's own time)."""
+    return (_time_is(row.at, row.at_us, None, times) and _time_is(row.created, row.created_us, row.day, times)
+            and OUTBOX_FILE.fullmatch(row.file) is not None and row.kind in ("text", "package")
+            and row.status in STATUSES and _LANGUAGE.fullmatch(row.language) is not None)
+
+
+def _time_is(text: str, micros: int, on: str | None, times: dict) -> bool:
+    """Whether `text` is a time with its zone, written as format_time writes it, at `micros`
+    (and on the UTC day `on`, if given)."""
+    key = (text, micros, on)
+    if key not in times:
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            when = None
+        times[key] = (when is not None and when.tzinfo is not None and format_time(when) == text
+                      and _micros(when) == micros and (on is None or day(when) == on))
+    return times[key]
 
 
 def _names(row: Row) -> tuple[str, ...]:
