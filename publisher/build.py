@@ -46,7 +46,7 @@ from publisher.errors import PublisherError
 from publisher.exporters import FORMATS, Context, Files, collection_parts, exporter
 from publisher.fsutil import sweep_temporary
 from publisher.journal import CACHE, OUTPUT, PROJECT, Move, Staging
-from publisher.layout import CACHE_DIR
+from publisher.layout import CACHE_DIR, COLLECTIONS_NAME
 from publisher.localize import UnitTranslations, localize
 from publisher.manifest import COLLECTIONS, ArticleRecord, FileRecord, Manifest
 from publisher.model import Article, LocalizedArticle
@@ -118,7 +118,7 @@ class _Build(Plan):
         self.inputs: dict[str, str] = {}  # slug → its input hash after this build
         self.cache_records: dict[str, FileRecord] = {}
         self.checks_hash = manifests.checks_hash(self.config)
-        self.listed = wire_rows.Listed()  # what the wire listed last time (_kept_rows reads it)
+        self.state_records: dict[str, FileRecord] = {}  # name → record of the state files staged (Manifest.state)
 
     def run(self, jobs: int, progress: Progress | None) -> BuildReport:
         if self.hashes is None and self.decide():  # a plan from publisher.uptodate.build has decided already
@@ -137,8 +137,9 @@ class _Build(Plan):
         self.checked = {} if self.asked_to_force else buildcache.load_checks(self.cache_dir)
         # Every exporter's context: the wire's clock, and when the outbox last grew (read from every
         # ledger once here, before this build writes any; the wire's collection takes them from here).
+        self.listed = self._last_listed()
         with collector.paused(freeze=True):  # thousands of versions, no cycles, kept for the build: frozen
-            self.ledgers = wire.committed_ledgers(self.config, self._kept_rows()) if "newsml" in self.options.formats \
+            self.ledgers = wire.committed_ledgers(self.config, self.listed.rows) if "newsml" in self.options.formats \
                 else None
         outbox_last = wire.outbox_last(self.config, self.ledgers) if "newsml" in self.options.formats else None
         self.context = Context(self.config, self.build_time, outbox_last=outbox_last)
@@ -161,16 +162,17 @@ class _Build(Plan):
                 self.cache_dir.rmdir()  # a first build that failed leaves no trace
         return self.report
 
-    def _kept_rows(self) -> wire_rows.Kept:
-        """The outbox's rows as the last build listed them (publisher.wire.rows); none for a forced build."""
-        file = self.cache_dir / state_file(self.state, wire_rows.NAME)
-        self.listed = wire_rows.Listed() if self.force else wire_rows.load(file)
-        return self.listed.rows
+    def _last_listed(self) -> wire_rows.Listed:
+        """The outbox's rows and listings as the last build left them (publisher.wire.rows), if its
+        manifest vouches for them; nothing for a forced build."""
+        if self.force or "newsml" not in self.options.formats:
+            return wire_rows.Listed()
+        return wire_rows.load(self.cache_dir / state_file(self.state, wire_rows.NAME), self.manifest)
 
     def _last_listings(self, previous: dict[str, FileRecord]) -> dict[str, str]:
         """What the wire's pull listings were made from last time, those the manifest vouches for
         (`previous`: the collections' records, intact), when the same toolkit and settings made them."""
-        if "newsml" not in self.options.formats or self.listed.toolkit != self.build_hash:
+        if self.listed.toolkit != self.build_hash:
             return {}
         return {path: digest for path, digest in self.listed.listings.items() if path in previous}
 
@@ -351,14 +353,16 @@ class _Build(Plan):
         files: dict[str, FileRecord] = {}
         made: buildcache.Collections = {}
         for fmt in self.options.formats:
-            parts, records, written, moves = staged[fmt]
+            parts, records, written, moves, state = staged[fmt]
             self.staging.moves += moves
+            self.state_records.update(state)
             self._report_staged(records, written)
             files.update(records)
             if fmt != "newsml":
                 made[fmt] = parts
-        self.staging.stage(CACHE, state_file(self.state, buildcache.COLLECTIONS_NAME),
-                           buildcache.dumps_collections(made))
+        collections = buildcache.dumps_collections(made)
+        self.staging.stage(CACHE, state_file(self.state, COLLECTIONS_NAME), collections)
+        self.state_records[COLLECTIONS_NAME] = manifests.record(collections)
         previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
         if "newsml" in self.options.formats and FEED not in files and FEED in previous:
             files[FEED] = previous[FEED]  # the wire sends nothing this time: partners keep polling the last good feed
@@ -403,7 +407,7 @@ class _Build(Plan):
         files (intact: not damaged); nothing to go on from for a forced build."""
         if self.force or COLLECTIONS in self.damaged:
             return {}, {}
-        last = buildcache.load_collections(self.cache_dir / state_file(self.state, buildcache.COLLECTIONS_NAME))
+        last = buildcache.load_collections(self.cache_dir / state_file(self.state, COLLECTIONS_NAME), self.manifest)
         return last, self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
 
     def _report_staged(self, records: dict[str, FileRecord], written: set[str]) -> None:
@@ -440,7 +444,8 @@ class _Build(Plan):
 
     def _next_manifest(self, results: dict[str, ArticleResult], versions: FileRecord | None = None) -> Manifest:
         old = self.manifest
-        planned = Manifest(project=manifests.project_key(self.config.root), build_hash=self.build_hash)
+        planned = Manifest(project=manifests.project_key(self.config.root), build_hash=self.build_hash,
+                           state=dict(sorted(self.state_records.items())))
         for article in self.articles:
             if article.slug not in results:  # up to date: its inputs hash as recorded
                 planned.articles[article.slug] = struct_replace(old.articles[article.slug],
@@ -496,7 +501,7 @@ class _Build(Plan):
         record with nothing to stamp is the planned one itself, not a copy of its files."""
         out = str(self.out)
         articles = {slug: _with_stamps(out, record) for slug, record in planned.articles.items()}
-        return Manifest(planned.format, planned.project, planned.build_hash, articles)
+        return Manifest(planned.format, planned.project, planned.build_hash, articles, planned.state)
 
 
 def _with_stamps(out: str, record: ArticleRecord) -> ArticleRecord:
@@ -555,11 +560,12 @@ def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict
 
 
 def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, buildcache.Made], dict[str, FileRecord],
-                                                                    set[str], list[Move]]:
+                                                                    set[str], list[Move], dict[str, FileRecord]]:
     """In a worker: a format's collection files, from each format's chosen versions and the
     exporters' context, staged beside their targets. Returns what each part of a readers' format's
-    collection was made from (buildcache), the files' records, the paths staged and the moves. What
-    it staged is removed again if anything fails here."""
+    collection was made from (buildcache), the files' records, the paths staged, the moves, and
+    the record of the state file it staged (the wire's rows, by name). What it staged is removed
+    again if anything fails here."""
     newest, listed, ctx, build_hash, (last, previous), rows_name = inputs
     ex = exporter(fmt)
     made, kept, files, outbox_rows = {}, {}, {}, None
@@ -590,7 +596,8 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     except BaseException:
         staging.abort()
         raise
-    return made, {**kept, **records}, written, staging.moves
+    state = {} if outbox_rows is None else {wire_rows.NAME: manifests.record(outbox_rows)}
+    return made, {**kept, **records}, written, staging.moves, state
 
 
 def _last_parts(fmt: str, last: buildcache.Collections,

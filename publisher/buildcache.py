@@ -24,7 +24,8 @@ from msgspec.structs import replace as struct_replace
 from publisher.config import Config
 from publisher.errors import PublisherError
 from publisher.exporters import Listing, Listings, Part, listing
-from publisher.manifest import FileRecord, digest, record
+from publisher.layout import COLLECTIONS_NAME
+from publisher.manifest import FileRecord, Manifest, digest, record, vouches
 from publisher.model import Article, LocalizedArticle, Text
 from publisher.source import ID_RE, STATUSES, date_problem
 from publisher.jsontext import as_written
@@ -92,8 +93,7 @@ def dumps_checks(checks: dict[str, Checked]) -> bytes:
 # part's inputs is kept beside the paths it made, so that a build whose inputs for a part did not
 # change keeps its files (as the manifest vouches for them) unrendered: one translator's correction
 # to a Russian headline renders the Russian index and feed, not the English ones; one to a body
-# outside the newest changes no index. Not a slug (the underscore).
-COLLECTIONS_NAME = "_collections.json"
+# outside the newest changes no index. Not a slug (the underscore): layout.COLLECTIONS_NAME.
 Made = tuple[str, tuple[str, ...]]  # the digest of a part's inputs, and the files it made
 Collections = dict[str, dict[str, Made]]  # format → part's name → what it was made from and made
 
@@ -133,11 +133,12 @@ def _fields_json(value, names: tuple[str, ...]) -> bytes:
     return msgspec.json.encode(tuple(map(value.__getattribute__, names)))
 
 
-def load_collections(file: Path) -> Collections:
-    """What the last build's collections were made from; empty when there is no file or it is not one
-    this module wrote."""
+def load_collections(file: Path, manifest: Manifest) -> Collections:
+    """What the last build's collections were made from; empty when there is no file, the manifest
+    does not vouch for its bytes, or it is not one this module wrote."""
     try:
-        return msgspec.json.decode(file.read_bytes(), type=Collections)
+        raw = file.read_bytes()
+        return msgspec.json.decode(raw, type=Collections) if vouches(manifest, COLLECTIONS_NAME, raw) else {}
     except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return {}
 

@@ -30,10 +30,10 @@ from pathlib import Path
 
 import msgspec
 
-from publisher.buildcache import CHECKS_NAME, COLLECTIONS_NAME, VERSIONS_NAME
+from publisher.buildcache import CHECKS_NAME, VERSIONS_NAME
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic, write_temporary
-from publisher.layout import JOURNAL_NAME, NARROWED_PREFIX, OUTBOX_ROWS_NAME, SLUG_RE
+from publisher.layout import COLLECTIONS_NAME, JOURNAL_NAME, NARROWED_PREFIX, OUTBOX_ROWS_NAME, SLUG_RE
 from publisher.manifest import MANIFEST_NAME, output_path, project_key
 from publisher.textchars import printable
 from publisher.wire.outbox import write_once as wire_write_once

@@ -19,6 +19,7 @@ LEDGER_DIR = "ledger"  # the wire's version ledgers, one per article id (publish
 CACHE_DIR = ".build"  # inside the output folder: the manifest, each article's cache entry, the journal
 JOURNAL_NAME = "journal.json"  # in CACHE_DIR while a build moves its files into place (publisher.journal)
 OUTBOX_ROWS_NAME = "_outbox.json"  # in CACHE_DIR: the wire's outbox as the last build listed it (publisher.wire.rows)
+COLLECTIONS_NAME = "_collections.json"  # in CACHE_DIR: what the readers' collections were made from (buildcache)
 NARROWED_PREFIX = "narrowed-"  # .build/narrowed-<16 hex>/: a narrowed build's manifest and cache entries
 
 

@@ -26,7 +26,7 @@ import msgspec
 
 import publisher
 from publisher.fsutil import confined, inside, plain_relative, real_path, stays_inside
-from publisher.layout import ID_RE, SLUG_RE
+from publisher.layout import COLLECTIONS_NAME, ID_RE, OUTBOX_ROWS_NAME, SLUG_RE
 from publisher.textchars import printable
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ MANIFEST_NAME = "manifest.json"
 FORMAT = 2  # the layout below; a manifest of another layout is not read
 COLLECTIONS = "*"  # the pseudo-article owning the indexes, editions and feed
 _PACKAGE = Path(publisher.__file__).resolve().parent
+STATE_NAMES = frozenset({OUTBOX_ROWS_NAME, COLLECTIONS_NAME})  # see Manifest.state
 NO_STAMP = (0, 0, 0)  # a record made from bytes, of a file not yet seen written
 
 
@@ -69,6 +70,11 @@ class Manifest(msgspec.Struct, forbid_unknown_fields=True):
     project: str = ""  # the project folder that wrote it: another project's manifest is foreign
     build_hash: str = ""  # settings, glossary, templates, the toolkit itself, the build options
     articles: dict[str, ArticleRecord] = {}  # slug (or COLLECTIONS) → record
+    # The build's own files beside it that the next build goes on from, by name (STATE_NAMES): what
+    # the wire listed (_outbox.json) and what the collections were made from (_collections.json).
+    # Each is used only while it holds the bytes recorded here, as _versions.json is (its record
+    # is the collections' cache).
+    state: dict[str, FileRecord] = {}
 
     def dumps(self) -> bytearray:
         """Its JSON and a newline, encoded into one buffer: `encode(self) + b"\\n"` would hold the
@@ -161,7 +167,15 @@ def _problem(manifest: Manifest, project: str) -> tuple[str | None, dict[str, bo
                 return f"a path outside the output folder {relative[:200]!r}", folders
         if any(not text.isprintable() for row in record.held_back for text in row):
             return "a held-back reason no terminal should print", folders  # it is printed by every no-op build
+    if not set(manifest.state) <= STATE_NAMES:
+        return f"an unknown state file {sorted(set(manifest.state) - STATE_NAMES)[0][:100]!r}", folders
     return None, folders
+
+
+def vouches(manifest: Manifest, name: str, raw: bytes) -> bool:
+    """Whether `raw` are the bytes the manifest recorded for its state file `name`."""
+    expected = manifest.state.get(name)
+    return expected is not None and record(raw) == FileRecord(expected.sha256, expected.size)
 
 
 def _outside(folders: dict[str, bool], out: Path) -> str | None:

@@ -18,8 +18,9 @@ from publisher import buildcache
 from publisher.build import build
 from publisher.config import load_config
 from publisher.exporters import FORMATS, html
+from publisher.layout import COLLECTIONS_NAME
 from publisher.manifest import MANIFEST_NAME, record
-from tests.helpers import BODY, json_paths, make_project, po_path, run_update, translate, write_article
+from tests.helpers import BODY, json_paths, make_project, po_path, run_update, translate, vouch_for, write_article
 from tests.test_build_state import _set, _vouch_for, clean_build, project_state
 
 # At one time, the newest is the greatest slug: story-two, then story-three, then story-one.
@@ -170,23 +171,32 @@ def edit_body(root: Path, lang: str, slug: str) -> None:
 
 
 def collections_file(root: Path) -> Path:
-    return root / "output" / ".build" / buildcache.COLLECTIONS_NAME
+    return root / "output" / ".build" / COLLECTIONS_NAME
 
 
 def made_from(root: Path) -> dict:
     return json.loads(collections_file(root).read_bytes())
 
 
-def forge_collections(root: Path, change) -> None:
+def forge_collections(root: Path, change, vouched: bool = True) -> None:
     """The collections' digests changed by `change` (a function of the decoded file), as anyone who
-    can write output/ could: it is no manifest's to vouch for."""
+    can write output/ could; with the manifest forged to vouch for them if `vouched`."""
     collections_file(root).write_bytes(msgspec.json.encode(change(made_from(root))))
+    if vouched:
+        vouch_for(collections_file(root))
 
 
 def only_the_index(found: dict) -> dict:
     """The theme said to have made the English index alone, with its digest as it was."""
     theme = found["html"]["theme"]
     return {**found, "html": {**found["html"], "theme": [theme[0], ["html/en/index.html"]]}}
+
+
+def swapped_indexes(found: dict) -> dict:
+    """The Russian index's part said to have made the Kazakh index's files, and the other way round:
+    every file is still in one part, so only the manifest's record of the file tells."""
+    ru, kk = found["html"]["index/ru"], found["html"]["index/kk"]
+    return {**found, "html": {**found["html"], "index/ru": [ru[0], kk[1]], "index/kk": [kk[0], ru[1]]}}
 
 
 def withdraw(root: Path, slug: str) -> None:
@@ -239,6 +249,9 @@ KEPT_HISTORY = [
     ("the theme's digests said to list one index alone",
      and_then(lambda root: forge_collections(root, only_the_index), lambda root: edit_body(root, "kk", SLUGS[0])),
      set(), True),
+    ("the Russian and Kazakh indexes' files swapped in the digests, not in the manifest",
+     and_then(lambda root: forge_collections(root, swapped_indexes, vouched=False),
+              lambda root: edit_catalogue(root, "ru", SLUGS[0])), {"index/ru"}, True),
     ("an edition's file changed", lambda root: (root / "output" / "epub" / "en" / "edition.epub").write_bytes(b"x"),
      set(), True),
     ("the digests gone", and_then(lambda root: collections_file(root).unlink(),
@@ -306,7 +319,7 @@ def test_a_narrowed_build_keeps_its_own_digests(tmp_path):
     build(load_config(root), jobs=1)
     full = collections_file(root).read_bytes()
     build(load_config(root), languages=("ru",), jobs=1)
-    narrowed = list((root / "output" / ".build").glob(f"narrowed-*/{buildcache.COLLECTIONS_NAME}"))
+    narrowed = list((root / "output" / ".build").glob(f"narrowed-*/{COLLECTIONS_NAME}"))
     assert collections_file(root).read_bytes() == full and len(narrowed) == 1
     parts = json.loads(narrowed[0].read_bytes())["html"]
     assert parts["index/ru"][1] == ["html/ru/index.html"] and "index/en" not in parts

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from publisher import wire
+from publisher import manifest, wire
 from publisher.build import build
 from publisher.config import load_config
 from publisher.errors import PublisherError
 from publisher.wire import ledger as ledgers, pull, rows
 from publisher.wire.newsday import committed_ledgers, load_ledger
-from tests.helpers import translate
+from tests.helpers import translate, vouch_for
 from tests.test_build_state import (SLUGS, clean_build, edit_translation, newsroom, project,  # noqa: F401
                                     project_state, reproducible_wire_times)
 
@@ -32,10 +32,19 @@ def reformat_ledger(root):
     path.write_text(json.dumps(json.loads(path.read_bytes()), indent=4), encoding="utf-8")
 
 
-def then_edited(damage, lang):
-    """Damage to the rows, then a translation edited (a build with nothing to do leaves its state be)."""
+def kept_rows(root):
+    """The rows the next build goes on from: those the manifest vouches for."""
+    return rows.load(rows_file(root), manifest.load(root / "output" / ".build", root / "output", root)[0]).rows
+
+
+def then_edited(damage, lang, vouched=True):
+    """Damage to the rows, with the manifest forged to vouch for them if `vouched` (else only the
+    manifest's record stands in the way), then a translation edited (a build with nothing to do
+    leaves its state be)."""
     def step(root):
         damage(rows_file(root))
+        if vouched and rows_file(root).exists():
+            vouch_for(rows_file(root))
         translate(root, lang, slug=SLUGS[1], default=f"[{lang}, {damage.__name__}] {{msgid}}")
     return step
 
@@ -77,6 +86,11 @@ def forge_field(index, value):
     return forged
 
 
+def plausible_headline(file):
+    """Every headline forged as a plausible one: nothing in the rows tells it from a true one."""
+    forge_headlines(file, "Belarus and Kazakhstan sign a forged accord")
+
+
 def control_character(file):
     """Every headline of the rows forged with a character no listing can carry (escaped, as msgspec
     escapes it): the Atom feeds' XML would refuse it, so rows that hold one are not used."""
@@ -93,6 +107,7 @@ HISTORY = [
     ("the rows gone", then_edited(gone, "kk")),
     ("the rows not JSON", then_edited(not_json, "be")),
     ("rows of another shape", then_edited(another_shape, "ru")),
+    ("a plausible headline forged, not the manifest", then_edited(plausible_headline, "kk", vouched=False)),
     ("a control character in the rows", then_edited(control_character, "kk")),
     ("a noncharacter in the rows", then_edited(noncharacter, "be")),
     ("a file outside the outbox's layout", then_edited(forge_field(1, "wire/oops"), "ru")),
@@ -112,7 +127,7 @@ def test_every_build_of_a_history_lists_the_outbox_a_fresh_build_lists(project, 
         edit(project)
         build(load_config(project), jobs=1)
         assert project_state(project) == clean_build(project, tmp_path), step
-        kept = rows.load(rows_file(project)).rows
+        kept = kept_rows(project)
         config = load_config(project)
         expected = {wire.ledger_path(p.stem): rows.of(load_ledger(config, p.stem)) for p in ledger_files(project)}
         committed = committed_ledgers(config, kept)
@@ -142,7 +157,7 @@ def test_a_days_index_made_from_the_last_builds_rows_is_kept(project, tmp_path, 
 
 def test_a_ledger_the_rows_stand_for_is_read_when_needed_and_refused_if_it_changed(project):  # noqa: F811
     config = load_config(project)
-    committed = committed_ledgers(config, rows.load(rows_file(project)).rows)
+    committed = committed_ledgers(config, kept_rows(project))
     article_id = sorted(committed)[0]
     assert committed[article_id].ledger is None
     assert committed[article_id].parsed(config, article_id) == load_ledger(config, article_id)
@@ -155,9 +170,19 @@ def test_a_ledger_the_rows_stand_for_is_read_when_needed_and_refused_if_it_chang
 def test_a_ledger_the_rows_do_not_know_is_parsed_and_checked(project):  # noqa: F811
     """Rows stand in for bytes a build parsed: a damaged ledger is still refused, with its path."""
     config = load_config(project)
-    kept = rows.load(rows_file(project)).rows
+    kept = kept_rows(project)
     path = ledger_files(project)[0]
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(PublisherError, match="the version ledger cannot be read") as raised:
         committed_ledgers(config, kept)
     assert "ledger/" in str(raised.value)
+
+
+def test_a_manifest_naming_a_state_file_it_does_not_keep_is_not_trusted(project):  # noqa: F811
+    state = project / "output" / ".build"
+    found = json.loads((state / manifest.MANIFEST_NAME).read_bytes())
+    assert set(found["state"]) == {rows.NAME, "_collections.json"}
+    found["state"]["../escape.json"] = found["state"][rows.NAME]
+    (state / manifest.MANIFEST_NAME).write_text(json.dumps(found), encoding="utf-8")
+    loaded, problem = manifest.load(state, project / "output", project)
+    assert "an unknown state file '../escape.json'" in problem and not loaded.state

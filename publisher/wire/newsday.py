@@ -111,13 +111,10 @@ def committed_ledgers(config: Config, kept: rows.Kept | None = None) -> dict[str
     return found
 
 
-def project_ledgers(config: Config, pending: dict[str, bytes] | None = None) -> list[Ledger]:
-    """Every story's ledger: as this build leaves it (`pending`, by project path), else as committed."""
-    pending = pending or {}
+def project_ledgers(config: Config) -> list[Ledger]:
+    """Every story's ledger as committed, in the order of their ids (publish deliver's outbox)."""
     committed = committed_ledgers(config)
-    ids = set(committed) | _pending_ids(pending)
-    return [ledgers.loads(pending[ledgers.ledger_path(i)], i, legacy(config, i)) if ledgers.ledger_path(i) in pending
-            else committed[i].ledger for i in sorted(ids)]
+    return [committed[i].ledger for i in sorted(committed)]
 
 
 def project_rows(config: Config, pending: dict[str, bytes],

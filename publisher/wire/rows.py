@@ -5,9 +5,10 @@ the digest of what each listing was made from.
 Every build lists the whole outbox, so it reads every story's ledger; at 10,000 stories parsing
 them is most of what the wire costs a build in which one story changed. A ledger whose bytes are
 those of a ledger the last build listed is not parsed again: its rows come from this file. The
-file is data only, decoded strictly into these types, each row as plausible as one made of a
+file is used only while it holds the bytes the build's manifest recorded for it (Manifest.state),
+and it is data only, decoded strictly into these types, each row as plausible as one made of a
 ledger and with no character the listings cannot carry (anything else, and every ledger is
-parsed as before), and holds the rows of the ledgers as the build that wrote it left them, no
+parsed as before). It holds the rows of the ledgers as the build that wrote it left them, no
 others. A listing whose rows are the last build's is not made again either (pull.files): a full
 page of changes never changes, and only today's index grows.
 """
@@ -22,6 +23,7 @@ import msgspec
 
 from publisher.jsontext import plain_escapes
 from publisher.layout import OUTBOX_ROWS_NAME
+from publisher.manifest import Manifest, vouches
 from publisher.textchars import forbidden
 from publisher.wire.ledger import OUTBOX_FILE, STATUSES, Item, Ledger, Version, format_time
 from publisher.wire.outbox import day
@@ -80,20 +82,23 @@ def row(item: Item, v: Version) -> Row:
                _hex(v.sent), _hex(box.ninjs))
 
 
-def last(rows: list[tuple[Row, ...]]) -> datetime | None:
+def last(books: list[tuple[Row, ...]]) -> datetime | None:
     """The latest time a build put a version into the outbox: the first such row's, in the order
     given (the ledgers by id, each in its own order), as the ledger wrote it."""
     found = None
-    for row in (row for book in rows for row in book):
-        if found is None or row.at_us > found.at_us:
-            found = row
+    for version in (version for book in books for version in book):
+        if found is None or version.at_us > found.at_us:
+            found = version
     return datetime.fromisoformat(found.at) if found else None
 
 
-def load(file: Path) -> Listed:
-    """What the last build listed; nothing when there is no file or it is not one this module wrote."""
+def load(file: Path, manifest: Manifest) -> Listed:
+    """What the last build listed; nothing when there is no file, the manifest does not vouch for
+    its bytes, or it is not one this module wrote."""
     try:
         raw = file.read_bytes()
+        if not vouches(manifest, NAME, raw):
+            return Listed()
         listed = msgspec.json.decode(raw, type=Listed)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return Listed()
