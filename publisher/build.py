@@ -39,7 +39,7 @@ from pathlib import Path
 
 from msgspec.structs import replace as struct_replace
 
-from publisher import buildcache, clock, collector, journal, links, manifest as manifests, po, wire
+from publisher import buildcache, clock, collector, journal, links, manifest as manifests, owned, po, wire
 from publisher.checks import GateChecks
 from publisher.config import Config, Gate
 from publisher.errors import PublisherError
@@ -167,7 +167,7 @@ class _Build(Plan):
         manifest vouches for them; nothing for a forced build."""
         if self.force or "newsml" not in self.options.formats:
             return wire_rows.Listed()
-        return wire_rows.load(self.cache_dir / state_file(self.state, wire_rows.NAME), self.manifest)
+        return wire_rows.load(self.cache_dir / state_file(self.state, wire_rows.NAME), self.manifest, self.state_owned)
 
     def _last_listings(self, previous: dict[str, FileRecord]) -> dict[str, str]:
         """What the wire's pull listings were made from last time, those the manifest vouches for
@@ -238,13 +238,14 @@ class _Build(Plan):
         if self.force:
             return {}
         record = self.manifest.articles.get(COLLECTIONS, NO_RECORD)
-        return buildcache.load_versions(self.state_dir / buildcache.VERSIONS_NAME, record.cache)
+        return buildcache.load_versions(self.state_dir / buildcache.VERSIONS_NAME, record.cache, self.state_owned)
 
     def _from_index(self, item, slug: str, inputs: str) -> ArticleResult | None:
         """What the article gave the collections last time, its summary, from its part of the index;
         None if that does not serve (its entry is read instead)."""
         record = self.manifest.articles[slug]
-        made = buildcache.indexed(item, slug, record.id, inputs, record.cache, self.config, self.options.formats)
+        made = buildcache.indexed(item, slug, record.id, inputs, record.cache, self.config, self.options.formats,
+                                  self.state_owned)
         if made is None:
             return None
         return ArticleResult(slug, {}, tuple(HeldBack(*row) for row in made.held_back), {}, {}, made.retracted,
@@ -258,7 +259,7 @@ class _Build(Plan):
         known = self.manifest.articles.get(slug)
         record = known.cache if record is None else record
         cached = buildcache.load(self.state_dir, slug, known.id if article is None else article.id, inputs, record,
-                                 self.config, self.options.formats, whole, file)
+                                 self.config, self.options.formats, whole, file, self.state_owned and file is None)
         if cached is None:
             return None
         published, held_back, retracted = cached
@@ -423,9 +424,15 @@ class _Build(Plan):
         versions = None if self.only else self._stage_versions(results)  # an --article build has no collections
         planned = self._next_manifest(results, versions)
         stale = [] if self.partial else self._stale(planned)  # a narrowed build removes nothing
-        journal.commit(self.cache_dir, self.staging, _commit_order, stale, planned.dumps(),
-                       lambda: self.recorded_inputs(self._stamped(planned), results).dumps(),
+        installed: list[bytearray] = []
+
+        def final_manifest() -> bytearray:  # once the files are in place
+            installed.append(self.recorded_inputs(self._stamped(planned), results).dumps())
+            return installed[0]
+
+        journal.commit(self.cache_dir, self.staging, _commit_order, stale, planned.dumps(), final_manifest,
                        self._manifest_name())
+        owned.remember(self.config, self._manifest_file(), installed.pop())  # the next build need not check it
         self.report.removed += [self._name(relative) for relative in stale if not relative.startswith(CACHE_DIR)]
 
     def _stage_versions(self, results: dict[str, ArticleResult]) -> FileRecord:

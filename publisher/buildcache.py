@@ -165,12 +165,13 @@ def dumps(slug: str, inputs: str, published: Published, held_back: list[HeldBack
 
 
 def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: FileRecord | None,
-         config: Config, formats: tuple[str, ...], whole: bool = True,
-         file: Path | None = None) -> tuple[Published, list[HeldBackRow], bool] | None:
+         config: Config, formats: tuple[str, ...], whole: bool = True, file: Path | None = None,
+         owned: bool = False) -> tuple[Published, list[HeldBackRow], bool] | None:
     """The article's published versions, what was held back and whether it was retracted; None
     when there is no usable entry (the article is then rendered again). Not `whole`: the versions
     without their bodies, which are then checked as JSON only (see _LeanVersion). `file`: the
-    entry's if not its place in `cache_dir` (one staged beside it)."""
+    entry's if not its place in `cache_dir` (one staged beside it). `owned`: the manifest that
+    vouches for it is (publisher.owned), and it is not checked but for what it stands for."""
     try:
         raw = (file or path(cache_dir, slug)).read_bytes()
     except OSError:
@@ -182,9 +183,9 @@ def load(cache_dir: Path, slug: str, article_id: str, inputs: str, expected: Fil
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
         return None
     versions = _one_article(entry.versions if whole else tuple(map(_without_body, entry.versions)))
-    if not as_written(raw, entry) or (entry.format, entry.slug, entry.inputs) != (FORMAT, slug, inputs):
+    if (entry.format, entry.slug, entry.inputs) != (FORMAT, slug, inputs):
         return None
-    if not _plausible(entry, versions, slug, article_id, config, formats):
+    if not owned and not (as_written(raw, entry) and _plausible(entry, versions, slug, article_id, config, formats)):
         return None
     by_lang = {v.lang: v for v in versions}
     published = _published(entry.published, lambda lang, langs: replace(by_lang[lang], languages=langs))
@@ -266,9 +267,9 @@ def dumps_versions(parts: dict[str, _Indexed]) -> bytes:
     return msgspec.json.encode(_Index(INDEX_FORMAT, dict(sorted(parts.items()))))
 
 
-def load_versions(file: Path, expected: FileRecord | None) -> dict[str, _Indexed]:
+def load_versions(file: Path, expected: FileRecord | None, owned: bool = False) -> dict[str, _Indexed]:
     """Slug → its part of the index; empty when there is no index the manifest vouches for, or it is
-    not byte for byte one this module writes."""
+    not byte for byte one this module writes (not asked of an `owned` manifest's: publisher.owned)."""
     if expected is None:
         return {}
     try:
@@ -281,16 +282,18 @@ def load_versions(file: Path, expected: FileRecord | None) -> dict[str, _Indexed
         index = msgspec.json.decode(raw, type=_Index)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ValueError, OverflowError):
         return {}
-    return index.articles if index.format == INDEX_FORMAT and as_written(raw, index) else {}
+    return index.articles if index.format == INDEX_FORMAT and (owned or as_written(raw, index)) else {}
 
 
 def indexed(item: _Indexed | None, slug: str, article_id: str, inputs: str, entry: FileRecord | None,
-            config: Config, formats: tuple[str, ...]) -> Summary | None:
+            config: Config, formats: tuple[str, ...], owned: bool = False) -> Summary | None:
     """An article's summary from its part of the index; None when the part does not serve (made
-    with another entry or other inputs, or implausible)."""
+    with another entry or other inputs, or implausible: not asked of an `owned` index's)."""
     if item is None or entry is None or (item.entry, item.inputs) != (entry.sha256, inputs):
         return None
     made = item.summary
+    if owned:
+        return _shared(made) if (made.slug, made.id) == (slug, article_id) else None
     if not (made.slug == slug and made.id == article_id and ID_RE.fullmatch(made.id) and made.listings
             and made.path.isprintable() and _plausible_moment(made.published)):
         return None

@@ -88,8 +88,16 @@ class Manifest(msgspec.Struct, forbid_unknown_fields=True):
 _ENCODER = msgspec.json.Encoder()
 
 
-def load(folder: Path, out: Path, project: Path, keep: bool = False) -> tuple[Manifest, str | None]:
+class Loaded(NamedTuple):
+    manifest: Manifest
+    problem: str | None  # why it is empty: the manifest found was not to be trusted
+    owned: bool = False  # its bytes are those of `known` (publisher.owned): not checked
+
+
+def load(folder: Path, out: Path, project: Path, keep: bool = False, known: str | None = None) -> Loaded:
     """The manifest in `folder`; an empty one (and why) when there is none or it is not to be trusted.
+    One whose bytes have the SHA-256 `known` (the one this user's last build committed) is owned:
+    its paths are not checked again (those a link leads out of the output folder are).
 
     `keep`: it is also kept for the next load in this process, which decodes nothing when it reads
     the same bytes: `publish build` first decides whether it has anything to do (publisher.entry),
@@ -102,27 +110,29 @@ def load(folder: Path, out: Path, project: Path, keep: bool = False) -> tuple[Ma
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Manifest(), None
+        return Loaded(Manifest(), None)
     except OSError as exc:
-        return Manifest(), f"cannot read it ({exc.strerror})"
+        return Loaded(Manifest(), f"cannot read it ({exc.strerror})")
     key = (str(path), project_key(project))
     if kept is not None and kept.key == key and kept.raw == raw:
-        manifest, folders = _copy(kept.manifest), kept.folders
+        manifest, folders, owned = _copy(kept.manifest), kept.folders, kept.owned
     else:
         try:
             manifest = msgspec.json.decode(raw, type=Manifest)
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
-            return Manifest(), f"not a manifest this toolkit wrote ({str(exc)[:200]})"
-        problem, folders = _problem(manifest, key[1])
+            return Loaded(Manifest(), f"not a manifest this toolkit wrote ({str(exc)[:200]})")
+        owned = (known is not None and hashlib.sha256(raw).hexdigest() == known
+                 and (manifest.format, manifest.project) == (FORMAT, key[1]))
+        problem, folders = (None, _folders(manifest)) if owned else _problem(manifest, key[1])
         if problem:
-            return Manifest(), problem
+            return Loaded(Manifest(), problem)
     outside = _outside(folders, out)
     if outside is not None:
-        return Manifest(), f"a path outside the output folder (through a symbolic link) {outside[:200]!r}"
+        return Loaded(Manifest(), f"a path outside the output folder (through a symbolic link) {outside[:200]!r}")
     if keep:
-        _kept = _Kept(key, raw, manifest, folders)
-        return _copy(manifest), None
-    return manifest, None
+        _kept = _Kept(key, raw, manifest, folders, owned)
+        return Loaded(_copy(manifest), None, owned)
+    return Loaded(manifest, None, owned)
 
 
 def forget_kept() -> None:
@@ -142,6 +152,7 @@ class _Kept(NamedTuple):
     raw: bytes  # its bytes (compared whole: no hash to compute on a no-op build, which keeps them too)
     manifest: Manifest  # as decoded from them
     folders: dict[str, bool]  # _problem's
+    owned: bool
 
 
 _kept: _Kept | None = None  # see load
@@ -176,6 +187,12 @@ def vouches(manifest: Manifest, name: str, raw: bytes) -> bool:
     """Whether `raw` are the bytes the manifest recorded for its state file `name`."""
     expected = manifest.state.get(name)
     return expected is not None and record(raw) == FileRecord(expected.sha256, expected.size)
+
+
+def _folders(manifest: Manifest) -> dict[str, bool]:
+    """The folders of an owned manifest's paths, as _problem finds them (each may hold outputs)."""
+    return dict.fromkeys({relative[: relative.rfind("/") + 1] for record in manifest.articles.values()
+                          for relative in record.files}, True)
 
 
 def _outside(folders: dict[str, bool], out: Path) -> str | None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from msgspec.structs import replace as struct_replace
 
-from publisher import clock, collector, manifest as manifests
+from publisher import clock, collector, manifest as manifests, owned
 from publisher.errors import PublisherError
 from publisher.config import FORMAT_NAMES as FORMATS  # publisher.exporters.FORMATS, without the exporters
 from publisher.fsutil import folder_lock, project_lock, real_path, write_atomic
@@ -166,6 +166,7 @@ class Plan:
         self.manifest = self._load_manifest(keep_manifest)
         self.build_hash = manifests.build_hash(config, repr(options))
         self.force = force or self.manifest.build_hash != self.build_hash
+        self.state_owned = self.state_owned and not self.force  # see publisher.owned
         self.asked_to_force = force  # the check errors' cache is keyed by all they depend on: only --force drops it
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
         self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifests.article_inputs)
@@ -174,7 +175,8 @@ class Plan:
 
     def _load_manifest(self, keep: bool) -> Manifest:
         with collector.paused():  # 27,000 records of a thousand articles' files, and no cycle among them
-            loaded, problem = manifests.load(self.state_dir, self.out, self.config.root, keep)
+            known = owned.digest(self.config, self._manifest_file())
+            loaded, problem, self.state_owned = manifests.load(self.state_dir, self.out, self.config.root, keep, known)
         if problem:
             self.report.notes.append(f"{self._name(self._manifest_name())}: {problem}; "
                                      "everything is built again and nothing is removed")
@@ -211,7 +213,9 @@ class Plan:
         self.report.held_back = [HeldBack(slug, *h) for slug in self.hashes
                                  for h in self.manifest.articles[slug].held_back]
         if self._seen_moved() or self.stamps_moved:
-            write_atomic(self.state_dir / manifests.MANIFEST_NAME, self.manifest.dumps())
+            data = self.manifest.dumps()
+            write_atomic(self._manifest_file(), data)
+            owned.remember(self.config, self._manifest_file(), data)
         return self.report
 
     def _input_hashes(self, stop_at_change: bool = False) -> dict[str, str] | None:
@@ -293,6 +297,9 @@ class Plan:
 
     def _manifest_name(self) -> str:
         return self._state_name(manifests.MANIFEST_NAME)
+
+    def _manifest_file(self) -> Path:
+        return self.state_dir / manifests.MANIFEST_NAME
 
 
 NO_RECORD = ArticleRecord("", "", {})

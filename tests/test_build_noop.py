@@ -242,7 +242,7 @@ def test_a_manifest_naming_a_folder_linked_out_of_output_is_not_trusted(tmp_path
     folder.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     config = load_config(root)
     real_path.cache_clear()  # as every command does when it starts
-    manifest, problem = manifests.load(config.output_path / ".build", config.output_path, config.root)
+    manifest, problem, _ = manifests.load(config.output_path / ".build", config.output_path, config.root)
     assert manifest.articles == {} and "outside the output folder (through a symbolic link)" in problem
     assert if_up_to_date(config, FORMATS, (), (), True) is None
 
@@ -277,8 +277,9 @@ def test_the_build_after_the_up_to_date_check_uses_its_manifest_only_as_a_fresh_
     root = newsroom(tmp_path / "newsroom")
     uptodate.build(load_config(root), jobs=1)
     translate(root, "ru", slug=SLUGS[0], default="[ru, edited] {msgid}")
-    decoded, problem = [], manifests._problem
+    decoded, problem, folders = [], manifests._problem, manifests._folders  # one of them for each manifest decoded
     monkeypatch.setattr(manifests, "_problem", lambda *a: decoded.append(1) or problem(*a))
+    monkeypatch.setattr(manifests, "_folders", lambda *a: decoded.append(1) or folders(*a))
     assert if_up_to_date(load_config(root), FORMATS, (), (), True) is None and len(decoded) == 1
     between(root)
     decoded.clear()
@@ -297,7 +298,7 @@ def test_a_folder_linked_out_after_the_up_to_date_check_is_found_by_the_builds_l
     assert if_up_to_date(config, FORMATS, (), (), True) is None  # the manifest it decoded is kept
     link_out(root)
     real_path.cache_clear()  # as every command does when it takes the locks
-    manifest, problem = manifests.load(config.output_path / ".build", config.output_path, config.root)
+    manifest, problem, _ = manifests.load(config.output_path / ".build", config.output_path, config.root)
     assert manifest.articles == {} and "outside the output folder (through a symbolic link)" in problem
 
 

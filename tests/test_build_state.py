@@ -453,8 +453,8 @@ def _stamps_as_found(root: Path) -> dict[str, tuple[int, int, int]]:
     out = root / "output"
     manifest = msgspec.json.decode((out / ".build" / MANIFEST_NAME).read_bytes(), type=manifests.Manifest)
     wrong = {}
-    for record in manifest.articles.values():
-        for relative, rec in record.files.items():
+    for article in manifest.articles.values():
+        for relative, rec in article.files.items():
             st = os.lstat(out / relative)
             if rec.stamp != (st.st_ino, st.st_mtime_ns, st.st_ctime_ns):
                 wrong[relative] = rec.stamp

@@ -184,5 +184,5 @@ def test_a_manifest_naming_a_state_file_it_does_not_keep_is_not_trusted(project)
     assert set(found["state"]) == {rows.NAME, "_collections.json"}
     found["state"]["../escape.json"] = found["state"][rows.NAME]
     (state / manifest.MANIFEST_NAME).write_text(json.dumps(found), encoding="utf-8")
-    loaded, problem = manifest.load(state, project / "output", project)
+    loaded, problem, _ = manifest.load(state, project / "output", project)
     assert "an unknown state file '../escape.json'" in problem and not loaded.state

@@ -8,7 +8,8 @@ Every version sent goes into the outbox once (outbox.py), with static listings p
 What the rest of the toolkit may use:
 """
 
-from publisher.wire.exporter import EXPORTER, FEED
+from publisher.wire.exporter import EXPORTER
+from publisher.wire.messages import FEED
 from publisher.wire.ledger import LEDGER_DIR, ledger_path
 from publisher.wire.newsday import check_sent_stories, committed_ledgers, gated, hold, outbox_last
 from publisher.wire.outbox import FOLDER as OUTBOX, write_once

@@ -25,7 +25,7 @@ from publisher.errors import PublisherError
 from publisher.exporters import Context, Files, Unread, Versions
 from publisher.wire import ledger as ledgers, messages, ninjs, outbox, pull, rows
 from publisher.wire.ledger import Ledger
-from publisher.wire.messages import FEED, Carried, Story
+from publisher.wire.messages import Carried, Story
 from publisher.wire.newsday import committed_ledgers, load_ledger, outbox_last, plan, project_rows, sent_items
 from publisher.wire.rows import Row
 from publisher.wire.schema import problems

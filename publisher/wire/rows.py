@@ -92,9 +92,10 @@ def last(books: list[tuple[Row, ...]]) -> datetime | None:
     return datetime.fromisoformat(found.at) if found else None
 
 
-def load(file: Path, manifest: Manifest) -> Listed:
+def load(file: Path, manifest: Manifest, owned: bool = False) -> Listed:
     """What the last build listed; nothing when there is no file, the manifest does not vouch for
-    its bytes, or it is not one this module wrote."""
+    its bytes, or it is not one this module wrote (not asked when the manifest is `owned`:
+    publisher.owned)."""
     try:
         raw = file.read_bytes()
         if not vouches(manifest, NAME, raw):
@@ -102,7 +103,7 @@ def load(file: Path, manifest: Manifest) -> Listed:
         listed = msgspec.json.decode(raw, type=Listed)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return Listed()
-    return listed if plain_escapes(raw) and b"\x7f" not in raw and _carried(listed) else Listed()
+    return listed if owned or plain_escapes(raw) and b"\x7f" not in raw and _carried(listed) else Listed()
 
 
 def _carried(listed: Listed) -> bool:
