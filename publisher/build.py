@@ -17,8 +17,10 @@ A build narrowed with --article, --lang or --format renders what it is asked for
 nothing; it keeps its own manifest and cache entries (.build/narrowed-<hash>/, one folder per
 combination of options), so that it is incremental as a full build is, and leaves the full
 build's manifest alone; an --article build leaves the collections (indexes, editions, feed)
-alone too. A --lang build sends the wire just those languages; their package still
-lists every language partners hold (publisher.wire).
+alone too. A --lang build localizes and gates every language (its pages link to all that a
+full build publishes, so they are the full build's) but renders its own; it makes no sitemap.
+It sends the wire just those languages; their package still lists every language partners hold
+(publisher.wire).
 
 Whether there is anything to do at all is decided first, by publisher.uptodate (whose build() is
 the entry, and whose Plan _Build extends), before this module and the renderers are imported.
@@ -344,7 +346,8 @@ class _Build(Plan):
                        if move.base == OUTPUT and move.path.startswith("newsml/")}
         last = self._last_collections()
         context = replace(self.context, state=self.pending_state, ledgers=self.ledgers, staged=wire_staged,
-                          listings=self._last_listings(last[1]))
+                          listings=self._last_listings(last[1]),
+                          every_language=self.options.languages == self.config.languages)
         shared = (newest, listed, context, self.build_hash, last, state_file(self.state, wire_rows.NAME))
         try:
             staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
@@ -669,7 +672,7 @@ def _rendered_and_staged(job: _Job) -> _Staged:
     try:
         records, written = _stage_outputs(staging, config, result.files)
         written_state = {config.root / relative: data for relative, data in result.state.items()}
-        inputs = _input_hash(config, article.slug, article.id, job.options.languages, written_state)
+        inputs = _input_hash(config, article.slug, article.id, written_state)
         rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
         data = buildcache.dumps(article.slug, inputs, result.published, rows, result.retracted)
         staging.stage(CACHE, state_file(job.state, f"{article.slug}.json"), data)
@@ -685,23 +688,31 @@ def _rendered_and_staged(job: _Job) -> _Staged:
 
 def _render_article(config: Config, options: Options, article: Article, ctx: Context,
                     checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
-    # A gate that counts check errors parses each catalogue it has no result for: those are parsed
-    # at once, not read for their translations first (a fresh build's every catalogue).
-    checking = any(not config.gates[fmt].allow_check_errors for fmt in options.formats)
-    catalogues = _read_catalogues(config, article, options.languages,
-                                  {lang for lang in options.languages if checking and lang not in checked})
-    versions, holds = _localize_all(config, article, options.languages, catalogues)
+    # Every language is localized and gated, in a build narrowed to languages too: each page links
+    # to the languages a full build publishes (hreflang, the switcher), so the pages of the
+    # languages asked for are the full build's, and neither build undoes the other's. The wire's
+    # items link to no other language (its package lists what partners hold): it gates those asked
+    # for alone. A gate that counts check errors parses each catalogue it gates and has no result
+    # for: those are parsed at once, not read for their translations first (a fresh build's).
+    asked = options.languages
+    checking = {lang for fmt in options.formats if not config.gates[fmt].allow_check_errors
+                for lang in (asked if fmt == "newsml" else config.languages) if lang not in checked}
+    catalogues = _read_catalogues(config, article, config.languages, checking)
+    versions, holds = _localize_all(config, article, config.languages, catalogues)
     published, held_back, files, state = {}, [], {}, {}
     errors = _GateErrors(config, article, catalogues, checks_hash, checked)
     for fmt in options.formats:
-        chosen = _gate(config, fmt, versions, holds, options.fallback, errors.count, held_back)
+        candidates = tuple(v for v in versions if v.lang in asked) if fmt == "newsml" else versions
+        gated = _gate(config, fmt, candidates, holds, options.fallback, errors.count, held_back)
+        chosen = tuple(v for v in gated if v.lang in asked)
         published[fmt] = chosen
         if chosen:
             rendered, kept = _render_with_state(exporter(fmt), chosen, ctx)
             files.update(rendered)
             state.update(kept)
     retracted = article.status in ("canceled", "withheld")
-    return ArticleResult(article.slug, published, tuple(held_back), files, state, retracted, errors.checked)
+    return ArticleResult(article.slug, published, tuple(h for h in held_back if h.lang in asked), files, state,
+                         retracted, errors.checked)
 
 
 def _read_catalogues(config: Config, article: Article, languages: tuple[str, ...],
@@ -849,8 +860,7 @@ def _sent_back(versions: tuple[LocalizedArticle, ...], made: dict[int, Localized
     return tuple(made.get(id(v)) or made.setdefault(id(v), replace(v, article=None)) for v in versions)
 
 
-def _input_hash(config: Config, slug: str, article_id: str, languages: tuple[str, ...],
-                written: dict[Path, bytes] | None = None) -> str:
+def _input_hash(config: Config, slug: str, article_id: str, written: dict[Path, bytes] | None = None) -> str:
     """The hash of an article's inputs; `written` gives files as this build leaves them (its ledger)."""
-    inputs = [Path(p) for p in article_inputs(config, slug, article_id, languages)]
+    inputs = [Path(p) for p in article_inputs(config, slug, article_id)]
     return manifests.article_hash(config.root, inputs[0], inputs[1:], written)

@@ -171,7 +171,7 @@ class Plan:
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
         self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifests.article_inputs)
         self.hashes: dict[str, str] | None = None  # slug → its input hash now (decide)
-        self.names = InputNames(config, options.languages)  # each article's input files (the source's folders once decided)
+        self.names = InputNames(config)  # each article's input files (the source's folders once decided)
 
     def _load_manifest(self, keep: bool) -> Manifest:
         with collector.paused():  # 27,000 records of a thousand articles' files, and no cycle among them
@@ -225,7 +225,7 @@ class Plan:
         started = time.time_ns()
         hashes = {}
         slugs, folders = scan_source(self.config.source_path)
-        self.names = InputNames(self.config, self.options.languages, folders)
+        self.names = InputNames(self.config, folders)
         for slug in slugs:
             if self.only and slug not in self.only:
                 continue
@@ -316,9 +316,10 @@ def state_file(state: str, name: str) -> str:
     return f"{state}/{name}" if state else name
 
 
-def article_inputs(config: Config, slug: str, article_id: str, languages: tuple[str, ...]) -> list[str]:
-    """An article's input files, its source first: catalogues, ledger, pictures (source/<slug>/…)."""
-    return InputNames(config, languages).of(slug, article_id)
+def article_inputs(config: Config, slug: str, article_id: str) -> list[str]:
+    """An article's input files, its source first: every language's catalogue (a build narrowed to
+    languages links its pages to the others), ledger, pictures (source/<slug>/…)."""
+    return InputNames(config).of(slug, article_id)
 
 
 class InputNames:
@@ -326,9 +327,9 @@ class InputNames:
     6,000 and reads none of them. `folders`, when given, are the source folder's subfolders
     (layout.scan_source): an article without one has no pictures, and its folder is not listed."""
 
-    def __init__(self, config: Config, languages: tuple[str, ...], folders: set[str] | None = None):
+    def __init__(self, config: Config, folders: set[str] | None = None):
         self.source, self.root = str(config.source_path), str(config.root)
-        self.locales, self.languages = str(config.locales_path), languages
+        self.locales, self.languages = str(config.locales_path), config.languages
         self.folders = folders
 
     def of(self, slug: str, article_id: str) -> list[str]:

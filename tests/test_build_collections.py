@@ -324,3 +324,29 @@ def test_a_narrowed_build_keeps_its_own_digests(tmp_path):
     parts = json.loads(narrowed[0].read_bytes())["html"]
     assert parts["index/ru"][1] == ["html/ru/index.html"] and "index/en" not in parts
     assert made_from(root)["html"]["index/en"][1] == ["html/en/index.html"]
+
+
+def test_a_build_narrowed_to_a_language_writes_the_full_builds_pages(tmp_path):
+    """A build narrowed to Russian localizes and gates every language, so that its pages and its
+    collections link to the languages a full build publishes: after a full build it writes no
+    readers' file (it makes no sitemap, which would list its language alone), only the wire's
+    feed of what it sends; the full build after it renders no article again; and a catalogue of
+    another language that changes which languages an article is in renders that article again."""
+    root = newsroom(tmp_path / "newsroom")
+    set_base_url(root)
+    kazakh = po_path(root, "kk", SLUGS[0])
+    kept = kazakh.read_bytes()
+    kazakh.unlink()  # story-one has no Kazakh until later
+    build(load_config(root), jobs=1)
+    narrowed = build(load_config(root), languages=("ru",), jobs=1)
+    assert sorted(narrowed.rebuilt) == sorted(SLUGS)  # its own first build
+    assert narrowed.written == ["output/newsml/feed.xml"]
+    assert build(load_config(root), jobs=1).rebuilt == []
+    assert project_state(root) == clean_build(root, tmp_path)
+    kazakh.write_bytes(kept)
+    narrowed = build(load_config(root), languages=("ru",), jobs=1)
+    page = f"html/ru/{SLUGS[0]}.html"
+    assert narrowed.rebuilt == [SLUGS[0]] and f"output/{page}" in narrowed.written
+    assert 'hreflang="kk"' in (root / "output" / page).read_text(encoding="utf-8")
+    assert (root / "output" / page).read_bytes() == clean_build(root, tmp_path)[page]
+    assert not (root / "output" / "html" / "kk" / f"{SLUGS[0]}.html").exists()  # Kazakh was not asked for

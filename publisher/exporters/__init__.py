@@ -79,6 +79,9 @@ class Context:
     # What each pull listing that rows alone make was made from in the last build whose file the
     # manifest vouches for (publisher.wire.rows): the wire does not make those listings again.
     listings: dict[str, str] = field(default_factory=dict)
+    # False in a build narrowed to languages: it makes no file that lists every language's articles
+    # (the sitemaps), which it would make of its languages' alone.
+    every_language: bool = True
 
 
 class Exporter(Protocol):
