@@ -44,6 +44,9 @@ COMPARISONS = (
     ("HTML-only no-op rebuild ÷ HTML-only build", "HTML-only no-op rebuild", "HTML-only build", 0.02),
     ("one catalogue changed ÷ full build", "one catalogue changed", "full build", 0.02),
     ("one article edited ÷ full build (2% + 1/N)", "one article edited", "full build", lambda n: 0.02 + 1 / n),
+    ("Russian-only no-op rebuild ÷ full build", "Russian-only no-op rebuild", "full build", 0.02),
+    # Nothing changed since the last full build but what the Russian-only build wrote: a no-op's target.
+    ("full build after a Russian-only one ÷ full build", "full build after the Russian-only one", "full build", 0.02),
     ("publish update ÷ msgmerge --previous", "publish update", "msgmerge", 0.2),
     ("publish update, first in its folder ÷ msgmerge --previous", "publish update, first in its folder",
      "msgmerge", 0.2),
@@ -135,6 +138,9 @@ def build_steps(n: int, corpus: Path, base: Path, found: Features, force: list[s
     step("one catalogue changed", "build")
     edit_one_article(project)
     step("one article edited", "build")
+    step("Russian-only build", "build", "--lang", "ru")  # its own first build: every article, Russian files only
+    step("Russian-only no-op rebuild", "build", "--lang", "ru")
+    step("full build after the Russian-only one", "build")
     step("HTML-only build", "build", "--format", "html", *force, fresh=True)
     step("HTML-only no-op rebuild", "build", "--format", "html")
     templates = reference.write_html_templates(project, base / "po2html-templates")

@@ -17,9 +17,10 @@ A build narrowed with --article, --lang or --format renders what it is asked for
 nothing; it keeps its own manifest and cache entries (.build/narrowed-<hash>/, one folder per
 combination of options), so that it is incremental as a full build is, and leaves the full
 build's manifest alone; an --article build leaves the collections (indexes, editions, feed)
-alone too. A --lang build localizes and gates every language (its pages link to all that a
-full build publishes, so they are the full build's) but renders its own; it makes no sitemap.
-It sends the wire just those languages; their package still lists every language partners hold
+alone too. A --lang build localizes, gates and publishes every language as a full build does
+(its cache entries are the full build's, its pages and lists link to every language) but
+renders only the files of its own (Context.languages): those are the full build's files. It
+sends the wire just those languages; their package still lists every language partners hold
 (publisher.wire).
 
 Whether there is anything to do at all is decided first, by publisher.uptodate (whose build() is
@@ -346,8 +347,7 @@ class _Build(Plan):
                        if move.base == OUTPUT and move.path.startswith("newsml/")}
         last = self._last_collections()
         context = replace(self.context, state=self.pending_state, ledgers=self.ledgers, staged=wire_staged,
-                          listings=self._last_listings(last[1]),
-                          every_language=self.options.languages == self.config.languages)
+                          listings=self._last_listings(last[1]), languages=self.options.languages)
         shared = (newest, listed, context, self.build_hash, last, state_file(self.state, wire_rows.NAME))
         try:
             staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
@@ -688,11 +688,11 @@ def _rendered_and_staged(job: _Job) -> _Staged:
 
 def _render_article(config: Config, options: Options, article: Article, ctx: Context,
                     checks_hash: str, checked: buildcache.Checked) -> ArticleResult:
-    # Every language is localized and gated, in a build narrowed to languages too: each page links
-    # to the languages a full build publishes (hreflang, the switcher), so the pages of the
-    # languages asked for are the full build's, and neither build undoes the other's. The wire's
-    # items link to no other language (its package lists what partners hold): it gates those asked
-    # for alone. A gate that counts check errors parses each catalogue it gates and has no result
+    # Every language is localized and gated, in a build narrowed to languages too, and published
+    # as a full build publishes it (the cache entry and the collections' lists and links know
+    # every language), but only the languages asked for are rendered: their pages and collections
+    # are the full build's, and neither build undoes the other's. The wire's items link to no
+    # other language (its package lists what partners hold): it gates those asked for alone. A gate that counts check errors parses each catalogue it gates and has no result
     # for: those are parsed at once, not read for their translations first (a fresh build's).
     asked = options.languages
     checking = {lang for fmt in options.formats if not config.gates[fmt].allow_check_errors
@@ -703,9 +703,8 @@ def _render_article(config: Config, options: Options, article: Article, ctx: Con
     errors = _GateErrors(config, article, catalogues, checks_hash, checked)
     for fmt in options.formats:
         candidates = tuple(v for v in versions if v.lang in asked) if fmt == "newsml" else versions
-        gated = _gate(config, fmt, candidates, holds, options.fallback, errors.count, held_back)
-        chosen = tuple(v for v in gated if v.lang in asked)
-        published[fmt] = chosen
+        published[fmt] = _gate(config, fmt, candidates, holds, options.fallback, errors.count, held_back)
+        chosen = tuple(v for v in published[fmt] if v.lang in asked)
         if chosen:
             rendered, kept = _render_with_state(exporter(fmt), chosen, ctx)
             files.update(rendered)

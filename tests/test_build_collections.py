@@ -9,6 +9,7 @@ languages, a withdrawal, settings and forged entries, every build's outputs are 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import msgspec
@@ -326,27 +327,61 @@ def test_a_narrowed_build_keeps_its_own_digests(tmp_path):
     assert made_from(root)["html"]["index/en"][1] == ["html/en/index.html"]
 
 
-def test_a_build_narrowed_to_a_language_writes_the_full_builds_pages(tmp_path):
-    """A build narrowed to Russian localizes and gates every language, so that its pages and its
-    collections link to the languages a full build publishes: after a full build it writes no
-    readers' file (it makes no sitemap, which would list its language alone), only the wire's
-    feed of what it sends; the full build after it renders no article again; and a catalogue of
-    another language that changes which languages an article is in renders that article again."""
+
+def unlink(lang: str, *slugs: str):
+    return lambda root: [po_path(root, lang, slug).unlink() for slug in slugs]
+
+
+# Each step, then the articles whose inputs it changes. The newest (story-two) alone is in the
+# window of the feeds and editions (collection_size = 1).
+NARROWED_HISTORY = [
+    ("nothing changed", lambda root: None, set()),
+    ("an older article's Russian catalogue edited", lambda root: edit_catalogue(root, "ru", SLUGS[0]), {SLUGS[0]}),
+    ("an older article's Belarusian catalogue edited", lambda root: edit_catalogue(root, "be", SLUGS[0]), {SLUGS[0]}),
+    ("the newest article's Kazakh catalogue deleted", unlink("kk", SLUGS[1]), {SLUGS[1]}),
+    ("Kazakh gone from every article", unlink("kk", SLUGS[0], SLUGS[2]), {SLUGS[0], SLUGS[2]}),
+    ("the newest article's Russian catalogue deleted", unlink("ru", SLUGS[1]), {SLUGS[1]}),
+    ("the newest article withdrawn", lambda root: withdraw(root, SLUGS[1]), {SLUGS[1]}),
+]
+
+
+def test_a_build_narrowed_to_a_language_makes_the_full_builds_files(tmp_path):
+    """A build narrowed to Russian localizes, gates and publishes every language as a full build
+    does and renders the Russian files alone: over a history of edits in Russian and in other
+    languages, languages deleted from one article and from all, the newest article losing its
+    Russian (the window of the feeds and editions) and withdrawn, each Russian and shared readers'
+    file is the one a full build makes in a twin project and, where it has one, a fresh build's
+    (what the narrowed build wrote and what it left), it writes no other language's, the same build again does nothing, and the full build
+    after it renders no article but those the step changed and leaves what the twin's does."""
     root = newsroom(tmp_path / "newsroom")
     set_base_url(root)
-    kazakh = po_path(root, "kk", SLUGS[0])
-    kept = kazakh.read_bytes()
-    kazakh.unlink()  # story-one has no Kazakh until later
     build(load_config(root), jobs=1)
-    narrowed = build(load_config(root), languages=("ru",), jobs=1)
-    assert sorted(narrowed.rebuilt) == sorted(SLUGS)  # its own first build
-    assert narrowed.written == ["output/newsml/feed.xml"]
-    assert build(load_config(root), jobs=1).rebuilt == []
-    assert project_state(root) == clean_build(root, tmp_path)
-    kazakh.write_bytes(kept)
-    narrowed = build(load_config(root), languages=("ru",), jobs=1)
-    page = f"html/ru/{SLUGS[0]}.html"
-    assert narrowed.rebuilt == [SLUGS[0]] and f"output/{page}" in narrowed.written
-    assert 'hreflang="kk"' in (root / "output" / page).read_text(encoding="utf-8")
-    assert (root / "output" / page).read_bytes() == clean_build(root, tmp_path)[page]
-    assert not (root / "output" / "html" / "kk" / f"{SLUGS[0]}.html").exists()  # Kazakh was not asked for
+    twin = shutil.copytree(root, tmp_path / "twin", symlinks=True)
+    for step, edit, changed in NARROWED_HISTORY:
+        before = project_state(root)
+        edit(root), edit(twin)
+        narrowed = build(load_config(root), languages=("ru",), jobs=1)
+        build(load_config(twin), jobs=1)
+        made, now, fresh = readers(project_state(twin)), project_state(root), clean_build(root, tmp_path)
+        for oracle in (made, fresh):  # the fresh build has no earlier file a held-back language keeps
+            assert {p: now.get(p) for p in oracle if in_russian_or_shared(p)} == {
+                p: data for p, data in oracle.items() if in_russian_or_shared(p)}, step
+        assert {p for p, data in readers(now).items() if not in_russian_or_shared(p) and data != before.get(p)} == set(), step
+        again = build(load_config(root), languages=("ru",), jobs=1)
+        assert (again.rebuilt, again.written) == ([], []), step
+        full = build(load_config(root), jobs=1)
+        assert set(full.rebuilt) <= changed, step
+        assert readers(project_state(root)) == made, step
+    assert narrowed.rebuilt == [SLUGS[1]]  # the withdrawal
+
+
+def readers(state: dict[str, bytes]) -> dict[str, bytes]:
+    """The readers' outputs of a project's state (not the wire's, which sends what each build sends)."""
+    return {p: data for p, data in state.items() if p.split("/")[0] in ("html", "xhtml", "epub")}
+
+
+def in_russian_or_shared(relative: str) -> bool:
+    """A readers' output a build narrowed to Russian makes as a full build does: in Russian or of
+    no language (the chooser, sitemaps, theme, pictures)."""
+    parts = relative.split("/")
+    return parts[0] in ("html", "xhtml", "epub") and (parts[1] == "ru" or parts[1] not in LANGS)

@@ -79,9 +79,12 @@ class Context:
     # What each pull listing that rows alone make was made from in the last build whose file the
     # manifest vouches for (publisher.wire.rows): the wire does not make those listings again.
     listings: dict[str, str] = field(default_factory=dict)
-    # False in a build narrowed to languages: it makes no file that lists every language's articles
-    # (the sitemaps), which it would make of its languages' alone.
-    every_language: bool = True
+    # The languages a build narrowed to them makes files for (it knows every language's versions,
+    # as a full build does, for the links and lists that name them); empty: every language.
+    languages: tuple[str, ...] = ()
+
+    def makes(self, lang: str) -> bool:
+        return not self.languages or lang in self.languages
 
 
 class Exporter(Protocol):

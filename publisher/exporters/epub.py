@@ -80,7 +80,7 @@ class EpubExporter:
     def collection(self, articles: tuple[Versions, ...], ctx: Context) -> Files:
         result = {}
         newest = articles[: ctx.config.collection_size]  # the build passes these alone, whole
-        for lang in ctx.config.languages:
+        for lang in filter(ctx.makes, ctx.config.languages):
             in_lang = tuple(v for versions in newest for v in versions if v.lang == lang)
             if in_lang:
                 result[f"epub/{lang}/edition.epub"] = package(edition_book(lang, in_lang, ctx.config), ctx.config)

@@ -141,19 +141,14 @@ class HtmlExporter:
         its links), its feed its newest versions whole; the chooser the languages alone; the
         sitemaps every listing; the theme's files nothing but the settings (the build hash)."""
         config = ctx.config
-        # The languages any article is listed in, and those the newest link to: the same in a full
-        # build, the full build's in one narrowed to languages (its listings are of those alone).
-        listed_in = {v.lang for vs in listed for v in vs}
-        present = listed_in | {lang for vs in newest for v in vs for lang in v.languages}
-        languages = tuple(lang for lang in config.languages if lang in present)
+        languages = tuple(lang for lang in config.languages if any(v.lang == lang for vs in listed for v in vs))
         newest = newest[: config.collection_size]
         parts = []
-        for lang in (lang for lang in languages if lang in listed_in):
+        for lang in filter(ctx.makes, languages):
             parts.append(Part(f"index/{lang}", _in_language(listed, lang), (lang, languages), _index_part))
             parts.append(Part(f"feed/{lang}", _in_language(newest, lang), (lang,), _feed_part))
         parts.append(Part("chooser", (), (languages,), _chooser_part))
-        if ctx.every_language:
-            parts.append(Part("sitemaps", listed if config.base_url else (), (languages,), _sitemaps_part))
+        parts.append(Part("sitemaps", listed if config.base_url else (), (languages,), _sitemaps_part))
         parts.append(Part("theme", (), (), _theme_part))
         return tuple(parts)
 
