@@ -347,7 +347,7 @@ class _Build(Plan):
                        if move.base == OUTPUT and move.path.startswith("newsml/")}
         last = self._last_collections()
         context = replace(self.context, state=self.pending_state, ledgers=self.ledgers, staged=wire_staged,
-                          listings=self._last_listings(last[1]), languages=self.options.languages)
+                          listings=self._last_listings(last[2]), languages=self.options.languages)
         shared = (newest, listed, context, self.build_hash, last, state_file(self.state, wire_rows.NAME))
         try:
             staged = dict(zip(order, map_sharing(_render_and_stage_collection, shared, order, jobs)))
@@ -406,13 +406,15 @@ class _Build(Plan):
                                  display_path(self.config, self.cache_dir))
         return found
 
-    def _last_collections(self) -> tuple[buildcache.Collections, dict[str, FileRecord]]:
-        """What the last build's collections were made from, and the manifest's records of their
-        files (intact: not damaged); nothing to go on from for a forced build."""
-        if self.force or COLLECTIONS in self.damaged:
-            return {}, {}
+    def _last_collections(self) -> tuple[buildcache.Collections, dict[str, FileRecord], dict[str, FileRecord]]:
+        """What the last build's collections were made from, the manifest's records of their files,
+        and of those intact (not deleted or changed since: a part with a file that is not is
+        rendered again); nothing to go on from for a forced build."""
+        if self.force:
+            return {}, {}, {}
         last = buildcache.load_collections(self.cache_dir / state_file(self.state, COLLECTIONS_NAME), self.manifest)
-        return last, self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
+        previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
+        return last, previous, {rel: rec for rel, rec in previous.items() if rel not in self.damaged_collections}
 
     def _report_staged(self, records: dict[str, FileRecord], written: set[str]) -> None:
         for relative in records:
@@ -576,21 +578,21 @@ def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, bui
     collection was made from (buildcache), the files' records, the paths staged, the moves, and
     the record of the state file it staged (the wire's rows, by name). What it staged is removed
     again if anything fails here."""
-    newest, listed, ctx, build_hash, (last, previous), rows_name = inputs
+    newest, listed, ctx, build_hash, (last, previous, intact), rows_name = inputs
     ex = exporter(fmt)
     made, kept, files, outbox_rows = {}, {}, {}, None
     if fmt == "newsml":  # the wire's collection depends on the ledgers and the clock too: made every time
-        checked = frozenset(record.sha256 for relative, record in previous.items() if relative.startswith("newsml/"))
+        checked = frozenset(record.sha256 for relative, record in intact.items() if relative.startswith("newsml/"))
         with collector.paused():  # every outbox entry's records, no cycles: the heap the worker forked with not walked
             files, unchanged, listed_now = ex.collection_and_rows(newest[fmt], replace(ctx, checked=checked))
-        kept = {path: previous[path] for path in unchanged}  # the listings made from the last build's rows
+        kept = {path: intact[path] for path in unchanged}  # the listings made from the last build's rows
         outbox_rows = wire_rows.dumps(struct_replace(listed_now, toolkit=build_hash))
     else:
         encoded: dict[int, bytes] = {}  # each version's digest, for every part that reads it
         last_parts = _last_parts(fmt, last, previous)
         for part in collection_parts(ex, newest[fmt], listed[fmt], ctx):
             digest = buildcache.collection_digest(build_hash, fmt, part, encoded)
-            unchanged = _unchanged_part(last_parts.get(part.name), digest, previous)
+            unchanged = _unchanged_part(last_parts.get(part.name), digest, intact)
             if unchanged is None:
                 rendered = part.files(ctx)
                 files.update(rendered)
@@ -623,12 +625,13 @@ def _last_parts(fmt: str, last: buildcache.Collections,
 
 
 def _unchanged_part(last: buildcache.Made | None, digest: str,
-                    previous: dict[str, FileRecord]) -> dict[str, FileRecord] | None:
+                    intact: dict[str, FileRecord]) -> dict[str, FileRecord] | None:
     """The records of a collection part's files when its inputs are the last build's (the
-    manifest vouches for the files it made then, see _last_parts): kept, not rendered."""
-    if last is None or last[0] != digest:
+    manifest vouches for the files it made then, see _last_parts) and they are intact: kept, not
+    rendered."""
+    if last is None or last[0] != digest or not all(rel in intact for rel in last[1]):
         return None
-    return {rel: previous[rel] for rel in last[1]}
+    return {rel: intact[rel] for rel in last[1]}
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,7 @@ class Plan:
         self.stamps_moved = False  # a file found as written, with a new inode or times: its record is refreshed
         self.seen: dict[str, tuple[manifests.Seen, ...]] = {}  # slug → its inputs as found (manifests.article_inputs)
         self.hashes: dict[str, str] | None = None  # slug → its input hash now (decide)
+        self.damaged_collections: set[str] = set()  # the collections' files deleted or changed since (decide)
         self.names = InputNames(config)  # each article's input files (the source's folders once decided)
 
     def _load_manifest(self, keep: bool) -> Manifest:
@@ -276,6 +277,8 @@ class Plan:
                     if now is None:
                         damaged.add(slug)
                         first = first or relative
+                        if slug == COLLECTIONS:  # the collections' other parts keep their files
+                            self.damaged_collections.add(relative)
                     elif now is not rec:
                         moved[relative] = now
                 if moved:

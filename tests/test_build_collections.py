@@ -313,6 +313,27 @@ def test_a_russian_headline_edit_renders_the_russian_index_alone(tmp_path, monke
     assert sorted(rendered) == sorted((name, lang) for name in ("_index_part", "_feed_part") for lang in LANGS)
 
 
+def test_a_damaged_collection_file_renders_its_part_alone(tmp_path, monkeypatch):
+    """A collection's file deleted or changed since the last build is rendered again, and the
+    parts whose files are intact are kept: the Russian index deleted and the wire's feed changed
+    (as a build narrowed to languages changes it) render the Russian index alone of the readers'
+    parts, and the outputs are a fresh build's."""
+    root = newsroom(tmp_path / "newsroom")
+    build(load_config(root), jobs=1)
+    rendered = []
+    for name in ("_index_part", "_feed_part", "_chooser_part", "_sitemaps_part"):
+        def recording(articles, facts, ctx, render=getattr(html, name), name=name):
+            rendered.append((name, facts[0] if name in ("_index_part", "_feed_part") else ""))
+            return render(articles, facts, ctx)
+        monkeypatch.setattr(html, name, recording)
+    (root / "output" / "html" / "ru" / "index.html").unlink()
+    (root / "output" / "newsml" / "feed.xml").write_bytes(b"<changed/>")
+    report = build(load_config(root), jobs=1)
+    assert rendered == [("_index_part", "ru")] and report.rebuilt == []
+    assert sorted(report.written) == ["output/html/ru/index.html", "output/newsml/feed.xml"]
+    assert project_state(root) == clean_build(root, tmp_path)
+
+
 def test_a_narrowed_build_keeps_its_own_digests(tmp_path):
     """A build narrowed to languages renders collections of its own: it keeps what they were made
     from in its own folder, and the full build's stay as they were."""
