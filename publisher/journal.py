@@ -78,6 +78,9 @@ class Staging:
             if write_once(base, relative) and os.path.lexists(target):
                 return False  # an outbox file, written once: what is there stays (see publisher.wire.outbox)
             info = target.lstat()
+            if stat.S_ISDIR(info.st_mode):  # found now, not halfway through the moves
+                raise PublisherError("a folder is where the build puts a file: move it away, then build again; "
+                                     "nothing was written", str(target))
             if info.st_size == len(data) and not stat.S_ISLNK(info.st_mode) and target.read_bytes() == data:
                 return False
         except FileNotFoundError:
@@ -89,9 +92,13 @@ class Staging:
         except FileNotFoundError:  # its folder is new (asked only then: most files go where others already are)
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
+            except (NotADirectoryError, FileExistsError):
+                raise _file_in_the_way(target) from None
             except OSError as exc:
                 raise with_path(exc, target.parent) from None
             tmp = write_temporary(target, data, keep_permissions=exists)
+        except NotADirectoryError:
+            raise _file_in_the_way(target) from None
         self.moves.append(Move(base, relative, tmp.name))
         return True
 
@@ -239,6 +246,14 @@ def _apply(cache_dir: Path, staging: Staging, journal: Journal, final_manifest: 
                              "folder is part old, part new until the next publish build finishes the job "
                              f"(the journal {JOURNAL_NAME} says what is left)", where) from None
     return moved
+
+
+def _file_in_the_way(target: Path) -> PublisherError:
+    """The error for a file (or a link to one) where a file to be staged needs a folder."""
+    blocking = next((folder for folder in target.parents if os.path.lexists(folder) and not folder.is_dir()),
+                    target.parent)
+    return PublisherError("a file is where the build needs a folder: move it away, then build again; "
+                          "nothing was written", str(blocking))
 
 
 def _install_manifest(path: Path, staged_name: str | None, final_manifest: Callable[[], bytes] | None) -> None:

@@ -771,6 +771,32 @@ def test_a_full_disk_is_reported_with_the_path(project, monkeypatch):
     assert not [p for p in (project / "output").rglob("*.tmp")]
 
 
+@pytest.mark.parametrize("blocking, message", [
+    ("html/ru/index.html", "a folder is where the build puts a file"),
+    ("wire/changes", "a file is where the build needs a folder")])
+def test_what_stands_where_the_build_writes_is_named_and_nothing_is_written(project, tmp_path, blocking, message):
+    """A folder where the build puts a file, or a file where it needs a folder: the build names it
+    and says what to do, before it moves anything (nothing is written), and once it is moved away
+    the build makes what a fresh build makes."""
+    edit_translation(project)
+    expected = clean_build(project, tmp_path)
+    path = project / "output" / blocking
+    if path.is_dir():
+        shutil.rmtree(path)
+        path.write_text("in the way", encoding="utf-8")
+    else:
+        path.unlink()
+        path.mkdir()
+    damaged = project_state(project)
+    with pytest.raises(PublisherError) as error:
+        build(load_config(project), jobs=1)
+    assert str(error.value) == f"{path}: {message}: move it away, then build again; nothing was written"
+    assert project_state(project) == damaged and not [p for p in (project / "output").rglob("*.tmp")]
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    build(load_config(project), jobs=1)
+    assert project_state(project) == expected
+
+
 def test_the_caches_byte_check_refuses_exactly_what_the_readers_refuse():
     """The cache is checked as UTF-8 bytes, the inputs as text: the same characters either way."""
     from publisher.textchars import forbidden, forbidden_in_utf8
