@@ -368,7 +368,8 @@ class _Build(Plan):
         self.staging.stage(CACHE, state_file(self.state, COLLECTIONS_NAME), collections)
         self.state_records[COLLECTIONS_NAME] = manifests.record(collections)
         previous = self.manifest.articles.get(COLLECTIONS, NO_RECORD).files
-        if "newsml" in self.options.formats and FEED not in files and FEED in previous:
+        if "newsml" in self.options.formats and FEED not in files and FEED in previous \
+                and FEED not in self.damaged_collections:  # one deleted or changed since is no good feed of ours
             files[FEED] = previous[FEED]  # the wire sends nothing this time: partners keep polling the last good feed
         self.records[COLLECTIONS] = files
         for article in self.articles:

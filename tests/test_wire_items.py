@@ -11,6 +11,8 @@ import polib
 import pytest
 from lxml import etree
 
+from publisher.build import build
+from publisher.config import load_config
 from publisher.errors import PublisherError
 from publisher.wire import exporter as wire_exporter
 from publisher.wire.schema import problems
@@ -194,6 +196,26 @@ def test_without_a_provider_domain_the_wire_holds_every_language_back(tmp_path, 
     assert {(h.article, h.lang) for h in report.held_back} == {(s, lang) for s in SLUGS for lang in LANGUAGES}
     assert all("set provider_domain" in h.reason for h in report.held_back)
     assert not (root / "output" / "newsml").exists() and not (root / "ledger").exists()
+
+
+def test_a_damaged_feed_is_not_kept_when_the_wire_sends_nothing(tmp_path):
+    """When the wire sends nothing, its last feed.xml stays (partners keep polling the last good
+    feed), but not one deleted or changed since, which is no feed of ours: a full build removes it
+    and says so, and the build after it has nothing to do."""
+    root = make_newsroom(tmp_path / "nodomain")
+    build(load_config(root), jobs=1)
+    settings = root / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('provider_domain = "belta.by"\n', ""),
+                        encoding="utf-8")
+    feed = root / "output" / "newsml" / "feed.xml"
+    kept = feed.read_bytes()
+    build(load_config(root), jobs=1)  # every language held back: the wire sends nothing
+    assert feed.read_bytes() == kept
+    feed.write_bytes(b"<changed/>")
+    report = build(load_config(root), jobs=1)
+    assert not feed.exists() and report.removed == ["output/newsml/feed.xml"]
+    again = build(load_config(root), jobs=1)
+    assert (again.rebuilt, again.written, again.removed, again.notes) == ([], [], [], [])
 
 
 def test_a_document_the_schema_rejects_stops_the_build_before_anything_is_written(project, monkeypatch):
