@@ -35,6 +35,7 @@ import os
 import re
 import heapq
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -306,6 +307,9 @@ class _Build(Plan):
         result = staged.result
         self.staging.moves += staged.moves
         self._report_staged(staged.records, staged.written)
+        self.report.notes += [f"{self._name(relative)}: not the bytes this build makes of that version, and the "
+                              "outbox is written once: it stays as it is (delete it to have it written again)"
+                              for relative in staged.kept_once]
         self.records[result.slug] = staged.records
         self.checked[result.slug] = {**self.checked.get(result.slug, {}), **result.checked}
         self.pending_state.update(result.state)
@@ -559,17 +563,35 @@ def _commit_order(move: Move) -> int:
     return 1 if move.path == FEED else 0
 
 
-def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict[str, FileRecord], set[str]]:
+def _stage_outputs(staging: Staging, config: Config, files: Files,
+                   kept_once: list[str] | None = None) -> tuple[dict[str, FileRecord], set[str]]:
     """Stage each output file that does not already hold its bytes: every file's record (in
-    path order), and the paths staged."""
+    path order), and the paths staged. An outbox file there with other bytes is not replaced (it
+    is written once): its record is of what is there, and its path goes to `kept_once`."""
     records, written = {}, set()
     for relative, data in sorted(files.items()):
         if manifests.output_path(staging.out, relative) is None:
             raise PublisherError(f"refusing to write outside {display_path(config, staging.out)}: {relative}")
+        records[relative] = manifests.record(data)
         if staging.stage(OUTPUT, relative, data):
             written.add(relative)
-        records[relative] = manifests.record(data)
+        elif kept_once is not None and wire.write_once(relative):
+            found = _other_bytes(staging.out / relative, data)
+            if found is not None:
+                records[relative] = found
+                kept_once.append(relative)
     return records, written
+
+
+def _other_bytes(path: Path, data: bytes) -> FileRecord | None:
+    """The record of the regular file at `path` if it holds other bytes than `data`."""
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size == len(data) and path.read_bytes() == data:
+            return None
+        return manifests.record(path.read_bytes())
+    except OSError:
+        return None
 
 
 def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, buildcache.Made], dict[str, FileRecord],
@@ -658,6 +680,7 @@ class _Staged:
     moves: list[Move]
     inputs: str  # the article's input hash, as this build leaves its state
     cache_record: FileRecord
+    kept_once: tuple[str, ...] = ()  # outbox files there with other bytes than it made, left as they are
 
 
 def _render_and_stage(job: _Job) -> _Staged:
@@ -674,7 +697,8 @@ def _rendered_and_staged(job: _Job) -> _Staged:
     result = _render_article(config, job.options, article, job.context, job.checks_hash, job.checked)
     staging = Staging(config.output_path, config.root)
     try:
-        records, written = _stage_outputs(staging, config, result.files)
+        kept_once: list[str] = []
+        records, written = _stage_outputs(staging, config, result.files, kept_once)
         written_state = {config.root / relative: data for relative, data in result.state.items()}
         inputs = _input_hash(config, article.slug, article.id, written_state)
         rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
@@ -687,7 +711,7 @@ def _rendered_and_staged(job: _Job) -> _Staged:
     published = {fmt: _sent_back(versions, made) for fmt, versions in result.published.items()} if job.full else {}
     summary = buildcache.summary(article, result.published, rows, result.retracted, config)
     return _Staged(replace(result, files={}, published=published, summary=summary), records, written,
-                   staging.moves, inputs, manifests.record(data))
+                   staging.moves, inputs, manifests.record(data), tuple(kept_once))
 
 
 def _render_article(config: Config, options: Options, article: Article, ctx: Context,

@@ -218,6 +218,26 @@ def test_a_damaged_feed_is_not_kept_when_the_wire_sends_nothing(tmp_path):
     assert (again.rebuilt, again.written, again.removed, again.notes) == ([], [], [], [])
 
 
+def test_an_outbox_file_changed_by_hand_stays_and_is_said_once(tmp_path):
+    """The outbox is written once: a version's file changed since it was written is not replaced.
+    The build says so, naming it and what to do, records it as it is (the next build has nothing
+    to do), and once it is deleted writes it again as it was."""
+    root = make_newsroom(tmp_path / "outbox")
+    build(load_config(root), jobs=1)
+    item = sorted((root / "output" / "wire").glob("*/*@ru-v1.xml"))[0]
+    sent = item.read_bytes()
+    item.write_bytes(b"<changed/>")
+    report = build(load_config(root), jobs=1)
+    name = f"output/{item.relative_to(root / 'output').as_posix()}"
+    assert item.read_bytes() == b"<changed/>" and name not in report.written
+    assert f"{name}: not the bytes this build makes of that version" in "\n".join(report.notes)
+    again = build(load_config(root), jobs=1)
+    assert (again.rebuilt, again.written, again.notes) == ([], [], [])
+    item.unlink()
+    build(load_config(root), jobs=1)
+    assert item.read_bytes() == sent
+
+
 def test_a_document_the_schema_rejects_stops_the_build_before_anything_is_written(project, monkeypatch):
     before = wire_files(project)
     set_front_matter(project, "ednote: A note.")
