@@ -35,7 +35,6 @@ import os
 import re
 import heapq
 import shutil
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -563,35 +562,18 @@ def _commit_order(move: Move) -> int:
     return 1 if move.path == FEED else 0
 
 
-def _stage_outputs(staging: Staging, config: Config, files: Files,
-                   kept_once: list[str] | None = None) -> tuple[dict[str, FileRecord], set[str]]:
+def _stage_outputs(staging: Staging, config: Config, files: Files) -> tuple[dict[str, FileRecord], set[str]]:
     """Stage each output file that does not already hold its bytes: every file's record (in
-    path order), and the paths staged. An outbox file there with other bytes is not replaced (it
-    is written once): its record is of what is there, and its path goes to `kept_once`."""
+    path order; of what is there for an outbox file the staging kept, see Staging.kept_once),
+    and the paths staged."""
     records, written = {}, set()
     for relative, data in sorted(files.items()):
         if manifests.output_path(staging.out, relative) is None:
             raise PublisherError(f"refusing to write outside {display_path(config, staging.out)}: {relative}")
-        records[relative] = manifests.record(data)
         if staging.stage(OUTPUT, relative, data):
             written.add(relative)
-        elif kept_once is not None and wire.write_once(relative):
-            found = _other_bytes(staging.out / relative, data)
-            if found is not None:
-                records[relative] = found
-                kept_once.append(relative)
+        records[relative] = staging.kept_once.get(relative) or manifests.record(data)
     return records, written
-
-
-def _other_bytes(path: Path, data: bytes) -> FileRecord | None:
-    """The record of the regular file at `path` if it holds other bytes than `data`."""
-    try:
-        info = path.lstat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size == len(data) and path.read_bytes() == data:
-            return None
-        return manifests.record(path.read_bytes())
-    except OSError:
-        return None
 
 
 def _render_and_stage_collection(inputs: tuple, fmt: str) -> tuple[dict[str, buildcache.Made], dict[str, FileRecord],
@@ -697,8 +679,7 @@ def _rendered_and_staged(job: _Job) -> _Staged:
     result = _render_article(config, job.options, article, job.context, job.checks_hash, job.checked)
     staging = Staging(config.output_path, config.root)
     try:
-        kept_once: list[str] = []
-        records, written = _stage_outputs(staging, config, result.files, kept_once)
+        records, written = _stage_outputs(staging, config, result.files)
         written_state = {config.root / relative: data for relative, data in result.state.items()}
         inputs = _input_hash(config, article.slug, article.id, written_state)
         rows = [(h.article, h.lang, h.format, h.reason) for h in result.held_back]
@@ -711,7 +692,7 @@ def _rendered_and_staged(job: _Job) -> _Staged:
     published = {fmt: _sent_back(versions, made) for fmt, versions in result.published.items()} if job.full else {}
     summary = buildcache.summary(article, result.published, rows, result.retracted, config)
     return _Staged(replace(result, files={}, published=published, summary=summary), records, written,
-                   staging.moves, inputs, manifests.record(data), tuple(kept_once))
+                   staging.moves, inputs, manifests.record(data), tuple(staging.kept_once))
 
 
 def _render_article(config: Config, options: Options, article: Article, ctx: Context,
@@ -720,8 +701,9 @@ def _render_article(config: Config, options: Options, article: Article, ctx: Con
     # as a full build publishes it (the cache entry and the collections' lists and links know
     # every language), but only the languages asked for are rendered: their pages and collections
     # are the full build's, and neither build undoes the other's. The wire's items link to no
-    # other language (its package lists what partners hold): it gates those asked for alone. A gate that counts check errors parses each catalogue it gates and has no result
-    # for: those are parsed at once, not read for their translations first (a fresh build's).
+    # other language (its package lists what partners hold): it gates those asked for alone.
+    # A gate that counts check errors parses each catalogue it gates and has no result for:
+    # those are parsed at once, not read for their translations first (a fresh build's).
     asked = options.languages
     checking = {lang for fmt in options.formats if not config.gates[fmt].allow_check_errors
                 for lang in (asked if fmt == "newsml" else config.languages) if lang not in checked}

@@ -34,7 +34,7 @@ from publisher.buildcache import CHECKS_NAME, VERSIONS_NAME
 from publisher.errors import BuildInterrupted, PublisherError
 from publisher.fsutil import confined, is_temporary_for, with_path, write_atomic, write_temporary
 from publisher.layout import COLLECTIONS_NAME, JOURNAL_NAME, NARROWED_PREFIX, OUTBOX_ROWS_NAME, SLUG_RE
-from publisher.manifest import MANIFEST_NAME, output_path, project_key
+from publisher.manifest import MANIFEST_NAME, FileRecord, output_path, project_key, record
 from publisher.textchars import printable
 from publisher.wire.outbox import write_once as wire_write_once
 
@@ -66,6 +66,9 @@ class Staging:
     out: Path
     project: Path
     moves: list[Move] = field(default_factory=list)
+    # Outbox files found holding other bytes than those staged for them: never replaced (written
+    # once), so the records are of what is there.
+    kept_once: dict[str, FileRecord] = field(default_factory=dict)
 
     def stage(self, base: str, relative: str, data: bytes) -> bool:
         """Stage `data` for `relative`; False (nothing staged) if the file already holds exactly it."""
@@ -76,6 +79,7 @@ class Staging:
         exists = True
         try:
             if write_once(base, relative) and os.path.lexists(target):
+                self._keep_once(relative, target, data)
                 return False  # an outbox file, written once: what is there stays (see publisher.wire.outbox)
             info = target.lstat()
             if stat.S_ISDIR(info.st_mode):  # found now, not halfway through the moves
@@ -101,6 +105,18 @@ class Staging:
             raise _file_in_the_way(target) from None
         self.moves.append(Move(base, relative, tmp.name))
         return True
+
+    def _keep_once(self, relative: str, target: Path, data: bytes) -> None:
+        """An outbox file that is there: its record in kept_once if it holds other bytes than `data`."""
+        try:
+            info = target.lstat()
+            if not stat.S_ISREG(info.st_mode):
+                return
+            found = None if info.st_size == len(data) and target.read_bytes() == data else record(target.read_bytes())
+        except OSError:
+            return
+        if found is not None:
+            self.kept_once[relative] = found
 
     def path(self, base: str, relative: str) -> Path | None:
         if base == OUTPUT:
